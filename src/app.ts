@@ -1,0 +1,91 @@
+// createApp(deps): the whole Express application over one database, with no
+// listening and no I/O at import time, so tests drive it through supertest.
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import session from 'express-session';
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import { createLogger, type Logger } from './logger.js';
+import { projectPath } from './paths.js';
+import { createRepositories, type Repositories } from './repositories.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { requestLogging } from './http/request-logging.js';
+import { securityHeaders } from './http/security-headers.js';
+import { SqliteSessionStore } from './http/session-store.js';
+import { viewLocals } from './http/view-locals.js';
+import { postsRoutes } from './posts/posts-routes.js';
+import { commentsRoutes } from './comments/comments-routes.js';
+import { adminRoutes } from './admin/admin-routes.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger?: Logger;
+}
+
+export interface AppContext {
+  config: Config;
+  repos: Repositories;
+  logger: Logger;
+}
+
+export const SESSION_COOKIE = 'colloquy.sid';
+const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
+
+export function createApp({ db, config, logger = createLogger('silent') }: AppDeps) {
+  const repos = createRepositories(db);
+  const ctx: AppContext = { config, repos, logger };
+  const store = new SqliteSessionStore(repos.sessions);
+  const app = express();
+
+  app.set('trust proxy', config.trustProxy);
+  app.set('x-powered-by', false);
+  app.set('views', projectPath('views'));
+  app.set('view engine', 'ejs');
+  app.set('query parser', 'simple');
+
+  app.use(requestLogging(logger));
+  app.use(securityHeaders(config.secureCookies));
+  app.get('/healthz', (_req, res) => {
+    db.prepare('SELECT 1').get();
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
+
+  // 2 MB: a 10,000-character comment of four-byte characters, form-encoded, is
+  // about 120 KB; anything past 2 MB is not a person typing and answers 413.
+  app.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: sessionSecret(repos, config),
+      store,
+      resave: false,
+      // No session, and no cookie, until something is stored in it: reading stays free.
+      saveUninitialized: false,
+      rolling: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE },
+    }),
+  );
+  app.use(viewLocals(repos, config));
+
+  app.use('/admin', adminRoutes(ctx));
+  app.use(commentsRoutes(ctx));
+  app.use(postsRoutes(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  return Object.assign(app, { close: () => store.close() });
+}
+
+/** SESSION_SECRET, or one generated on first start and kept in the database. */
+function sessionSecret(repos: Repositories, config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const stored = repos.settings.getInternal('session_secret');
+  if (stored) return stored;
+  const generated = randomBytes(32).toString('base64url');
+  repos.settings.setInternal('session_secret', generated);
+  return generated;
+}

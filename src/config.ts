@@ -1,0 +1,87 @@
+// Reads and validates the environment once, for the server and the command line alike.
+import path from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Public origin for every absolute link, without a trailing slash. */
+  readonly baseUrl: string;
+  /** Handed to Express's `trust proxy`; false when off. */
+  readonly trustProxy: false | string | number;
+  readonly secureCookies: boolean;
+  readonly databasePath: string;
+  /** Folder beside the database for uploads and other files the blog keeps. */
+  readonly dataDir: string;
+  readonly adminUsername: string;
+  readonly adminPassword: string | undefined;
+  readonly sessionSecret: string | undefined;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const port = parsePort(env.PORT);
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  const baseUrl = parseBaseUrl(nonEmpty(env.BASE_URL) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const databasePath = path.resolve(cwd, nonEmpty(env.DATABASE_PATH) ?? 'data/colloquy.db');
+  const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
+  }
+  const sessionSecret = nonEmpty(env.SESSION_SECRET);
+  if (sessionSecret !== undefined && sessionSecret.length < 16) {
+    throw new ConfigError('SESSION_SECRET must be at least 16 characters long');
+  }
+  return Object.freeze({
+    port,
+    host,
+    baseUrl,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secureCookies: baseUrl.startsWith('https:'),
+    databasePath,
+    dataDir: path.dirname(databasePath),
+    adminUsername: nonEmpty(env.ADMIN_USERNAME) ?? 'admin',
+    adminPassword: nonEmpty(env.ADMIN_PASSWORD),
+    sessionSecret,
+    logLevel,
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function parsePort(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return 3000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${raw}"`);
+  }
+  return port;
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`BASE_URL must be an absolute http(s) URL; got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`BASE_URL must start with http:// or https://; got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseTrustProxy(value: string | undefined): false | string | number {
+  const raw = nonEmpty(value);
+  if (raw === undefined || raw === '0' || raw.toLowerCase() === 'false') return false;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}

@@ -1,0 +1,34 @@
+// CSRF tokens through csurf in session mode, kept behind this one module (csurf is
+// archived). Reading creates no session: a page gets a token only when its reader
+// already has a session; state-changing routes check the token and so start one.
+import csurf from 'csurf';
+import type { Request, RequestHandler } from 'express';
+
+const protect = csurf({
+  value: (req: Request) => (typeof req.body?._csrf === 'string' ? req.body._csrf : String(req.headers['x-csrf-token'] ?? '')),
+});
+
+/** Checks the token on POST (and other unsafe methods); on GET it hands one out, starting a session. */
+export const csrfProtection: RequestHandler = protect;
+
+/** For pages: a token in `res.locals.csrfToken` if the reader has a session already, else ''. */
+export const csrfTokenIfSession: RequestHandler = (req, res, next) => {
+  if (!req.session?.csrfSecret) {
+    res.locals.csrfToken = '';
+    return next();
+  }
+  protect(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    res.locals.csrfToken = req.csrfToken();
+    next();
+  });
+};
+
+/** A fresh token for a page answering a refused POST; the session now exists. */
+export function freshToken(req: Request): string {
+  return typeof req.csrfToken === 'function' ? req.csrfToken() : '';
+}
+
+export function isCsrfError(err: unknown): boolean {
+  return (err as { code?: unknown })?.code === 'EBADCSRFTOKEN';
+}

@@ -1,0 +1,70 @@
+// Typed HTTP errors that handlers throw; one error handler turns them into pages.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { DEFAULT_SETTINGS } from '../settings/settings.js';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'That page does not exist.') => new HttpError(404, what);
+export const forbidden = (why = 'You may not do that.') => new HttpError(403, why);
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  403: 'Not allowed',
+  404: 'Page not found',
+  405: 'Not allowed',
+  413: 'Too large',
+  415: 'Unsupported type',
+  429: 'Too many requests',
+  500: 'Something went wrong',
+};
+
+/** After every route: whatever nothing answered is the site's own 404 page. */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
+
+/** The one error handler: known errors get their page, anything else a 500 that leaks nothing. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = statusOf(err);
+    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    const message = status >= 500
+      ? 'The server could not finish this request. It has been logged; please try again in a moment.'
+      : err instanceof HttpError || (err as { expose?: boolean }).expose
+        ? (err as Error).message
+        : TITLES[status] ?? 'The request could not be handled.';
+    if (err instanceof HttpError) res.set(err.headers);
+    res.status(status);
+    // An error raised before the page locals were set (a body too large, say) still gets the site's page.
+    res.locals = { site: DEFAULT_SETTINGS, navPages: [], feeds: [], currentUser: undefined, path: req.path, ...res.locals };
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: message });
+      return;
+    }
+    res.render('errors/error', { status, heading: TITLES[status] ?? 'Error', message, pageTitle: TITLES[status] ?? 'Error' }, (renderErr, html) => {
+      if (renderErr) {
+        logger.error({ err: renderErr }, 'error page failed to render');
+        res.type('text/plain').send(message);
+      } else {
+        res.send(html);
+      }
+    });
+  };
+}
+
+function statusOf(err: unknown): number {
+  if (err instanceof HttpError) return err.status;
+  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown };
+  if (e?.code === 'EBADCSRFTOKEN') return 403;
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  return status >= 400 && status < 600 ? status : 500;
+}

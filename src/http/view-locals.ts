@@ -1,0 +1,22 @@
+// What every page's layout needs: the site's settings, navigation, the signed-in
+// person and date helpers in the site's time zone.
+import type { RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import type { Repositories } from '../repositories.js';
+import { formatDate, formatDateTime } from '../time.js';
+
+export function viewLocals(repos: Repositories, config: Config): RequestHandler {
+  return (req, res, next) => {
+    const site = repos.settings.load();
+    res.locals.site = site;
+    res.locals.baseUrl = config.baseUrl;
+    res.locals.path = req.path;
+    res.locals.navPages = repos.posts.listPublicPages();
+    res.locals.currentUser = req.session?.userId ? repos.users.findById(req.session.userId) : undefined;
+    res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);
+    res.locals.formatDate = (iso: string) => formatDate(iso, site.timezone);
+    res.locals.pageTitle = undefined;
+    res.locals.feeds = [];
+    next();
+  };
+}

@@ -1,0 +1,21 @@
+// Page numbers from `?page=`: a positive whole number within the listing, else 404.
+import { notFound } from '../http/errors.js';
+
+export interface Pagination {
+  page: number;
+  pageCount: number;
+  limit: number;
+  offset: number;
+}
+
+/** `raw` is the query value as received (string, array or absent). */
+export function paginate(raw: unknown, total: number, perPage: number): Pagination {
+  let page = 1;
+  if (raw !== undefined) {
+    if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) throw notFound();
+    page = Number(raw);
+  }
+  const pageCount = Math.max(1, Math.ceil(total / perPage));
+  if (page > pageCount) throw notFound();
+  return { page, pageCount, limit: perPage, offset: (page - 1) * perPage };
+}

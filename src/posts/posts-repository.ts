@@ -1,0 +1,168 @@
+// Posts and pages: storage and the queries every listing needs.
+import type { Db } from '../db/open.js';
+
+export type PostKind = 'post' | 'page';
+export type PostStatus = 'draft' | 'published';
+
+export interface Post {
+  id: number;
+  kind: PostKind;
+  author_id: number;
+  title: string;
+  slug: string;
+  body_md: string;
+  body_html: string;
+  excerpt: string;
+  summary: string;
+  status: PostStatus;
+  published_at: string | null;
+  comments_open: 0 | 1;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A post with what a listing or post page shows beside it. */
+export interface PostView extends Post {
+  author_name: string;
+  comment_count: number;
+}
+
+export interface PostFields {
+  kind: PostKind;
+  author_id: number;
+  title: string;
+  slug: string;
+  body_md: string;
+  body_html: string;
+  excerpt: string;
+  summary: string;
+  status: PostStatus;
+  published_at: string | null;
+  comments_open: boolean;
+}
+
+/** Which public posts a listing shows. Times are UTC ISO strings. */
+export type ListingFilter =
+  | { kind: 'all' }
+  | { kind: 'tag'; tagId: number }
+  | { kind: 'period'; from: string; to: string };
+
+export type PostsRepository = ReturnType<typeof createPostsRepository>;
+
+// What "visible to the public" means, in one place: published and its time has come.
+const PUBLIC = `p.status = 'published' AND p.published_at <= @now`;
+const VIEW_COLUMNS = `p.*, u.display_name AS author_name,
+  (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count`;
+
+export function createPostsRepository(db: Db) {
+  const byId = db.prepare<[number], Post>('SELECT * FROM posts WHERE id = ?');
+  const bySlug = db.prepare<[string], Post>('SELECT * FROM posts WHERE slug = ?');
+  // A post may take back one of its own old slugs; anyone else's is taken.
+  const slugTaken = db.prepare<{ slug: string; id: number }, number>(
+    `SELECT 1 FROM posts WHERE slug = @slug AND id != @id
+     UNION ALL SELECT 1 FROM post_redirects WHERE old_slug = @slug AND post_id != @id`,
+  ).pluck();
+  const publicBySlug = db.prepare<{ slug: string; now: string }, PostView>(
+    `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = @slug AND ${PUBLIC}`,
+  );
+  const redirectFor = db.prepare<[string], string>(
+    'SELECT p.slug FROM post_redirects r JOIN posts p ON p.id = r.post_id WHERE r.old_slug = ?',
+  ).pluck();
+  const insert = db.prepare(
+    `INSERT INTO posts (kind, author_id, title, slug, body_md, body_html, excerpt, summary, status, published_at, comments_open, created_at, updated_at)
+     VALUES (@kind, @author_id, @title, @slug, @body_md, @body_html, @excerpt, @summary, @status, @published_at, @comments_open, @now, @now)`,
+  );
+  const update = db.prepare(
+    `UPDATE posts SET kind = @kind, author_id = @author_id, title = @title, slug = @slug, body_md = @body_md, body_html = @body_html,
+       excerpt = @excerpt, summary = @summary, status = @status, published_at = @published_at, comments_open = @comments_open, updated_at = @now
+     WHERE id = @id`,
+  );
+  const addRedirect = db.prepare<[string, number]>(
+    'INSERT INTO post_redirects (old_slug, post_id) VALUES (?, ?) ON CONFLICT (old_slug) DO UPDATE SET post_id = excluded.post_id',
+  );
+  const dropRedirect = db.prepare<[string]>('DELETE FROM post_redirects WHERE old_slug = ?');
+  const remove = db.prepare<[number]>('DELETE FROM posts WHERE id = ?');
+  const allSources = db.prepare<[], Pick<Post, 'id' | 'body_md' | 'excerpt'>>('SELECT id, body_md, excerpt FROM posts');
+  const setRendered = db.prepare<[string, string, number]>('UPDATE posts SET body_html = ?, summary = ? WHERE id = ?');
+  const publicPages = db.prepare<{ now: string }, Pick<Post, 'title' | 'slug'>>(
+    `SELECT p.title, p.slug FROM posts p WHERE p.kind = 'page' AND ${PUBLIC} ORDER BY p.title COLLATE NOCASE`,
+  );
+
+  const listing = {
+    all: {
+      page: db.prepare<{ now: string; limit: number; offset: number }, PostView>(
+        `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.kind = 'post' AND ${PUBLIC} ORDER BY p.published_at DESC, p.id DESC LIMIT @limit OFFSET @offset`,
+      ),
+      count: db.prepare<{ now: string }, number>(`SELECT count(*) FROM posts p WHERE p.kind = 'post' AND ${PUBLIC}`).pluck(),
+    },
+    tag: {
+      page: db.prepare<{ now: string; tagId: number; limit: number; offset: number }, PostView>(
+        `SELECT ${VIEW_COLUMNS} FROM post_tags pt JOIN posts p ON p.id = pt.post_id JOIN users u ON u.id = p.author_id
+          WHERE pt.tag_id = @tagId AND p.kind = 'post' AND ${PUBLIC} ORDER BY p.published_at DESC, p.id DESC LIMIT @limit OFFSET @offset`,
+      ),
+      count: db.prepare<{ now: string; tagId: number }, number>(
+        `SELECT count(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = @tagId AND p.kind = 'post' AND ${PUBLIC}`,
+      ).pluck(),
+    },
+    period: {
+      page: db.prepare<{ now: string; from: string; to: string; limit: number; offset: number }, PostView>(
+        `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+          WHERE p.kind = 'post' AND ${PUBLIC} AND p.published_at >= @from AND p.published_at < @to
+          ORDER BY p.published_at DESC, p.id DESC LIMIT @limit OFFSET @offset`,
+      ),
+      count: db.prepare<{ now: string; from: string; to: string }, number>(
+        `SELECT count(*) FROM posts p WHERE p.kind = 'post' AND ${PUBLIC} AND p.published_at >= @from AND p.published_at < @to`,
+      ).pluck(),
+    },
+  };
+
+  function params(filter: ListingFilter, now: string) {
+    switch (filter.kind) {
+      case 'all': return { now };
+      case 'tag': return { now, tagId: filter.tagId };
+      case 'period': return { now, from: filter.from, to: filter.to };
+    }
+  }
+
+  return {
+    findById: (id: number): Post | undefined => byId.get(id),
+    findBySlug: (slug: string): Post | undefined => bySlug.get(slug),
+    /** A post or page the public may see, with its author and comment count. */
+    findPublicBySlug: (slug: string, now = new Date().toISOString()): PostView | undefined => publicBySlug.get({ slug, now }),
+    /** The current slug of a post that once had `oldSlug`. */
+    findRedirect: (oldSlug: string): string | undefined => redirectFor.get(oldSlug),
+    /** Whether a slug is used by another post or reserved by a redirect. */
+    isSlugTaken: (slug: string, exceptId = 0): boolean => slugTaken.get({ slug, id: exceptId }) !== undefined,
+    listPublicPages: (now = new Date().toISOString()) => publicPages.all({ now }),
+
+    countPublic(filter: ListingFilter, now = new Date().toISOString()): number {
+      return (listing[filter.kind].count as { get(p: object): number | undefined }).get(params(filter, now)) ?? 0;
+    },
+
+    listPublic(filter: ListingFilter, limit: number, offset: number, now = new Date().toISOString()): PostView[] {
+      return (listing[filter.kind].page as { all(p: object): PostView[] }).all({ ...params(filter, now), limit, offset });
+    },
+
+    /** Inserts a post; call inside a transaction that also sets its tags. */
+    insert(fields: PostFields, now = new Date().toISOString()): number {
+      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now });
+      return Number(lastInsertRowid);
+    },
+
+    /** Updates a post, keeping its old slug as a redirect when the slug changes. */
+    update(id: number, fields: PostFields, now = new Date().toISOString()): void {
+      const before = byId.get(id);
+      if (!before) return;
+      update.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now, id });
+      if (before.slug !== fields.slug) {
+        dropRedirect.run(fields.slug);
+        addRedirect.run(before.slug, id);
+      }
+    },
+
+    remove: (id: number): void => void remove.run(id),
+    allSources: () => allSources.all(),
+    setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
+  };
+}

@@ -1,0 +1,71 @@
+// Public reading: the home page, a post, tag and archive listings.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { notFound } from '../http/errors.js';
+import { csrfTokenIfSession } from '../http/csrf.js';
+import { loadDiscussion } from '../comments/discussion.js';
+import { periodRange } from '../time.js';
+import type { ListingFilter } from './posts-repository.js';
+import { paginate } from './pagination.js';
+
+export function postsRoutes(ctx: AppContext): Router {
+  const { repos } = ctx;
+  const router = Router();
+
+  function renderListing(req: Request, res: Response, filter: ListingFilter, heading: string | undefined, basePath: string) {
+    const { posts_per_page } = res.locals.site;
+    const pagination = paginate(req.query.page, repos.posts.countPublic(filter), posts_per_page);
+    const posts = repos.posts.listPublic(filter, pagination.limit, pagination.offset);
+    const tags = repos.tags.forPosts(posts.map((p) => p.id));
+    res.render('posts/index', {
+      pageTitle: heading,
+      heading,
+      posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
+      pagination,
+      basePath,
+    });
+  }
+
+  const list = (req: Request, res: Response) => renderListing(req, res, { kind: 'all' }, undefined, '/');
+
+  function byTag(req: Request<{ tag: string }>, res: Response) {
+    const tag = repos.tags.findBySlug(req.params.tag);
+    if (!tag) throw notFound('There is no such tag.');
+    renderListing(req, res, { kind: 'tag', tagId: tag.id }, `Tagged “${tag.name}”`, `/tags/${tag.slug}`);
+  }
+
+  function byPeriod(req: Request<{ year: string; month?: string }>, res: Response) {
+    const { year, month } = req.params;
+    if (!/^\d{4}$/.test(year) || (month !== undefined && !/^(0?[1-9]|1[0-2])$/.test(month))) throw notFound();
+    const y = Number(year);
+    const m = month === undefined ? undefined : Number(month);
+    const [from, to] = periodRange(y, m, res.locals.site.timezone);
+    const label = m === undefined
+      ? String(y)
+      : new Date(Date.UTC(y, m - 1, 1)).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    renderListing(req, res, { kind: 'period', from, to }, `Archive: ${label}`, `/archive/${year}${month ? `/${month}` : ''}`);
+  }
+
+  function show(req: Request<{ slug: string }>, res: Response) {
+    const post = repos.posts.findPublicBySlug(req.params.slug);
+    if (!post) {
+      const current = repos.posts.findRedirect(req.params.slug);
+      if (current) return res.redirect(301, `/posts/${current}${queryString(req)}`);
+      throw notFound();
+    }
+    const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
+    res.render('posts/show', { pageTitle: post.title, post, tags, discussion: loadDiscussion(ctx, post, req) });
+  }
+
+  router.get('/', list);
+  router.get('/posts/:slug', csrfTokenIfSession, show);
+  router.get('/tags/:tag', byTag);
+  router.get('/archive/:year', byPeriod);
+  router.get('/archive/:year/:month', byPeriod);
+  return router;
+}
+
+function queryString(req: Request): string {
+  const i = req.originalUrl.indexOf('?');
+  return i === -1 ? '' : req.originalUrl.slice(i);
+}

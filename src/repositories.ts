@@ -1,0 +1,24 @@
+// Every repository over one database, made once per app (or command) and passed down.
+import type { Db } from './db/open.js';
+import { createPostsRepository } from './posts/posts-repository.js';
+import { createPostsService } from './posts/posts-service.js';
+import { createTagsRepository } from './posts/tags-repository.js';
+import { createSessionsRepository } from './sessions/sessions-repository.js';
+import { createSettingsRepository } from './settings/settings-repository.js';
+import { createUsersRepository } from './users/users-repository.js';
+
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export function createRepositories(db: Db) {
+  const posts = createPostsRepository(db);
+  const tags = createTagsRepository(db);
+  return {
+    db,
+    posts,
+    tags,
+    postsService: createPostsService(db, posts, tags),
+    users: createUsersRepository(db),
+    settings: createSettingsRepository(db),
+    sessions: createSessionsRepository(db),
+  };
+}

@@ -1,0 +1,42 @@
+// Stores settings as key/value rows; reads fall back to the defaults.
+import type { Db } from '../db/open.js';
+import { DEFAULT_SETTINGS, SETTING_PARSERS, formatSetting, type SettingKey, type Settings } from './settings.js';
+
+export type SettingsRepository = ReturnType<typeof createSettingsRepository>;
+
+export function createSettingsRepository(db: Db) {
+  const all = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+  const upsert = db.prepare<[string, string]>(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const getRaw = db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck();
+
+  return {
+    /** Every setting, stored values over defaults; a stored value that no longer parses is ignored. */
+    load(): Settings {
+      const settings: Settings = { ...DEFAULT_SETTINGS };
+      const target = settings as unknown as Record<string, unknown>;
+      for (const row of all.all()) {
+        if (!(row.key in SETTING_PARSERS)) continue;
+        const parsed = SETTING_PARSERS[row.key as SettingKey](row.value);
+        if (parsed.ok) target[row.key] = parsed.value;
+      }
+      return settings;
+    },
+
+    save: db.transaction((values: Partial<Settings>) => {
+      for (const [key, value] of Object.entries(values)) {
+        if (value !== undefined) upsert.run(key, formatSetting(value));
+      }
+    }),
+
+    /** Internal values that are not user settings (the generated session secret). */
+    getInternal(key: string): string | undefined {
+      return getRaw.get(`internal:${key}`);
+    },
+
+    setInternal(key: string, value: string): void {
+      upsert.run(`internal:${key}`, value);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// The blog's settings: their names, defaults and validation, as plain values.
+
+export type ModerationMode = 'none' | 'first_time' | 'all';
+
+export interface Settings {
+  title: string;
+  tagline: string;
+  comment_moderation: ModerationMode;
+  thread_depth: number;
+  timezone: string;
+  comments_open_default: boolean;
+  /** Comments with more links than this are held. */
+  comment_link_limit: number;
+  /** Minimum seconds between serving the form and receiving the comment. */
+  comment_min_seconds: number;
+  /** Comment posts allowed from one address per minute. */
+  comment_rate_per_minute: number;
+  /** Reader reports that hide a comment until a moderator reviews it. */
+  report_hide_threshold: number;
+  /** Words or phrases, one a line, that hold a comment for moderation. */
+  moderation_blocklist: string;
+  posts_per_page: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  title: 'Colloquy',
+  tagline: 'Writing in public, talking it over',
+  comment_moderation: 'first_time',
+  thread_depth: 5,
+  timezone: 'UTC',
+  comments_open_default: true,
+  comment_link_limit: 2,
+  comment_min_seconds: 2,
+  comment_rate_per_minute: 6,
+  report_hide_threshold: 3,
+  moderation_blocklist: '',
+  posts_per_page: 10,
+});
+
+export type SettingKey = keyof Settings;
+
+/**
+ * Parses a raw value (from a form or the database) into a setting: a valid value
+ * or a message for the person who typed it; never throws.
+ */
+export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; value: Settings[K] } | { ok: false; error: string } } = {
+  title: (raw) => lengthCheck(raw, 1, 200, 'Title'),
+  tagline: (raw) => lengthCheck(raw, 0, 300, 'Tagline'),
+  comment_moderation: (raw) =>
+    raw === 'none' || raw === 'first_time' || raw === 'all'
+      ? { ok: true, value: raw }
+      : { ok: false, error: 'Comment moderation must be none, first_time or all.' },
+  thread_depth: (raw) => intCheck(raw, 1, 10, 'Thread depth'),
+  timezone: (raw) =>
+    isTimeZone(raw.trim()) ? { ok: true, value: raw.trim() } : { ok: false, error: `“${raw}” is not a known time zone (an IANA name such as Europe/London).` },
+  comments_open_default: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  comment_link_limit: (raw) => intCheck(raw, 0, 100, 'Link limit'),
+  comment_min_seconds: (raw) => intCheck(raw, 0, 600, 'Minimum time'),
+  comment_rate_per_minute: (raw) => intCheck(raw, 1, 1000, 'Comments per minute'),
+  report_hide_threshold: (raw) => intCheck(raw, 1, 1000, 'Report threshold'),
+  moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
+  posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
+};
+
+function lengthCheck(raw: string, min: number, max: number, label: string): { ok: true; value: string } | { ok: false; error: string } {
+  const value = raw.trim();
+  const length = [...value].length;
+  if (length < min) return { ok: false, error: `${label} is required.` };
+  if (length > max) return { ok: false, error: `${label} must be at most ${max} characters.` };
+  return { ok: true, value };
+}
+
+function intCheck(raw: string, min: number, max: number, label: string): { ok: true; value: number } | { ok: false; error: string } {
+  const trimmed = raw.trim();
+  const n = Number(trimmed);
+  if (!/^\d{1,9}$/.test(trimmed) || n < min || n > max) {
+    return { ok: false, error: `${label} must be a whole number from ${min} to ${max}.` };
+  }
+  return { ok: true, value: n };
+}
+
+export function isTimeZone(name: string): boolean {
+  if (!name) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Serialises a setting for storage. */
+export function formatSetting(value: Settings[SettingKey]): string {
+  return typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+}

@@ -1,0 +1,59 @@
+// People who write and moderate: administrators and authors.
+import type { Db } from '../db/open.js';
+
+export type Role = 'admin' | 'author';
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  email: string;
+  password_hash: string;
+  role: Role;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewUser {
+  username: string;
+  display_name: string;
+  email?: string;
+  password_hash: string;
+  role: Role;
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+export function createUsersRepository(db: Db) {
+  const byId = db.prepare<[number], User>('SELECT * FROM users WHERE id = ?');
+  const byUsername = db.prepare<[string], User>('SELECT * FROM users WHERE username = ?');
+  const all = db.prepare<[], User>('SELECT * FROM users ORDER BY username COLLATE NOCASE');
+  const countAdmins = db.prepare<[], number>("SELECT count(*) FROM users WHERE role = 'admin'").pluck();
+  const insert = db.prepare<[string, string, string, string, Role, string, string]>(
+    `INSERT INTO users (username, display_name, email, password_hash, role, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const updatePassword = db.prepare<[string, string, number]>('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?');
+  const updateRole = db.prepare<[Role, string, number]>('UPDATE users SET role = ?, updated_at = ? WHERE id = ?');
+
+  return {
+    findById: (id: number): User | undefined => byId.get(id),
+    findByUsername: (username: string): User | undefined => byUsername.get(username),
+    list: (): User[] => all.all(),
+    countAdmins: (): number => countAdmins.get() ?? 0,
+
+    create(user: NewUser): User {
+      const now = new Date().toISOString();
+      const { lastInsertRowid } = insert.run(user.username, user.display_name, user.email ?? '', user.password_hash, user.role, now, now);
+      return byId.get(Number(lastInsertRowid))!;
+    },
+
+    setPasswordHash(id: number, hash: string): void {
+      updatePassword.run(hash, new Date().toISOString(), id);
+    },
+
+    setRole(id: number, role: Role): void {
+      updateRole.run(role, new Date().toISOString(), id);
+    },
+  };
+}

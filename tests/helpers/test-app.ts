@@ -1,0 +1,63 @@
+// A test app on a fresh temporary SQLite file, migrated, with nothing global to stub.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createRepositories, type Repositories } from '../../src/repositories.js';
+import type { PostDraft } from '../../src/posts/posts-service.js';
+import type { Role, User } from '../../src/users/users-repository.js';
+import { hashPassword } from '../../src/users/passwords.js';
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  repos: Repositories;
+  config: Config;
+  dir: string;
+  close(): void;
+}
+
+/** A migrated database in a new temporary folder, and the app over it. */
+export function makeTestApp(env: Record<string, string> = {}): TestContext {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), SESSION_SECRET: 'test-secret-0123456789', ...env }, dir);
+  const db = openDatabase(config.databasePath);
+  migrate(db);
+  const repos = createRepositories(db);
+  const app = createApp({ db, config });
+  return {
+    app, db, repos, config, dir,
+    close() {
+      app.close();
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let userCounter = 0;
+
+/** A user with a known password ('correct horse battery'). */
+export async function makeUser(repos: Repositories, role: Role = 'admin', username = `user${++userCounter}`): Promise<User> {
+  return repos.users.create({ username, display_name: username.charAt(0).toUpperCase() + username.slice(1), password_hash: await hashPassword('correct horse battery'), role });
+}
+
+/** A published post (unless overridden) by `author`; returns its id. */
+export function makePost(repos: Repositories, author: User, overrides: Partial<PostDraft> = {}): number {
+  return repos.postsService.create({
+    kind: 'post',
+    author_id: author.id,
+    title: 'A post',
+    slug: '',
+    body_md: 'Some *text*.',
+    excerpt: '',
+    tags: [],
+    status: 'published',
+    published_at: new Date(Date.now() - 60_000),
+    comments_open: true,
+    ...overrides,
+  });
+}
