@@ -1,0 +1,40 @@
+// Browser tests: Debian's Chromium driven by playwright-core against a test app
+// listening on an ephemeral loopback port.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser } from 'playwright-core';
+import { makeTestApp, type TestContext } from './test-app.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ServedApp extends TestContext {
+  url: string;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** A fresh test app (temp database) listening on 127.0.0.1 at a free port. */
+export async function serveTestApp(env: Record<string, string> = {}): Promise<ServedApp> {
+  const t = makeTestApp(env);
+  const server = await new Promise<Server>((resolve) => {
+    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...t,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      t.close();
+    },
+  };
+}
