@@ -1,5 +1,6 @@
 // Every repository over one database, made once per app (or command) and passed down.
 import type { Db } from './db/open.js';
+import { createCommentsRepository } from './comments/comments-repository.js';
 import { createPostsRepository } from './posts/posts-repository.js';
 import { createPostsService } from './posts/posts-service.js';
 import { createTagsRepository } from './posts/tags-repository.js';
@@ -17,6 +18,7 @@ export function createRepositories(db: Db) {
     posts,
     tags,
     postsService: createPostsService(db, posts, tags),
+    comments: createCommentsRepository(db),
     users: createUsersRepository(db),
     settings: createSettingsRepository(db),
     sessions: createSessionsRepository(db),

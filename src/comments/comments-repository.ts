@@ -1,0 +1,136 @@
+// Comments: storage, the one-query thread read, and the moderation queue.
+import type { Db } from '../db/open.js';
+
+export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
+export const COMMENT_STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
+
+export interface Comment {
+  id: number;
+  post_id: number;
+  parent_id: number | null;
+  user_id: number | null;
+  author_name: string;
+  author_email: string;
+  email_key: string;
+  author_url: string;
+  body_md: string;
+  body_html: string;
+  status: CommentStatus;
+  held_reason: string;
+  ip_hash: string;
+  user_agent: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewComment {
+  post_id: number;
+  parent_id: number | null;
+  user_id: number | null;
+  author_name: string;
+  author_email: string;
+  author_url: string;
+  body_md: string;
+  body_html: string;
+  status: CommentStatus;
+  held_reason: string;
+  ip_hash: string;
+  user_agent: string;
+}
+
+/** A comment in the moderation queue, with its post. */
+export interface QueuedComment extends Comment {
+  post_title: string;
+  post_slug: string;
+  post_author_id: number;
+}
+
+export type CommentsRepository = ReturnType<typeof createCommentsRepository>;
+
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function createCommentsRepository(db: Db) {
+  const byId = db.prepare<[number], Comment>('SELECT * FROM comments WHERE id = ?');
+  const insert = db.prepare(
+    `INSERT INTO comments (post_id, parent_id, user_id, author_name, author_email, email_key, author_url, body_md, body_html,
+       status, held_reason, ip_hash, user_agent, created_at, updated_at)
+     VALUES (@post_id, @parent_id, @user_id, @author_name, @author_email, @email_key, @author_url, @body_md, @body_html,
+       @status, @held_reason, @ip_hash, @user_agent, @now, @now)`,
+  );
+  // Every comment of a post that a thread may need to show, in one indexed read:
+  // the approved ones, and removed ones (placeholders when they have visible replies).
+  const forThread = db.prepare<[number], Comment>(
+    `SELECT * FROM comments WHERE post_id = ? AND status IN ('approved', 'spam', 'trash') ORDER BY created_at, id`,
+  );
+  const approvedForPost = db.prepare<[number, number], Comment>(
+    `SELECT * FROM comments WHERE post_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?`,
+  );
+  const hasApproved = db.prepare<[string], number>(
+    `SELECT 1 FROM comments WHERE email_key = ? AND status = 'approved' LIMIT 1`,
+  ).pluck();
+  const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
+  const setBody = db.prepare<[string, string, string, number]>('UPDATE comments SET body_md = ?, body_html = ?, updated_at = ? WHERE id = ?');
+  const childCount = db.prepare<[number], number>('SELECT count(*) FROM comments WHERE parent_id = ?').pluck();
+  const deleteRow = db.prepare<[number]>('DELETE FROM comments WHERE id = ?');
+  // A deleted comment that still has replies keeps its row (the replies' true parent)
+  // with everything personal wiped.
+  const scrub = db.prepare<[string, number]>(
+    `UPDATE comments SET status = 'trash', author_name = '', author_email = '', email_key = '', author_url = '',
+       body_md = '', body_html = '', held_reason = 'deleted', ip_hash = '', user_agent = '', updated_at = ? WHERE id = ?`,
+  );
+  const queue = db.prepare<{ status: CommentStatus; authorId: number | null; limit: number; offset: number }, QueuedComment>(
+    `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
+       FROM comments c JOIN posts p ON p.id = c.post_id
+      WHERE c.status = @status AND (@authorId IS NULL OR p.author_id = @authorId)
+      ORDER BY c.created_at DESC, c.id DESC LIMIT @limit OFFSET @offset`,
+  );
+  const counts = db.prepare<{ authorId: number | null }, { status: CommentStatus; n: number }>(
+    `SELECT c.status, count(*) AS n FROM comments c JOIN posts p ON p.id = c.post_id
+      WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY c.status`,
+  );
+  const recentApproved = db.prepare<{ limit: number; now: string }, QueuedComment>(
+    `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
+       FROM comments c JOIN posts p ON p.id = c.post_id
+      WHERE c.status = 'approved' AND p.status = 'published' AND p.published_at <= @now
+      ORDER BY c.created_at DESC, c.id DESC LIMIT @limit`,
+  );
+
+  return {
+    findById: (id: number): Comment | undefined => byId.get(id),
+
+    insert(comment: NewComment, now = new Date().toISOString()): number {
+      const { lastInsertRowid } = insert.run({ ...comment, email_key: emailKey(comment.author_email), now });
+      return Number(lastInsertRowid);
+    },
+
+    /** Approved comments and removed ones, oldest first, for building a thread. */
+    listForThread: (postId: number): Comment[] => forThread.all(postId),
+    /** Newest approved comments of a post, for its feed. */
+    listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
+    /** Newest approved comments on public posts, for the site's comment feed. */
+    listRecentApproved: (limit: number, now = new Date().toISOString()): QueuedComment[] => recentApproved.all({ limit, now }),
+    /** Whether this email (case-folded) already has an approved comment. */
+    hasApprovedFrom: (email: string): boolean => hasApproved.get(emailKey(email)) !== undefined,
+
+    setStatus: (id: number, status: CommentStatus, now = new Date().toISOString()): void => void setStatus.run(status, now, id),
+    setBody: (id: number, md: string, html: string, now = new Date().toISOString()): void => void setBody.run(md, html, now, id),
+
+    /** The queue for one status; authorId limits it to comments on that author's posts. */
+    listQueue: (status: CommentStatus, authorId: number | null, limit: number, offset: number): QueuedComment[] =>
+      queue.all({ status, authorId, limit, offset }),
+
+    countByStatus(authorId: number | null): Record<CommentStatus, number> {
+      const result: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
+      for (const row of counts.all({ authorId })) result[row.status] = row.n;
+      return result;
+    },
+
+    /** Deletes for good; a comment with replies is wiped but kept as their parent. */
+    deletePermanently: db.transaction((id: number, now = new Date().toISOString()): void => {
+      if ((childCount.get(id) ?? 0) > 0) scrub.run(now, id);
+      else deleteRow.run(id);
+    }),
+  };
+}
