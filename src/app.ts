@@ -16,6 +16,7 @@ import { viewLocals } from './http/view-locals.js';
 import { postsRoutes } from './posts/posts-routes.js';
 import { commentsRoutes } from './comments/comments-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
+import { feedsRoutes } from './feeds/feeds-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -72,6 +73,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
 
   app.use('/admin', adminRoutes(ctx));
   app.use(commentsRoutes(ctx));
+  app.use(feedsRoutes(ctx));
   app.use(postsRoutes(ctx));
 
   app.use(notFoundHandler);

@@ -88,6 +88,15 @@ export function createPostsRepository(db: Db) {
     `SELECT p.title, p.slug FROM posts p WHERE p.kind = 'page' AND ${PUBLIC} ORDER BY p.title COLLATE NOCASE`,
   );
 
+  const publicLocations = db.prepare<{ now: string }, Pick<Post, 'kind' | 'slug' | 'published_at' | 'updated_at'>>(
+    `SELECT p.kind, p.slug, p.published_at, p.updated_at FROM posts p WHERE ${PUBLIC} ORDER BY p.published_at DESC, p.id DESC`,
+  );
+  const publicTags = db.prepare<{ now: string }, { slug: string; name: string; updated_at: string }>(
+    `SELECT t.slug, t.name, max(max(p.updated_at, p.published_at)) AS updated_at
+       FROM tags t JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id
+      WHERE p.kind = 'post' AND ${PUBLIC} GROUP BY t.id ORDER BY t.slug`,
+  );
+
   const listing = {
     all: {
       page: db.prepare<{ now: string; limit: number; offset: number }, PostView>(
@@ -164,5 +173,9 @@ export function createPostsRepository(db: Db) {
     remove: (id: number): void => void remove.run(id),
     allSources: () => allSources.all(),
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
+    /** Every public post and page, for the sitemap: where it lives and when it last changed. */
+    listPublicLocations: (now = new Date().toISOString()) => publicLocations.all({ now }),
+    /** Tags that at least one public post carries, with that post's newest change, for the sitemap. */
+    listPublicTags: (now = new Date().toISOString()) => publicTags.all({ now }),
   };
 }

@@ -1,0 +1,63 @@
+// Machine-read pages: the site feeds, the sitemap and robots.txt.
+// (A post's comment feed and the site's comment feed live with the comments.)
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { buildSiteFeed, type SiteFeed } from './site-feed.js';
+import { buildRobots, buildSitemap, type SitemapEntry } from './sitemap.js';
+
+export const FEED_SIZE = 20;
+// Readers poll; five minutes late for a new post is fine and spares the database.
+const CACHE_CONTROL = 'public, max-age=300';
+
+export function feedsRoutes(ctx: AppContext): Router {
+  const { repos, config } = ctx;
+  const router = Router();
+
+  function siteFeed(res: Response): SiteFeed {
+    const posts = repos.posts.listPublic({ kind: 'all' }, FEED_SIZE, 0);
+    const tags = repos.tags.forPosts(posts.map((p) => p.id));
+    const { title, tagline } = res.locals.site;
+    return buildSiteFeed({ title, tagline, baseUrl: config.baseUrl, posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) });
+  }
+
+  // res.send adds an ETag from the body and answers 304 when If-None-Match (or,
+  // without it, If-Modified-Since) says the reader already has this version.
+  function sendXml(res: Response, type: string, body: string, lastModified?: Date) {
+    res.set('Cache-Control', CACHE_CONTROL).type(type);
+    if (lastModified && lastModified.getTime() > 0) res.set('Last-Modified', lastModified.toUTCString());
+    res.send(body);
+  }
+
+  function rss(_req: Request, res: Response) {
+    const feed = siteFeed(res);
+    sendXml(res, 'application/rss+xml; charset=utf-8', feed.rss, feed.updated);
+  }
+
+  function atom(_req: Request, res: Response) {
+    const feed = siteFeed(res);
+    sendXml(res, 'application/atom+xml; charset=utf-8', feed.atom, feed.updated);
+  }
+
+  function sitemap(_req: Request, res: Response) {
+    const locations = repos.posts.listPublicLocations();
+    const changed = (p: { published_at: string | null; updated_at: string }) =>
+      p.published_at && p.published_at > p.updated_at ? p.published_at : p.updated_at;
+    const newestPost = locations.find((p) => p.kind === 'post');
+    const entries: SitemapEntry[] = [
+      { path: '/', lastmod: newestPost && changed(newestPost) },
+      ...locations.map((p) => ({ path: `/posts/${p.slug}`, lastmod: changed(p) })),
+      ...repos.posts.listPublicTags().map((t) => ({ path: `/tags/${t.slug}`, lastmod: t.updated_at })),
+    ];
+    sendXml(res, 'application/xml; charset=utf-8', buildSitemap(config.baseUrl, entries));
+  }
+
+  function robots(_req: Request, res: Response) {
+    res.set('Cache-Control', 'public, max-age=86400').type('text/plain; charset=utf-8').send(buildRobots(config.baseUrl));
+  }
+
+  router.get('/feed', rss);
+  router.get('/feed/atom', atom);
+  router.get('/sitemap.xml', sitemap);
+  router.get('/robots.txt', robots);
+  return router;
+}
