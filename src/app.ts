@@ -17,6 +17,7 @@ import { postsRoutes } from './posts/posts-routes.js';
 import { commentsRoutes } from './comments/comments-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
+import { searchRoutes } from './search/search-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -74,6 +75,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.use('/admin', adminRoutes(ctx));
   app.use(commentsRoutes(ctx));
   app.use(feedsRoutes(ctx));
+  app.use(searchRoutes(ctx));
   app.use(postsRoutes(ctx));
 
   app.use(notFoundHandler);

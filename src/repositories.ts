@@ -7,6 +7,7 @@ import { createTagsRepository } from './posts/tags-repository.js';
 import { createSessionsRepository } from './sessions/sessions-repository.js';
 import { createSettingsRepository } from './settings/settings-repository.js';
 import { createUsersRepository } from './users/users-repository.js';
+import { createSearchRepository } from './search/search-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -22,5 +23,6 @@ export function createRepositories(db: Db) {
     users: createUsersRepository(db),
     settings: createSettingsRepository(db),
     sessions: createSessionsRepository(db),
+    search: createSearchRepository(db),
   };
 }

@@ -1,0 +1,46 @@
+// Full-text search over public posts and pages (the posts_fts table of migration 004).
+import type { Db } from '../db/open.js';
+import type { PostKind } from '../posts/posts-repository.js';
+import { MARK_CLOSE, MARK_OPEN } from './search-query.js';
+
+/** One search result; title and snippet still carry the raw marks (see search-query.ts). */
+export interface SearchHit {
+  id: number;
+  kind: PostKind;
+  slug: string;
+  title_marked: string;
+  snippet_marked: string;
+  published_at: string;
+  author_name: string;
+  comment_count: number;
+}
+
+export type SearchRepository = ReturnType<typeof createSearchRepository>;
+
+// Public as on every other page: published and its time has come. Pages are searched
+// too: a reader looking for "contact" or "about" wants that page.
+const MATCH_PUBLIC = `posts_fts MATCH @match AND p.status = 'published' AND p.published_at <= @now`;
+
+export function createSearchRepository(db: Db) {
+  // bm25 weights: a word in the title counts most, then a tag, then the body.
+  const page = db.prepare<{ match: string; now: string; limit: number; offset: number; open: string; close: string }, SearchHit>(
+    `SELECT p.id, p.kind, p.slug, p.published_at, u.display_name AS author_name,
+            highlight(posts_fts, 0, @open, @close) AS title_marked,
+            snippet(posts_fts, 1, @open, @close, '…', 32) AS snippet_marked,
+            (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count
+       FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid JOIN users u ON u.id = p.author_id
+      WHERE ${MATCH_PUBLIC}
+      ORDER BY bm25(posts_fts, 10.0, 1.0, 4.0), p.published_at DESC
+      LIMIT @limit OFFSET @offset`,
+  );
+  const count = db.prepare<{ match: string; now: string }, number>(
+    `SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid WHERE ${MATCH_PUBLIC}`,
+  ).pluck();
+
+  return {
+    /** `match` must come from toMatchExpression(). */
+    countPublic: (match: string, now = new Date().toISOString()): number => count.get({ match, now }) ?? 0,
+    searchPublic: (match: string, limit: number, offset: number, now = new Date().toISOString()): SearchHit[] =>
+      page.all({ match, now, limit, offset, open: MARK_OPEN, close: MARK_CLOSE }),
+  };
+}
