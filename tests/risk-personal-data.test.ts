@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { findPersonalData, ibanValid, luhnValid, mask, nhsNumberValid } from '../src/risk/personal-data.js';
+
+const kinds = (text: string) => findPersonalData(text).map((f) => f.kind);
+
+describe('findPersonalData: what it must find', () => {
+  it.each([
+    // email
+    ['Write to jane.doe@example.org about it', 'email'],
+    ['MAIL: J.Smith+school@Sub.Example.CO.UK.', 'email'],
+    ['(contact: head_teacher@st-marys.sch.uk)', 'email'],
+    // phone: international
+    ['Call +44 20 7946 0958 today', 'phone'],
+    ['ring +44 (0) 7700 900123', 'phone'],
+    ['+1 (415) 555-2671 is the office', 'phone'],
+    ['+33 1 23 45 67 89', 'phone'],
+    ['+49 30 901820', 'phone'],
+    ['+919876543210', 'phone'],
+    // phone: North American and national
+    ['(415) 555-2671', 'phone'],
+    ['415-555-2671', 'phone'],
+    ['415.555.2671', 'phone'],
+    ['mobile 07700 900123', 'phone'],
+    ['020 7946 0958', 'phone'],
+    ['01632 960123', 'phone'],
+    ['01 23 45 67 89', 'phone'],
+    ['tel: 2125551234', 'phone'],
+    ['call me on 212 555 1234', 'phone'],
+    ['Phone number: 0161 496 0000', 'phone'],
+    // NHS number (943 476 5919 is the NHS's own example)
+    ['NHS number 943 476 5919', 'nhs_number'],
+    ['NHS No: 9434765919', 'nhs_number'],
+    ['nhs: 943-476-5919', 'nhs_number'],
+    ['her number is 943 476 5919.', 'nhs_number'],
+    // SSN
+    ['SSN 123-45-6789', 'ssn'],
+    ['ssn: 536-90-4399', 'ssn'],
+    // cards (Luhn-valid, real prefixes, not the published test numbers)
+    ['card 4556 7375 8689 9855', 'card_number'],
+    ['4556-7375-8689-9855', 'card_number'],
+    ['4556737586899855', 'card_number'],
+    ['5425 2334 3010 9903', 'card_number'],
+    ['Amex 3456 789012 34564 please', 'card_number'],
+    ['345678901234564', 'card_number'],
+    // IBAN
+    ['IBAN GB82 WEST 1234 5698 7654 32', 'iban'],
+    ['GB82WEST12345698765432', 'iban'],
+    ['DE89 3704 0044 0532 0130 00', 'iban'],
+    ['FR14 2004 1010 0505 0001 3M02 606', 'iban'],
+    ['NL91ABNA0417164300', 'iban'],
+    // dates of birth
+    ['DOB: 12/03/2014', 'date_of_birth'],
+    ['D.O.B. 2014-03-12', 'date_of_birth'],
+    ['date of birth 3 March 2014', 'date_of_birth'],
+    ['He was born on 3rd March 2014.', 'date_of_birth'],
+    ['born on March 3, 2014', 'date_of_birth'],
+    ['Born: 03.12.2014', 'date_of_birth'],
+    ['dob 3/12/14', 'date_of_birth'],
+  ])('%j → %s', (text, kind) => {
+    expect(kinds(text)).toEqual([kind]);
+  });
+
+  it('finds several in one text, in order, each once', () => {
+    const text = 'Parent: ann@example.com, 07700 900123. Pupil DOB 01/02/2015, NHS 943 476 5919.';
+    expect(kinds(text)).toEqual(['email', 'phone', 'date_of_birth', 'nhs_number']);
+    expect(findPersonalData(text).map((f) => f.label)).toEqual(['an email address', 'a phone number', 'a date of birth', 'an NHS number']);
+  });
+
+  it('masks what it reports', () => {
+    const [card] = findPersonalData('card 4556 7375 8689 9855');
+    expect(card).toEqual({ kind: 'card_number', label: 'a payment card number', match: '4••• •••• •••• ••55' });
+    expect(findPersonalData('jane@example.org')[0]!.match).toBe('j•••@•••••••.•rg');
+    expect(mask('+44 20 7946 0958')).toBe('+4• •• •••• ••58');
+  });
+});
+
+describe('findPersonalData: what it must leave alone', () => {
+  it.each([
+    // years, dates and times
+    'In 2019, 2020 and 2021 we grew.',
+    'From 1998-2004 and again 2010–2015.',
+    'Term starts 2024-09-04 and ends 2025-07-22.',
+    'On 12/03/2024 at 14:30 the bell rang.',
+    'Published 3 March 2014 by the head.',
+    'Stravinsky was born in 1882.',
+    'Timestamp 1700000000 and 1700000000123 in the logs.',
+    // prices and quantities
+    'It costs £1,299.99 or $2,000,000.00 or €12.50.',
+    'Budget: 1 234 567 euros; 10,000,000 visitors.',
+    'Scores were 100 200 3000 and 250 300 4000.',
+    'The ratio was +12.5% against -3.2%.',
+    'Temperature +21 °C, pressure 1013 hPa.',
+    // versions, ids and code
+    'Upgrade to v1.2.3, 10.0.19041.1234 or node 20.11.0.',
+    'Install react@18.2.0 and @types/node@20.19.43.',
+    'git clone git@github.com:colloquy/colloquy.git',
+    'Follow me at @alice@mastodon.social for updates.',
+    'Commit 4e8ad91 fixed issue #12345; see RFC 4151 and ISO 8601.',
+    'IP 192.168.1.254 and 10.0.0.1; port 3000.',
+    'UUID 123e4567-e89b-12d3-a456-426614174000',
+    'ISBN 978-0-306-40615-7 and ISBN-13 9780306406157',
+    'Order 1234-5678 shipped; ref 12-3456-789.',
+    // numbers that look like the checked kinds but fail their check
+    'Card 4556 7375 8689 9856 (wrong Luhn).',
+    'Test cards: 4242 4242 4242 4242, 4111 1111 1111 1111 and 3782 822463 10005.',
+    'Zeros: 0000 0000 0000 0000.',
+    'Bad IBAN GB82 WEST 1234 5698 7654 33 and DE00 0000 0000 0000 0000 00',
+    'SSN-like 000-12-3456, 666-12-3456, 912-34-5678 and 123-00-4567.',
+    'Number 943 476 5918 fails mod 11.',
+    'Room 101, Form 7B, year 11 had 28 pupils.',
+    'Born in March 2014, she loves maths.',
+    'Our school was born on a Monday.',
+    'Call me maybe; phone it in; text me later.',
+    'A 10-digit serial 4567891234 without any context.',
+  ])('%j', (text) => {
+    expect(findPersonalData(text)).toEqual([]);
+  });
+
+  it('reads a long post full of numbers and finds nothing', () => {
+    const post = `
+# Release notes for 2024
+
+Version 3.14.159 is out (up from 3.13.2). It needs Node 20.11.0 or 22.1.0 and
+SQLite 3.45.1. The download is 12.4 MB, 8% smaller than 2023's 13.5 MB build.
+Tickets cost £12.50 (students £7.50) and $15.00 online; 1,250 people came in 2023
+and 1 450 in 2024. Doors open 19:30, 7.30pm, on 14/06/2024; the 2024-06-15 matinee
+starts at 14:00. Grades 9-8-7 were common, and 3-2-1 was the countdown.
+Our phone-free week ran 01-07 June. See https://example.org/2024/06/14/notes?id=5551234567
+and commit a1b2c3d. Coordinates 51.5074, -0.1278. Chapter 11, verses 3-17.
+`;
+    expect(findPersonalData(post)).toEqual([]);
+  });
+});
+
+describe('the checks themselves', () => {
+  it('Luhn, mod 11 and mod 97', () => {
+    expect(luhnValid('79927398713')).toBe(true);
+    expect(luhnValid('79927398710')).toBe(false);
+    expect(nhsNumberValid('9434765919')).toBe(true);
+    expect(nhsNumberValid('9434765918')).toBe(false);
+    expect(ibanValid('GB82WEST12345698765432')).toBe(true);
+    expect(ibanValid('GB82WEST12345698765433')).toBe(false);
+  });
+});
+
+describe('hostile input', () => {
+  it('reads 100,000 characters of digits, dots and at-signs in well under a second', () => {
+    for (const text of ['1'.repeat(100_000), '1 '.repeat(50_000), `${'a.'.repeat(50_000)}@`, ('x@' + 'a-'.repeat(40)).repeat(1000)]) {
+      const started = performance.now();
+      expect(findPersonalData(text)).toEqual([]);
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+});
