@@ -8,6 +8,7 @@ import { createSessionsRepository } from './sessions/sessions-repository.js';
 import { createSettingsRepository } from './settings/settings-repository.js';
 import { createUsersRepository } from './users/users-repository.js';
 import { createSearchRepository } from './search/search-repository.js';
+import { createWxrRepository } from './wxr/wxr-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -24,5 +25,6 @@ export function createRepositories(db: Db) {
     settings: createSettingsRepository(db),
     sessions: createSessionsRepository(db),
     search: createSearchRepository(db),
+    wxr: createWxrRepository(db),
   };
 }

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importWxr, WxrImportError } from '../src/wxr/import-wxr.js';
+import { verifyPassword } from '../src/users/passwords.js';
+import { makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+
+const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+let t: TestContext;
+beforeEach(() => { t = makeTestApp(); });
+afterEach(() => t.close());
+
+const rows = (sql: string) => t.db.prepare(sql).all() as Record<string, unknown>[];
+const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+describe('importWxr: a WordPress export', () => {
+  it('imports authors, posts, pages, tags and comments with their statuses', async () => {
+    const existing = await makeUser(t.repos, 'author', 'existing');
+    const counts = importWxr(t.repos, fixture('wordpress-export.xml'));
+    expect(counts).toEqual({ usersCreated: 1, usersMatched: 1, posts: 3, pages: 1, comments: 4, skippedItems: 2, skippedComments: 1 });
+
+    const head = t.repos.users.findByUsername('head')!;
+    expect(head).toMatchObject({ display_name: 'Mrs Okafor', email: 'head@greenlane.example.org', role: 'author' });
+    expect(await verifyPassword('', head.password_hash)).toBe(false);
+
+    expect(rows('SELECT title, slug, kind, status, published_at, author_id, comments_open, excerpt FROM posts ORDER BY id')).toEqual([
+      { title: 'Year 4 & the Science Museum', slug: 'year-4-science-museum', kind: 'post', status: 'published', published_at: '2024-09-02T09:00:00.000Z', author_id: head.id, comments_open: 1, excerpt: 'A day among the rockets.' },
+      { title: 'About us', slug: 'about', kind: 'page', status: 'published', published_at: '2024-01-01T00:00:00.000Z', author_id: existing.id, comments_open: 0, excerpt: '' },
+      { title: 'Half-written newsletter', slug: 'half-written-newsletter', kind: 'post', status: 'draft', published_at: null, author_id: head.id, comments_open: 1, excerpt: '' },
+      { title: 'Sports day', slug: 'about-2', kind: 'post', status: 'published', published_at: '2099-07-01T09:00:00.000Z', author_id: head.id, comments_open: 1, excerpt: '' },
+    ]);
+    expect(rows("SELECT t.name FROM tags t JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id WHERE p.slug = 'year-4-science-museum' ORDER BY t.name"))
+      .toEqual([{ name: 'Trips' }, { name: 'Year 4' }]);
+
+    const comments = rows(`SELECT c.author_name, c.author_email, c.status, c.created_at, c.body_md, c.user_id, c.ip_hash, p.author_name AS parent
+      FROM comments c LEFT JOIN comments p ON p.id = c.parent_id ORDER BY c.created_at`);
+    expect(comments.map((c) => [c.author_name, c.status, c.parent])).toEqual([
+      ["Sam's dad", 'approved', null],
+      ['Mrs Okafor', 'approved', "Sam's dad"],
+      ['Cheap pills', 'spam', null],
+      ['Waiting', 'pending', null],
+    ]);
+    expect(comments[0]!.body_md).toBe('Sam loved it & talked about [rockets](https://example.net/rockets) all weekend.\n\nSecond paragraph x().');
+    expect(comments[0]!.created_at).toBe('2024-09-02T11:00:00.000Z');
+    expect(comments[1]!.body_md).toBe('Thank you! It was *lovely*.');
+    expect(comments[1]!.user_id).toBe(head.id);
+    expect(comments.every((c) => c.ip_hash === '')).toBe(true);
+  });
+
+  it('renders the WordPress HTML body sanely on the post page', async () => {
+    importWxr(t.repos, fixture('wordpress-export.xml'));
+    const res = await request(t.app).get('/posts/year-4-science-museum');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<p>Year 4 visited the <strong>Science Museum</strong> on Friday.</p>');
+    expect(res.text).toContain('<ul><li>Rockets</li><li>Steam engines</li></ul>');
+    expect(res.text).toContain('<p>A classic-editor paragraph with a <a href="https://www.sciencemuseum.org.uk/">link</a>.</p>');
+    expect(res.text).not.toContain('wp:paragraph');
+    expect(res.text).not.toContain('onclick');
+    expect(res.text).not.toContain("alert('x')");
+    expect(res.text).toContain('Year 4 &amp; the Science Museum');
+  });
+
+  it('reads a file with a single author, item, category and comment (WXR 1.1)', () => {
+    const counts = importWxr(t.repos, fixture('wordpress-single.xml'));
+    expect(counts).toMatchObject({ usersCreated: 1, posts: 1, comments: 1 });
+    expect(rows('SELECT title, slug, body_md FROM posts')).toEqual([{ title: 'Only one', slug: 'only-one', body_md: 'Just this.' }]);
+    expect(rows('SELECT name FROM tags')).toEqual([{ name: 'Solo' }]);
+    expect(rows('SELECT author_name, status, body_html FROM comments')).toEqual([{ author_name: 'Reader', status: 'approved', body_html: '<p>Nice.</p>' }]);
+  });
+
+  it('importing the same file twice keeps slugs unique and users matched', () => {
+    importWxr(t.repos, fixture('wordpress-single.xml'));
+    const again = importWxr(t.repos, fixture('wordpress-single.xml'));
+    expect(again).toMatchObject({ usersCreated: 0, usersMatched: 1, posts: 1 });
+    expect(rows('SELECT slug FROM posts ORDER BY id')).toEqual([{ slug: 'only-one' }, { slug: 'only-one-2' }]);
+  });
+});
+
+describe('importWxr: files it must refuse, changing nothing', () => {
+  it.each([
+    ['not XML at all', 'this is not xml', /not well-formed XML/],
+    ['broken XML', '<rss><channel><item></channel></rss>', /not well-formed XML \(line 1/],
+    ['plain RSS', '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>y</title></item></channel></rss>', /not a WordPress export/],
+    ['an HTML page', '<html><body><p>hello</p></body></html>', /not a WordPress export/],
+    ['empty', '', /not well-formed XML|not a WordPress export/],
+  ])('%s', (_name, xml, message) => {
+    expect(() => importWxr(t.repos, xml)).toThrow(WxrImportError);
+    expect(() => importWxr(t.repos, xml)).toThrow(message);
+    expect([count('users'), count('posts'), count('comments'), count('tags')]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('rolls everything back when a write fails half-way', () => {
+    t.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON comments WHEN NEW.author_name = 'Waiting' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    expect(() => importWxr(t.repos, fixture('wordpress-export.xml'))).toThrow('refused');
+    expect([count('users'), count('posts'), count('comments'), count('tags'), count('posts_fts')]).toEqual([0, 0, 0, 0, 0]);
+  });
+});
