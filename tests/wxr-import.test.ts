@@ -69,6 +69,12 @@ describe('importWxr: a WordPress export', () => {
     expect(rows('SELECT author_name, status, body_html FROM comments')).toEqual([{ author_name: 'Reader', status: 'approved', body_html: '<p>Nice.</p>' }]);
   });
 
+  it('keeps only http(s) commenter sites and reads a file that starts with a byte-order mark', () => {
+    const xml = `\uFEFF${fixture('wordpress-single.xml').replace('<wp:comment_author_email>', '<wp:comment_author_url>javascript:alert(1)</wp:comment_author_url><wp:comment_author_email>')}`;
+    importWxr(t.repos, xml);
+    expect(rows('SELECT author_url FROM comments')).toEqual([{ author_url: '' }]);
+  });
+
   it('importing the same file twice keeps slugs unique and users matched', () => {
     importWxr(t.repos, fixture('wordpress-single.xml'));
     const again = importWxr(t.repos, fixture('wordpress-single.xml'));
@@ -88,6 +94,13 @@ describe('importWxr: files it must refuse, changing nothing', () => {
     expect(() => importWxr(t.repos, xml)).toThrow(WxrImportError);
     expect(() => importWxr(t.repos, xml)).toThrow(message);
     expect([count('users'), count('posts'), count('comments'), count('tags')]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('refuses a file with entity declarations (an entity bomb)', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 8 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}]>
+      <rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&i;</title><wp:post_type>post</wp:post_type></item></channel></rss>`;
+    expect(() => importWxr(t.repos, bomb)).toThrow(/DOCTYPE/);
+    expect(count('posts')).toBe(0);
   });
 
   it('rolls everything back when a write fails half-way', () => {

@@ -73,11 +73,27 @@ function parseWpDate(...candidates: string[]): Date | undefined {
   return undefined;
 }
 
+/** A commenter's site only when it is an http(s) address: pages print it as a link. */
+function webUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && raw.length <= 2000 ? url.href : '';
+  } catch {
+    return '';
+  }
+}
+
 const COMMENT_STATUS: Record<string, CommentStatus> = { '1': 'approved', '0': 'pending', spam: 'spam', trash: 'trash', 'post-trashed': 'trash' };
 const POST_STATUS: Record<string, PostStatus> = { publish: 'published', future: 'published', draft: 'draft', pending: 'draft', private: 'draft' };
 
 /** Parses and checks a WXR document; throws WxrImportError when it is not one. */
 function readChannel(xml: string): Node {
+  xml = xml.replace(/^\uFEFF/, ''); // a byte-order mark, as some editors save
+  // WordPress never writes a DOCTYPE; one here could only declare entities to expand.
+  const root = xml.search(/<rss[\s>]/);
+  if (/<!DOCTYPE/i.test(root === -1 ? xml : xml.slice(0, root))) {
+    throw new WxrImportError('The file declares a DOCTYPE, which a WordPress export never has; it was not imported.');
+  }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new WxrImportError(`The file is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`);
@@ -198,7 +214,7 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
         user_id: userByWpId.get(field(c, 'wp:comment_user_id')) ?? null,
         author_name: plain(field(c, 'wp:comment_author')).slice(0, 100) || 'Anonymous',
         author_email: field(c, 'wp:comment_author_email').slice(0, 254),
-        author_url: field(c, 'wp:comment_author_url'),
+        author_url: webUrl(field(c, 'wp:comment_author_url')),
         body_md,
         body_html: renderCommentMarkdown(body_md),
         status: COMMENT_STATUS[field(c, 'wp:comment_approved')] ?? 'pending',
