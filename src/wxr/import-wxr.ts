@@ -77,7 +77,7 @@ function parseWpDate(...candidates: string[]): Date | undefined {
 function webUrl(raw: string): string {
   try {
     const url = new URL(raw);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && raw.length <= 2000 ? url.href : '';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && raw.length <= 2000 ? raw : '';
   } catch {
     return '';
   }
