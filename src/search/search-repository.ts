@@ -23,15 +23,22 @@ const MATCH_PUBLIC = `posts_fts MATCH @match AND p.status = 'published' AND p.pu
 
 export function createSearchRepository(db: Db) {
   // bm25 weights: a word in the title counts most, then a tag, then the body.
+  // Ranking picks the page's ids first; highlights and snippets, the costly part,
+  // are then made for those ten rows only, not for every match.
   const page = db.prepare<{ match: string; now: string; limit: number; offset: number; open: string; close: string }, SearchHit>(
-    `SELECT p.id, p.kind, p.slug, p.published_at, u.display_name AS author_name,
+    `WITH ranked AS (
+       SELECT posts_fts.rowid AS id, bm25(posts_fts, 10.0, 1.0, 4.0) AS rank, p.published_at
+         FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid
+        WHERE ${MATCH_PUBLIC}
+        ORDER BY rank, p.published_at DESC LIMIT @limit OFFSET @offset
+     )
+     SELECT p.id, p.kind, p.slug, p.published_at, u.display_name AS author_name,
             highlight(posts_fts, 0, @open, @close) AS title_marked,
             snippet(posts_fts, 1, @open, @close, '…', 32) AS snippet_marked,
             (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count
-       FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid JOIN users u ON u.id = p.author_id
-      WHERE ${MATCH_PUBLIC}
-      ORDER BY bm25(posts_fts, 10.0, 1.0, 4.0), p.published_at DESC
-      LIMIT @limit OFFSET @offset`,
+       FROM ranked JOIN posts_fts ON posts_fts.rowid = ranked.id JOIN posts p ON p.id = ranked.id JOIN users u ON u.id = p.author_id
+      WHERE posts_fts MATCH @match
+      ORDER BY ranked.rank, ranked.published_at DESC`,
   );
   const count = db.prepare<{ match: string; now: string }, number>(
     `SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid WHERE ${MATCH_PUBLIC}`,
