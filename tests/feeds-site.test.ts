@@ -68,6 +68,17 @@ describe('GET /feed (RSS 2.0)', () => {
     }
   });
 
+  it('makes the site\'s own links and images absolute in item content', async () => {
+    const author = await makeUser(t.repos);
+    makePost(t.repos, author, { title: 'Pictures', body_md: '![A cat](/uploads/cat.png) and [the about page](/posts/about), [elsewhere](https://other.example/x).' });
+    for (const path of ['/feed', '/feed/atom']) {
+      const text = (await request(t.app).get(path)).text;
+      expect(text, path).toContain(`src="${BASE}/uploads/cat.png"`);
+      expect(text, path).toContain(`href="${BASE}/posts/about"`);
+      expect(text, path).toContain('href="https://other.example/x"');
+    }
+  });
+
   it('holds at most 20 items', async () => {
     const author = await makeUser(t.repos);
     for (let i = 0; i < 23; i++) makePost(t.repos, author, { title: `Post ${i}`, published_at: new Date(Date.now() - (100 - i) * 60_000) });

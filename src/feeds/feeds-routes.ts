@@ -28,17 +28,17 @@ export function feedsRoutes(ctx: AppContext): Router {
     res.send(body);
   }
 
-  function rss(_req: Request, res: Response) {
+  function showRss(_req: Request, res: Response) {
     const feed = siteFeed(res);
     sendXml(res, 'application/rss+xml; charset=utf-8', feed.rss, feed.updated);
   }
 
-  function atom(_req: Request, res: Response) {
+  function showAtom(_req: Request, res: Response) {
     const feed = siteFeed(res);
     sendXml(res, 'application/atom+xml; charset=utf-8', feed.atom, feed.updated);
   }
 
-  function sitemap(_req: Request, res: Response) {
+  function showSitemap(_req: Request, res: Response) {
     const locations = repos.posts.listPublicLocations();
     const changed = (p: { published_at: string | null; updated_at: string }) =>
       p.published_at && p.published_at > p.updated_at ? p.published_at : p.updated_at;
@@ -51,13 +51,13 @@ export function feedsRoutes(ctx: AppContext): Router {
     sendXml(res, 'application/xml; charset=utf-8', buildSitemap(config.baseUrl, entries));
   }
 
-  function robots(_req: Request, res: Response) {
+  function showRobots(_req: Request, res: Response) {
     res.set('Cache-Control', 'public, max-age=86400').type('text/plain; charset=utf-8').send(buildRobots(config.baseUrl));
   }
 
-  router.get('/feed', rss);
-  router.get('/feed/atom', atom);
-  router.get('/sitemap.xml', sitemap);
-  router.get('/robots.txt', robots);
+  router.get('/feed', showRss);
+  router.get('/feed/atom', showAtom);
+  router.get('/sitemap.xml', showSitemap);
+  router.get('/robots.txt', showRobots);
   return router;
 }

@@ -4,6 +4,7 @@ import { Feed, type Item } from 'feed';
 import { escapeHtml } from '../markdown.js';
 import type { PostView } from '../posts/posts-repository.js';
 import type { Tag } from '../posts/tags-repository.js';
+import { absoluteUrls } from './absolute-urls.js';
 import { xmlChars } from './xml.js';
 
 export interface FeedPost extends PostView {
@@ -72,9 +73,9 @@ export function buildSiteFeed({ title, tagline, baseUrl, posts }: SiteFeedInput)
       link,
       date: changed,
       published,
-      // Stored, sanitised HTML; an empty body still gets an element so the
+      // Stored, sanitised HTML with site paths made absolute; an empty body still gets an element so the
       // content namespace (which also declares dc:) is always present.
-      content: htmlNode(post.body_html) || '<p></p>',
+      content: htmlNode(absoluteUrls(post.body_html, baseUrl)) || '<p></p>',
       description: htmlNode(escapeHtml(post.summary)),
     } satisfies Partial<Item>;
     rss.addItem({

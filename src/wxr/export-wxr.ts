@@ -6,6 +6,7 @@
 // the meta key `_colloquy_markdown` (WordPress keeps unknown meta), and our own
 // import prefers it, so a round trip loses nothing.
 import type { Comment, CommentStatus } from '../comments/comments-repository.js';
+import { absoluteUrls } from '../feeds/absolute-urls.js';
 import { cdata, escapeXml } from '../feeds/xml.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Tag } from '../posts/tags-repository.js';
@@ -98,7 +99,7 @@ export function exportWxr(repos: Repositories, baseUrl: string, write: (chunk: s
     ${tag('dc:creator', loginOf.get(post.author_id) ?? '')}
     <guid isPermaLink="false">${escapeXml(`${baseUrl}/?p=${post.id}`)}</guid>
     <description></description>
-    ${tag('content:encoded', post.body_html)}
+    ${tag('content:encoded', absoluteUrls(post.body_html, baseUrl))}
     ${tag('excerpt:encoded', post.excerpt)}
     <wp:post_id>${post.id}</wp:post_id>
     ${tag('wp:post_date', localDate(when))}
