@@ -75,6 +75,12 @@ describe('importWxr: a WordPress export', () => {
     expect(rows('SELECT author_url FROM comments')).toEqual([{ author_url: '' }]);
   });
 
+  it('gives items without an author to the first administrator', async () => {
+    const admin = await makeUser(t.repos, 'admin', 'boss');
+    importWxr(t.repos, fixture('wordpress-single.xml').replace('<dc:creator>solo</dc:creator>', ''));
+    expect(rows('SELECT author_id FROM posts')).toEqual([{ author_id: admin.id }]);
+  });
+
   it('importing the same file twice keeps slugs unique and users matched', () => {
     importWxr(t.repos, fixture('wordpress-single.xml'));
     const again = importWxr(t.repos, fixture('wordpress-single.xml'));

@@ -151,7 +151,8 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
       userByWpId.set(field(a, 'wp:author_id'), id);
     }
     // Items with no author go to the first administrator, who is the one importing.
-    const fallbackAuthor = () => repos.users.list().find((u) => u.role === 'admin')?.id ?? userFor('wordpress', 'WordPress');
+    let fallback: number | undefined;
+    const fallbackAuthor = () => (fallback ??= repos.users.list().find((u) => u.role === 'admin')?.id ?? userFor('wordpress', 'WordPress'));
 
     for (const item of list(channel.item)) {
       const type = field(item, 'wp:post_type') || 'post';
