@@ -112,6 +112,18 @@ describe('findPersonalData: what it must leave alone', () => {
     'Our school was born on a Monday.',
     'Call me maybe; phone it in; text me later.',
     'A 10-digit serial 4567891234 without any context.',
+    // a health or school blog's ordinary numbers
+    'Blood pressure 120/80 mmHg, BMI 23.5, dose 500 mg twice daily, HbA1c 48 mmol/mol.',
+    'ICD-10 code J45.909; SNOMED 195967001; call 999 or NHS 111.',
+    'Our Ofsted URN is 123456 and DfE number 123/4567; student id 2019123456.',
+    'Clinic hours 08:30-17:30, Mon-Fri. Room 2.14, Building 3.',
+    'Use port 8080, or 127.0.0.1:3000, or http://localhost:5173/.',
+    'Lat/long: 51.507351, -0.127758.',
+    'Born on the fourth of July; born in the 1990s; DOB unknown.',
+    'Tel Aviv 2024, Mobile World Congress 2025; calls last 3 600 seconds.',
+    'Page 123-456-7890 is not a phone; ISBN 0-306-40615-2.',
+    'Prices: £0.99, £10 000, 1 250 000 €, ¥12,345,678.',
+    'Windows build 10.0.22631.3155 and Chrome 124.0.6367.119; SHA 4e8ad91f3c2b1a0d9e8f7a6b5c4d3e2f1a0b9c8d.',
   ])('%j', (text) => {
     expect(findPersonalData(text)).toEqual([]);
   });
