@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPersonalData, ibanValid, luhnValid, mask, nhsNumberValid } from '../src/risk/personal-data.js';
+import { describeFindings, findPersonalData, ibanValid, luhnValid, mask, nhsNumberValid } from '../src/risk/personal-data.js';
 
 const kinds = (text: string) => findPersonalData(text).map((f) => f.kind);
 
@@ -64,6 +64,12 @@ describe('findPersonalData: what it must find', () => {
     const text = 'Parent: ann@example.com, 07700 900123. Pupil DOB 01/02/2015, NHS 943 476 5919.';
     expect(kinds(text)).toEqual(['email', 'phone', 'date_of_birth', 'nhs_number']);
     expect(findPersonalData(text).map((f) => f.label)).toEqual(['an email address', 'a phone number', 'a date of birth', 'an NHS number']);
+  });
+
+  it('names what it found in one line, each kind once', () => {
+    expect(describeFindings(findPersonalData('a@example.org b@example.org'))).toBe('an email address');
+    expect(describeFindings(findPersonalData('a@example.org, 07700 900123, DOB 1/2/2015'))).toBe('an email address, a phone number and a date of birth');
+    expect(describeFindings([])).toBe('');
   });
 
   it('masks what it reports', () => {

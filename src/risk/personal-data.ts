@@ -50,6 +50,15 @@ export function findPersonalData(text: string): Finding[] {
     .map((s) => ({ kind: s.kind, label: LABELS[s.kind], match: mask(text.slice(s.start, s.end)) }));
 }
 
+/**
+ * One line for a moderator or an author naming what was found, each kind once:
+ * "an email address and a phone number". Empty for no findings.
+ */
+export function describeFindings(findings: readonly Finding[]): string {
+  const labels = [...new Set(findings.map((f) => f.label))];
+  return labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
+}
+
 /** Letters and digits hidden but the first and the last two, so a person can still tell which one it was. */
 export function mask(found: string): string {
   const positions = [...found.matchAll(/[\p{L}\p{N}]/gu)].map((m) => m.index);
