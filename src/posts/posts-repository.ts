@@ -175,7 +175,7 @@ export function createPostsRepository(db: Db) {
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
     /** Every public post and page, for the sitemap: where it lives and when it last changed. */
     listPublicLocations: (now = new Date().toISOString()) => publicLocations.all({ now }),
-    /** Tags that at least one public post carries, with that post's newest change, for the sitemap. */
+    /** Tags that at least one public post carries, with the newest change among those posts, for the sitemap. */
     listPublicTags: (now = new Date().toISOString()) => publicTags.all({ now }),
   };
 }
