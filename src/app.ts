@@ -16,6 +16,7 @@ import { viewLocals } from './http/view-locals.js';
 import { postsRoutes } from './posts/posts-routes.js';
 import { commentsRoutes } from './comments/comments-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
+import { uploadsRoutes } from './uploads/uploads-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -71,6 +72,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.use(viewLocals(repos, config));
 
   app.use('/admin', adminRoutes(ctx));
+  app.use(uploadsRoutes(ctx));
   app.use(commentsRoutes(ctx));
   app.use(postsRoutes(ctx));
 

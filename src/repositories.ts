@@ -7,6 +7,8 @@ import { createTagsRepository } from './posts/tags-repository.js';
 import { createSessionsRepository } from './sessions/sessions-repository.js';
 import { createSettingsRepository } from './settings/settings-repository.js';
 import { createUsersRepository } from './users/users-repository.js';
+import { createAuditRepository } from './audit/audit-repository.js';
+import { createUploadsRepository } from './uploads/uploads-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -22,5 +24,7 @@ export function createRepositories(db: Db) {
     users: createUsersRepository(db),
     settings: createSettingsRepository(db),
     sessions: createSessionsRepository(db),
+    audit: createAuditRepository(db),
+    uploads: createUploadsRepository(db),
   };
 }

@@ -88,6 +88,16 @@ export function createPostsRepository(db: Db) {
     `SELECT p.title, p.slug FROM posts p WHERE p.kind = 'page' AND ${PUBLIC} ORDER BY p.title COLLATE NOCASE`,
   );
 
+  const adminPage = db.prepare<ReturnType<typeof adminParams> & { limit: number; offset: number }, AdminPostRow>(
+    `SELECT ${VIEW_COLUMNS}, (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'pending') AS pending_count
+       FROM posts p JOIN users u ON u.id = p.author_id WHERE ${ADMIN_WHERE}
+      ORDER BY p.updated_at DESC, p.id DESC LIMIT @limit OFFSET @offset`,
+  );
+  const adminCount = db.prepare<ReturnType<typeof adminParams>, number>(`SELECT count(*) FROM posts p WHERE ${ADMIN_WHERE}`).pluck();
+  const adminStates = db.prepare<{ authorId: number | null; now: string }, { state: PostState; n: number }>(
+    `SELECT ${STATE} AS state, count(*) AS n FROM posts p WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY state`,
+  );
+
   const listing = {
     all: {
       page: db.prepare<{ now: string; limit: number; offset: number }, PostView>(
@@ -164,5 +174,41 @@ export function createPostsRepository(db: Db) {
     remove: (id: number): void => void remove.run(id),
     allSources: () => allSources.all(),
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
+
+    /** The author's desk: posts and pages of every status, newest change first. */
+    listForAdmin: (filter: AdminPostFilter, limit: number, offset: number, now = new Date().toISOString()): AdminPostRow[] =>
+      adminPage.all({ ...adminParams(filter, now), limit, offset }),
+    countForAdmin: (filter: AdminPostFilter, now = new Date().toISOString()): number => adminCount.get(adminParams(filter, now)) ?? 0,
+    /** How many posts and pages are in each state, for one author or (null) everyone. */
+    countStatesForAdmin(authorId: number | null, now = new Date().toISOString()): Record<PostState, number> {
+      const result: Record<PostState, number> = { draft: 0, published: 0, scheduled: 0 };
+      for (const row of adminStates.all({ authorId, now })) result[row.state] = row.n;
+      return result;
+    },
   };
+}
+
+/** What an author sees: a draft, a published post, or one published for a future time. */
+export type PostState = 'draft' | 'published' | 'scheduled';
+
+export interface AdminPostFilter {
+  state: PostState | 'all';
+  authorId: number | null;
+  kind: PostKind | null;
+  /** Words to find in the title or body; empty for all. */
+  search: string;
+}
+
+export interface AdminPostRow extends PostView {
+  pending_count: number;
+}
+
+const STATE = `CASE WHEN p.status = 'draft' THEN 'draft' WHEN p.published_at > @now THEN 'scheduled' ELSE 'published' END`;
+const ADMIN_WHERE = `(@authorId IS NULL OR p.author_id = @authorId) AND (@kind IS NULL OR p.kind = @kind)
+  AND (@state = 'all' OR ${STATE} = @state)
+  AND (@like = '' OR p.title LIKE @like ESCAPE '\\' OR p.body_md LIKE @like ESCAPE '\\')`;
+
+function adminParams(filter: AdminPostFilter, now: string) {
+  const words = filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return { authorId: filter.authorId, kind: filter.kind, state: filter.state, like: words ? `%${words}%` : '', now };
 }
