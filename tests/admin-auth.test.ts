@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLoginThrottle, DEFAULT_LIMITS, safeNext, verdict } from '../src/admin/login-throttle.js';
 import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/admin/session-auth.js';
 import { SESSION_COOKIE } from '../src/app.js';
-import { loginAs, postForm, tokenFrom, PASSWORD } from './helpers/admin-session.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';
+import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp({ TRUST_PROXY: '1' }); });

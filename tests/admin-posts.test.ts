@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stateOf, validatePostForm, readPostForm } from '../src/admin/post-form.js';
-import { loginAs, postForm, tokenFrom, type Agent } from './helpers/admin-session.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { loginAs, postForm, tokenFrom, type Agent, makeUser } from './helpers/admin-session.js';
+import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });

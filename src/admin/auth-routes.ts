@@ -15,8 +15,10 @@ const MAX_PASSWORD = 1024;
 export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
   const { repos } = ctx;
   const router = Router();
-  // Compared against when the name is unknown, so both paths cost one scrypt.
-  const dummyHash = hashPassword('not a real password, only for timing');
+  // Compared against when the name is unknown, so both paths cost one scrypt. Made on
+  // first need: every app start would otherwise pay for a hash nobody may use.
+  let dummy: Promise<string> | undefined;
+  const dummyHash = () => (dummy ??= hashPassword('not a real password, only for timing'));
 
   function renderForm(req: Request, res: Response, status: number, extra: { error?: string; username?: string } = {}) {
     res.status(status).render('admin/login', {
@@ -66,7 +68,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
 
     const user = username ? repos.users.findByUsername(username) : undefined;
     const ok = password.length > 0 && password.length <= MAX_PASSWORD
-      && (await verifyPassword(password, user?.password_hash ?? (await dummyHash)))
+      && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
       && user !== undefined;
     if (!ok || !user) {
       if (username) throttle.fail(username, address, now);
