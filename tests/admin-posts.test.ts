@@ -239,3 +239,31 @@ describe('post form rules', () => {
     expect(!missing.ok && missing.errors.published_at).toContain('Choose when');
   });
 });
+
+describe('personal data in a post', () => {
+  it('keeps a post asked to be published as a draft, names each finding, and publishes anyway on confirmation', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const res = await create(agent, { title: 'Contact', body: 'Mail jane@example.com or call +44 20 7946 0958.' });
+    expect(res.status).toBe(303);
+    const stored = t.repos.posts.findBySlug('contact')!;
+    expect(stored.status).toBe('draft');
+    expect((await request(t.app).get('/posts/contact')).status).toBe(404);
+    const edit = await agent.get(res.headers.location ?? '');
+    expect(edit.text).toContain('Saved as a draft, not published');
+    expect(edit.text).toContain('email address: <code>jane@example.com</code>');
+    expect(edit.text).toContain('phone number: <code>+44 20 7946 0958</code>');
+    expect(edit.text).toContain('name="confirm_personal_data" value="1">Publish anyway');
+    const anyway = await postForm(agent, `/admin/posts/${stored.id}`, post({ title: 'Contact', body: 'Mail jane@example.com or call +44 20 7946 0958.', status: 'draft', confirm_personal_data: '1' }), res.headers.location ?? '');
+    expect(anyway.status).toBe(303);
+    expect(t.repos.posts.findById(stored.id)!.status).toBe('published');
+    expect((await request(t.app).get('/posts/contact')).status).toBe(200);
+  });
+
+  it('lets plain text through and leaves drafts alone', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    await create(agent, { title: 'Numbers', body: 'On 2024-01-15 we had 1,234,567 visitors; version 1.2.3.' });
+    expect(t.repos.posts.findBySlug('numbers')!.status).toBe('published');
+  });
+});

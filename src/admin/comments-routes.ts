@@ -62,7 +62,9 @@ export function commentsRoutes(ctx: AppContext): Router {
     const comment = loadComment(req, res);
     moderate(comment, action, me(res).id);
     flash(req, `Comment by ${comment.author_name || 'someone'} ${DONE[action]}.`);
-    res.redirect(303, backTo(req, comment.status));
+    const back = backTo(req, comment.status);
+    // A deleted comment's own page is gone: back to its queue instead.
+    res.redirect(303, action === 'delete' && back.startsWith(`/admin/comments/${comment.id}/`) ? `/admin/comments?status=${comment.status}` : back);
   }
 
   function bulk(req: Request, res: Response) {

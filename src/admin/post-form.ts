@@ -8,6 +8,8 @@ import { parseLocalDateTime, toLocalDateTimeInput } from '../time.js';
 import { checked, text, hasErrors, type FieldErrors } from './forms.js';
 
 export interface PostForm {
+  /** The author has seen the personal-data findings and publishes anyway. */
+  confirm_personal_data: boolean;
   kind: string;
   title: string;
   slug: string;
@@ -25,14 +27,19 @@ const KINDS: readonly PostKind[] = ['post', 'page'];
 export const LIMITS = { title: 200, slug: 200, body: 200_000, excerpt: 1_000, tags: 1_000 } as const;
 
 export function readPostForm(body: unknown): PostForm {
+  // "Publish anyway" on a post held for personal data: the stored status is draft,
+  // and the button says what the author wants.
+  const confirmed = text(body, 'confirm_personal_data') === '1';
+  const status = text(body, 'status') || 'draft';
   return {
+    confirm_personal_data: confirmed,
     kind: text(body, 'kind') || 'post',
     title: text(body, 'title'),
     slug: text(body, 'slug'),
     body: text(body, 'body'),
     excerpt: text(body, 'excerpt'),
     tags: text(body, 'tags'),
-    status: text(body, 'status') || 'draft',
+    status: confirmed && status === 'draft' ? 'published' : status,
     published_at: text(body, 'published_at'),
     comments_open: checked(body, 'comments_open'),
   };
@@ -40,6 +47,7 @@ export function readPostForm(body: unknown): PostForm {
 
 export function blankPostForm(commentsOpenDefault: boolean, kind: string): PostForm {
   return {
+    confirm_personal_data: false,
     kind: KINDS.includes(kind as PostKind) ? kind : 'post',
     title: '', slug: '', body: '', excerpt: '', tags: '', status: 'draft', published_at: '',
     comments_open: commentsOpenDefault,
@@ -54,6 +62,7 @@ export function stateOf(post: Pick<Post, 'status' | 'published_at'>, now: Date):
 
 export function formFromPost(post: Post, tagNames: readonly string[], timeZone: string, now: Date): PostForm {
   return {
+    confirm_personal_data: false,
     kind: post.kind,
     title: post.title,
     slug: post.slug,
@@ -67,6 +76,9 @@ export function formFromPost(post: Post, tagNames: readonly string[], timeZone: 
 }
 
 export type PostFormResult = { ok: true; draft: PostDraft } | { ok: false; errors: FieldErrors };
+
+/** What a personal-data check reads: everything that would go public. */
+export const publicText = (form: Pick<PostForm, 'title' | 'body' | 'excerpt'>): string => `${form.title}\n${form.body}\n${form.excerpt}`;
 
 /** Checks the form; `authorId` is the post's author (the writer for a new post). */
 export function validatePostForm(form: PostForm, authorId: number, timeZone: string, now: Date): PostFormResult {

@@ -9,7 +9,9 @@ import type { AdminPostFilter, Post, PostKind, PostState } from '../posts/posts-
 import { uploadMarkdown } from '../uploads/uploads-store.js';
 import { checked, parseId, text, type FieldErrors } from './forms.js';
 import { assertMayManagePost, isAdmin, scopeOf } from './permissions.js';
-import { blankPostForm, formFromPost, POST_STATES, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
+import { blankPostForm, formFromPost, POST_STATES, publicText, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
+import { findPersonalData } from './personal-data.js';
+import type { PostDraft } from '../posts/posts-service.js';
 import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 20;
@@ -29,10 +31,13 @@ export function postsRoutes(ctx: AppContext): Router {
 
   function renderEditor(res: Response, status: number, view: { post?: Post; form: PostForm; errors?: FieldErrors; preview?: string }) {
     const { post, form } = view;
+    const state = post ? stateOf(post, new Date()) : undefined;
     res.status(status).render('admin/post-edit', {
       pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
       post,
-      state: post ? stateOf(post, new Date()) : undefined,
+      state,
+      // A draft is checked before it goes public, so the author sees why it was held.
+      findings: post && state === 'draft' ? findPersonalData(publicText({ title: post.title, body: post.body_md, excerpt: post.excerpt })) : [],
       form,
       errors: view.errors ?? {},
       preview: view.preview,
@@ -69,12 +74,13 @@ export function postsRoutes(ctx: AppContext): Router {
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date());
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
+    const held = holdForPersonalData(form, result.draft);
     const id = repos.db.transaction(() => {
       const newId = repos.postsService.create(result.draft);
       repos.audit.record({ userId: user.id, action: `${result.draft.kind}.create`, subject: `post:${newId}`, detail: result.draft.title });
       return newId;
     })();
-    flash(req, savedMessage(repos.posts.findById(id)!));
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!));
     res.redirect(303, `/admin/posts/${id}/edit`);
   }
 
@@ -91,13 +97,14 @@ export function postsRoutes(ctx: AppContext): Router {
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date());
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
+    const held = holdForPersonalData(form, result.draft);
     repos.db.transaction(() => {
       repos.postsService.update(post.id, result.draft);
       const after = repos.posts.findById(post.id)!;
       const detail = after.slug !== post.slug ? `slug ${post.slug} → ${after.slug}` : after.title;
       repos.audit.record({ userId: user.id, action: `${post.kind}.update`, subject: `post:${post.id}`, detail });
     })();
-    flash(req, savedMessage(repos.posts.findById(post.id)!));
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!));
     res.redirect(303, `/admin/posts/${post.id}/edit`);
   }
 
@@ -131,6 +138,19 @@ export function postsRoutes(ctx: AppContext): Router {
   router.post('/posts/:id/delete', remove);
   router.post('/preview', preview);
   return router;
+}
+
+const HELD_MESSAGE = 'Saved as a draft, not published: the text seems to hold personal data. Check the findings below, then publish anyway if it is meant to be public.';
+
+/**
+ * A post asked to go public whose text holds personal data is kept as a draft
+ * (its date kept), unless the author has seen the findings and confirmed.
+ */
+function holdForPersonalData(form: PostForm, draft: PostDraft): boolean {
+  if (draft.status !== 'published' || form.confirm_personal_data) return false;
+  if (findPersonalData(publicText(form)).length === 0) return false;
+  draft.status = 'draft';
+  return true;
 }
 
 function savedMessage(post: Post): string {
