@@ -61,7 +61,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
       res.set('Retry-After', String(seconds));
       return renderForm(req, res, 429, {
         username,
-        error: `Too many failed log-ins for this account from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        error: `Too many failed log-ins for this account from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
       });
     }
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
