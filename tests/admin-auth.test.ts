@@ -27,6 +27,8 @@ describe('log-in', () => {
     expect(res.text).toContain('<label for="password">');
     expect(res.text).toMatch(/name="_csrf" value="[^"]+"/);
     expect(res.text).toContain('action="/admin/login?next=%2Fadmin%2Fposts"');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-robots-tag']).toBe('noindex, nofollow');
   });
 
   it('logs in with a new session id and goes to a local next', async () => {

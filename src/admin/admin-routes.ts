@@ -19,8 +19,8 @@ import { usersRoutes } from './users-routes.js';
 export function adminRoutes(ctx: AppContext): Router {
   const router = Router();
   router.use((_req, res, next) => {
-    // Admin pages are personal: never cached by a browser or a proxy.
-    res.set('Cache-Control', 'no-store');
+    // Admin pages are personal: never cached by a browser or a proxy, never indexed.
+    res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' });
     next();
   });
   router.use(authRoutes(ctx, createLoginThrottle()));
