@@ -153,17 +153,25 @@ describe('rules', () => {
       throttle.fail('alice', '1.1.1.1', t0 + i);
     }
     const refused = throttle.check('ALICE', '1.1.1.1', t0 + 10);
-    expect(refused).toEqual({ allowed: false, retryAt: t0 + 4 + DEFAULT_LIMITS.windowMs });
+    expect(refused).toEqual({ allowed: false, retryAt: t0 + DEFAULT_LIMITS.windowMs });
     expect(throttle.check('alice', '2.2.2.2', t0 + 10).allowed).toBe(true);
-    expect(throttle.check('alice', '1.1.1.1', t0 + 5 + DEFAULT_LIMITS.windowMs).allowed).toBe(true);
+    expect(throttle.check('alice', '1.1.1.1', t0 - 1 + DEFAULT_LIMITS.windowMs).allowed).toBe(false);
+    expect(throttle.check('alice', '1.1.1.1', t0 + 1 + DEFAULT_LIMITS.windowMs).allowed).toBe(true);
   });
 
   it('slows an account attacked from many addresses, capped, never refusing', () => {
     const many = Array.from({ length: 200 }, (_, i) => i);
-    expect(verdict([], many.slice(0, 9), 100, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: 0 });
-    expect(verdict([], many.slice(0, 10), 100, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: 250 });
-    expect(verdict([], many.slice(0, 12), 100, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: 750 });
-    expect(verdict([], many, 200, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: DEFAULT_LIMITS.maxDelayMs });
+    expect(verdict([], [], many.slice(0, 9), 100, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: 0 });
+    expect(verdict([], [], many.slice(0, 10), 100, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: 250 });
+    expect(verdict([], [], many.slice(0, 12), 100, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: 750 });
+    expect(verdict([], [], many, 200, DEFAULT_LIMITS)).toEqual({ allowed: true, delayMs: DEFAULT_LIMITS.maxDelayMs });
+  });
+
+  it('refuses an address that tries many accounts', () => {
+    const throttle = createLoginThrottle();
+    for (let i = 0; i < DEFAULT_LIMITS.addressFailures; i++) throttle.fail(`name${i}`, '6.6.6.6', i);
+    expect(throttle.check('someone-else', '6.6.6.6', 100).allowed).toBe(false);
+    expect(throttle.check('someone-else', '7.7.7.7', 100).allowed).toBe(true);
   });
 
   it('a success clears that address only', () => {

@@ -61,17 +61,17 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
       res.set('Retry-After', String(seconds));
       return renderForm(req, res, 429, {
         username,
-        error: `Too many failed log-ins for this account from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
+        error: `Too many failed log-ins from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
       });
     }
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
 
     const user = username ? repos.users.findByUsername(username) : undefined;
-    const ok = password.length > 0 && password.length <= MAX_PASSWORD
+    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD
       && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
       && user !== undefined;
     if (!ok || !user) {
-      if (username) throttle.fail(username, address, now);
+      throttle.fail(username, address, now);
       return renderForm(req, res, 401, { username, error: 'That username and password do not match an account.' });
     }
     throttle.succeed(username, address);

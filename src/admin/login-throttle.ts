@@ -1,11 +1,15 @@
 // Slowing password guessing without handing strangers a way to lock an author out.
 // Per account and address: after a few failures that address is refused for a while.
-// Per account across all addresses: only a growing, capped delay, never a refusal.
+// Per address across all accounts: a higher bar, so trying many names (each costing
+// a scrypt) is refused too. Per account across all addresses: only a growing,
+// capped delay, never a refusal.
 // State lives in memory, one instance per app; every function takes `now`.
 
 export interface ThrottleLimits {
   /** Failures from one address on one account before it is refused. */
   pairFailures: number;
+  /** Failures from one address over every account before it is refused. */
+  addressFailures: number;
   /** How long failures are remembered, and how long a refusal lasts. */
   windowMs: number;
   /** Failures on an account, from anywhere, before answers slow down. */
@@ -17,6 +21,7 @@ export interface ThrottleLimits {
 
 export const DEFAULT_LIMITS: ThrottleLimits = {
   pairFailures: 5,
+  addressFailures: 30,
   windowMs: 15 * 60_000,
   accountFailures: 10,
   stepMs: 250,
@@ -33,11 +38,11 @@ export function recent(failures: Failures, now: number, windowMs: number): Failu
   return failures.filter((t) => t > now - windowMs);
 }
 
-/** The decision for one attempt, from the failures remembered for the pair and for the account. */
-export function verdict(pair: Failures, account: Failures, now: number, limits: ThrottleLimits): LoginVerdict {
-  const pairRecent = recent(pair, now, limits.windowMs);
-  if (pairRecent.length >= limits.pairFailures) {
-    return { allowed: false, retryAt: pairRecent[pairRecent.length - 1]! + limits.windowMs };
+/** The decision for one attempt, from the failures remembered for the pair, the address and the account. */
+export function verdict(pair: Failures, address: Failures, account: Failures, now: number, limits: ThrottleLimits): LoginVerdict {
+  for (const [failures, limit] of [[pair, limits.pairFailures], [address, limits.addressFailures]] as const) {
+    const kept = recent(failures, now, limits.windowMs);
+    if (kept.length >= limit) return { allowed: false, retryAt: kept[kept.length - limit]! + limits.windowMs };
   }
   const over = recent(account, now, limits.windowMs).length - limits.accountFailures;
   return { allowed: true, delayMs: over < 0 ? 0 : Math.min(limits.maxDelayMs, (over + 1) * limits.stepMs) };
@@ -48,6 +53,7 @@ const MAX_KEYS = 10_000;
 export function createLoginThrottle(limits: ThrottleLimits = DEFAULT_LIMITS) {
   const byPair = new Map<string, Failures>();
   const byAccount = new Map<string, Failures>();
+  const byAddress = new Map<string, Failures>();
   const pairKey = (account: string, address: string) => `${account}\u0000${address}`;
 
   // Forget what is past the window, so a flood of made-up names cannot grow the maps forever.
@@ -63,14 +69,15 @@ export function createLoginThrottle(limits: ThrottleLimits = DEFAULT_LIMITS) {
   return {
     check(account: string, address: string, now: number): LoginVerdict {
       const key = account.toLowerCase();
-      return verdict(byPair.get(pairKey(key, address)) ?? [], byAccount.get(key) ?? [], now, limits);
+      return verdict(byPair.get(pairKey(key, address)) ?? [], byAddress.get(address) ?? [], byAccount.get(key) ?? [], now, limits);
     },
 
     fail(account: string, address: string, now: number): void {
       const key = account.toLowerCase();
       prune(byPair, now);
       prune(byAccount, now);
-      for (const [map, k] of [[byPair, pairKey(key, address)], [byAccount, key]] as const) {
+      prune(byAddress, now);
+      for (const [map, k] of [[byPair, pairKey(key, address)], [byAccount, key], [byAddress, address]] as const) {
         map.set(k, [...recent(map.get(k) ?? [], now, limits.windowMs), now].slice(-100));
       }
     },
