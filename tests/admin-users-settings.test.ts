@@ -51,7 +51,9 @@ describe('users', () => {
     await makeUser(t.repos, 'admin', 'alice');
     const bob = await makeUser(t.repos, 'author', 'bob');
     const agent = await loginAs(t, 'alice');
+    const bobSession = await loginAs(t, 'bob');
     const res = await postForm(agent, `/admin/users/${bob.id}/password`, { password: '' }, '/admin/users');
+    expect((await bobSession.get('/admin')).status).toBe(302);
     expect(res.status).toBe(200);
     const generated = /<code class="secret">([^<]+)<\/code>/.exec(res.text)![1]!;
     expect(await verifyPassword(generated, t.repos.users.findById(bob.id)!.password_hash)).toBe(true);
@@ -72,8 +74,12 @@ describe('users', () => {
     expect(wrong.text).toContain('id="current_password-error"');
     const differ = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new passwort' }, '/admin/users');
     expect(differ.text).toContain('id="confirm_password-error"');
+    const elsewhere = await loginAs(t, 'bob');
     const ok = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/users');
     expect(ok.status).toBe(303);
+    expect((await agent.get('/admin/users')).status).toBe(200);
+    // The session on the other device ends with the old password.
+    expect((await elsewhere.get('/admin')).status).toBe(302);
     expect(await verifyPassword('brand new password', t.repos.users.findById(bob.id)!.password_hash)).toBe(true);
   });
 

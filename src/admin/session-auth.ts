@@ -38,7 +38,9 @@ export function requireLogin(users: UsersRepository): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const s = req.session;
     const now = Date.now();
-    const user = s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, now) ? users.findById(s.userId) : undefined;
+    const found = s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, now) ? users.findById(s.userId) : undefined;
+    // A password reset or a role change ends the sessions that began before it.
+    const user = found && Date.parse(found.updated_at) <= (s.authAt ?? 0) ? found : undefined;
     if (!user) {
       if (s?.userId !== undefined) {
         delete s.userId;
@@ -53,6 +55,11 @@ export function requireLogin(users: UsersRepository): RequestHandler {
     delete s.flash;
     next();
   };
+}
+
+/** After changing one's own account: keep this session, which the change would end. */
+export function renewLogin(req: Request): void {
+  req.session.authAt = Date.now();
 }
 
 export function flash(req: Request, message: string): void {

@@ -7,7 +7,7 @@ import { generatePassword, hashPassword, verifyPassword } from '../users/passwor
 import type { User } from '../users/users-repository.js';
 import { parseId, text, type FieldErrors } from './forms.js';
 import { assertAdmin, isAdmin } from './permissions.js';
-import { flash, me } from './session-auth.js';
+import { flash, me, renewLogin } from './session-auth.js';
 import { hasErrors, isRole, MAX_PASSWORD_LENGTH, passwordProblem, roleChangeProblem, validateNewUser, validateOwnPassword } from './user-form.js';
 
 interface UsersView {
@@ -78,6 +78,7 @@ export function usersRoutes(ctx: AppContext): Router {
       return undefined;
     }).immediate();
     if (problem) return render(res, 422, { rowErrors: { [target.id]: { role: problem } } });
+    if (target.id === me(res).id) renewLogin(req);
     flash(req, `${target.username} is now ${role === 'admin' ? 'an administrator' : 'an author'}.`);
     res.redirect(303, '/admin/users');
   }
@@ -94,6 +95,7 @@ export function usersRoutes(ctx: AppContext): Router {
       repos.users.setPasswordHash(target.id, hash);
       repos.audit.record({ userId: me(res).id, action: 'user.password-reset', subject: `user:${target.id}` });
     })();
+    if (target.id === me(res).id) renewLogin(req);
     if (typed) {
       flash(req, `New password set for ${target.username}.`);
       return res.redirect(303, '/admin/users');
@@ -117,7 +119,8 @@ export function usersRoutes(ctx: AppContext): Router {
       repos.users.setPasswordHash(user.id, hash);
       repos.audit.record({ userId: user.id, action: 'user.password', subject: `user:${user.id}` });
     })();
-    flash(req, 'Your password is changed.');
+    renewLogin(req);
+    flash(req, 'Your password is changed; any other sessions of yours have ended.');
     res.redirect(303, '/admin/users');
   }
 
