@@ -18,6 +18,7 @@ import { commentsRoutes } from './comments/comments-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
 import { searchRoutes } from './search/search-routes.js';
+import { uploadsRoutes } from './uploads/uploads-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -73,6 +74,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.use(viewLocals(repos, config));
 
   app.use('/admin', adminRoutes(ctx));
+  app.use(uploadsRoutes(ctx));
   app.use(commentsRoutes(ctx));
   app.use(feedsRoutes(ctx));
   app.use(searchRoutes(ctx));

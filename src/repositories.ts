@@ -9,6 +9,8 @@ import { createSettingsRepository } from './settings/settings-repository.js';
 import { createUsersRepository } from './users/users-repository.js';
 import { createSearchRepository } from './search/search-repository.js';
 import { createWxrRepository } from './wxr/wxr-repository.js';
+import { createAuditRepository } from './audit/audit-repository.js';
+import { createUploadsRepository } from './uploads/uploads-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -26,5 +28,7 @@ export function createRepositories(db: Db) {
     sessions: createSessionsRepository(db),
     search: createSearchRepository(db),
     wxr: createWxrRepository(db),
+    audit: createAuditRepository(db),
+    uploads: createUploadsRepository(db),
   };
 }

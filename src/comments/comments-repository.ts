@@ -97,6 +97,15 @@ export function createCommentsRepository(db: Db) {
       ORDER BY c.created_at DESC, c.id DESC LIMIT @limit`,
   );
 
+  const manyWithPost = db.prepare<[string], QueuedComment>(
+    `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
+       FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id`,
+  );
+  const allForPost = db.prepare<[number], number>('SELECT count(*) FROM comments WHERE post_id = ?').pluck();
+  const setStatusMany = db.prepare<[CommentStatus, string, string]>(
+    'UPDATE comments SET status = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))',
+  );
+
   return {
     findById: (id: number): Comment | undefined => byId.get(id),
 
@@ -132,5 +141,13 @@ export function createCommentsRepository(db: Db) {
       if ((childCount.get(id) ?? 0) > 0) scrub.run(now, id);
       else deleteRow.run(id);
     }),
+
+    /** Comments by id with their post's author, for checking who may moderate them; one query. */
+    findManyWithPost: (ids: readonly number[]): QueuedComment[] => manyWithPost.all(JSON.stringify(ids)),
+    /** Sets the status of many comments at once. */
+    setStatusMany: (ids: readonly number[], status: CommentStatus, now = new Date().toISOString()): void =>
+      void setStatusMany.run(status, now, JSON.stringify(ids)),
+    /** Every comment of a post, whatever its status. */
+    countAllForPost: (postId: number): number => allForPost.get(postId) ?? 0,
   };
 }

@@ -96,6 +96,15 @@ export function createPostsRepository(db: Db) {
        FROM tags t JOIN post_tags pt ON pt.tag_id = t.id JOIN posts p ON p.id = pt.post_id
       WHERE p.kind = 'post' AND ${PUBLIC} GROUP BY t.id ORDER BY t.slug`,
   );
+  const adminPage = db.prepare<ReturnType<typeof adminParams> & { limit: number; offset: number }, AdminPostRow>(
+    `SELECT ${VIEW_COLUMNS}, (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'pending') AS pending_count
+       FROM posts p JOIN users u ON u.id = p.author_id WHERE ${ADMIN_WHERE}
+      ORDER BY p.updated_at DESC, p.id DESC LIMIT @limit OFFSET @offset`,
+  );
+  const adminCount = db.prepare<ReturnType<typeof adminParams>, number>(`SELECT count(*) FROM posts p WHERE ${ADMIN_WHERE}`).pluck();
+  const adminStates = db.prepare<{ authorId: number | null; now: string }, { state: PostState; n: number }>(
+    `SELECT ${STATE} AS state, count(*) AS n FROM posts p WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY state`,
+  );
 
   const listing = {
     all: {
@@ -177,5 +186,41 @@ export function createPostsRepository(db: Db) {
     listPublicLocations: (now = new Date().toISOString()) => publicLocations.all({ now }),
     /** Tags that at least one public post carries, with the newest change among those posts, for the sitemap. */
     listPublicTags: (now = new Date().toISOString()) => publicTags.all({ now }),
+
+    /** The author's desk: posts and pages of every status, newest change first. */
+    listForAdmin: (filter: AdminPostFilter, limit: number, offset: number, now = new Date().toISOString()): AdminPostRow[] =>
+      adminPage.all({ ...adminParams(filter, now), limit, offset }),
+    countForAdmin: (filter: AdminPostFilter, now = new Date().toISOString()): number => adminCount.get(adminParams(filter, now)) ?? 0,
+    /** How many posts and pages are in each state, for one author or (null) everyone. */
+    countStatesForAdmin(authorId: number | null, now = new Date().toISOString()): Record<PostState, number> {
+      const result: Record<PostState, number> = { draft: 0, published: 0, scheduled: 0 };
+      for (const row of adminStates.all({ authorId, now })) result[row.state] = row.n;
+      return result;
+    },
   };
+}
+
+/** What an author sees: a draft, a published post, or one published for a future time. */
+export type PostState = 'draft' | 'published' | 'scheduled';
+
+export interface AdminPostFilter {
+  state: PostState | 'all';
+  authorId: number | null;
+  kind: PostKind | null;
+  /** Words to find in the title or body; empty for all. */
+  search: string;
+}
+
+export interface AdminPostRow extends PostView {
+  pending_count: number;
+}
+
+const STATE = `CASE WHEN p.status = 'draft' THEN 'draft' WHEN p.published_at > @now THEN 'scheduled' ELSE 'published' END`;
+const ADMIN_WHERE = `(@authorId IS NULL OR p.author_id = @authorId) AND (@kind IS NULL OR p.kind = @kind)
+  AND (@state = 'all' OR ${STATE} = @state)
+  AND (@like = '' OR p.title LIKE @like ESCAPE '\\' OR p.body_md LIKE @like ESCAPE '\\')`;
+
+function adminParams(filter: AdminPostFilter, now: string) {
+  const words = filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return { authorId: filter.authorId, kind: filter.kind, state: filter.state, like: words ? `%${words}%` : '', now };
 }

@@ -1,0 +1,101 @@
+// Logging in and out. Passwords are checked with scrypt in constant time (even for
+// unknown names, so timing does not reveal which accounts exist), failures are
+// throttled, and the session id is replaced at log-in.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { SESSION_COOKIE } from '../app.js';
+import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
+import { hashPassword, verifyPassword } from '../users/passwords.js';
+import { text } from './forms.js';
+import { createLoginThrottle, safeNext, type LoginThrottle } from './login-throttle.js';
+import { requireLogin, sessionAlive } from './session-auth.js';
+
+const MAX_PASSWORD = 1024;
+
+export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
+  const { repos } = ctx;
+  const router = Router();
+  // Compared against when the name is unknown, so both paths cost one scrypt. Made on
+  // first need: every app start would otherwise pay for a hash nobody may use.
+  let dummy: Promise<string> | undefined;
+  const dummyHash = () => (dummy ??= hashPassword('not a real password, only for timing'));
+
+  function renderForm(req: Request, res: Response, status: number, extra: { error?: string; username?: string } = {}) {
+    res.status(status).render('admin/login', {
+      pageTitle: 'Log in',
+      csrfToken: freshToken(req),
+      next: typeof req.query.next === 'string' ? safeNext(req.query.next) : '',
+      username: extra.username ?? '',
+      error: extra.error ?? '',
+      notice: req.query.out === '1' ? 'You have logged out.' : '',
+    });
+  }
+
+  function show(req: Request, res: Response) {
+    const s = req.session;
+    if (s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, Date.now()) && repos.users.findById(s.userId)) {
+      return res.redirect(303, safeNext(req.query.next));
+    }
+    renderForm(req, res, 200);
+  }
+
+  // A stale token on the login form (an old tab, an expired session) gets the form
+  // back with a fresh token and the name kept, not a bare 403 page.
+  function checkToken(req: Request, res: Response, next: NextFunction) {
+    csrfProtection(req, res, (err?: unknown) => {
+      if (err === undefined) return next();
+      if (!isCsrfError(err)) return next(err);
+      renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
+    });
+  }
+
+  async function create(req: Request, res: Response) {
+    const username = text(req.body, 'username').trim().slice(0, 100);
+    const password = text(req.body, 'password');
+    const address = req.ip ?? '';
+    const now = Date.now();
+    const verdict = throttle.check(username, address, now);
+    if (!verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil((verdict.retryAt - now) / 1000));
+      const minutes = Math.ceil(seconds / 60);
+      res.set('Retry-After', String(seconds));
+      return renderForm(req, res, 429, {
+        username,
+        error: `Too many failed log-ins from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
+      });
+    }
+    if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+
+    const user = username ? repos.users.findByUsername(username) : undefined;
+    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD
+      && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
+      && user !== undefined;
+    if (!ok || !user) {
+      throttle.fail(username, address, now);
+      return renderForm(req, res, 401, { username, error: 'That username and password do not match an account.' });
+    }
+    throttle.succeed(username, address);
+
+    // A new session id at log-in, so an id planted before it (session fixation) is worth nothing.
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    req.session.userId = user.id;
+    req.session.authAt = Date.now();
+    req.session.seenAt = req.session.authAt;
+    repos.audit.record({ userId: user.id, action: 'user.login', subject: `user:${user.id}` });
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    res.redirect(303, safeNext(req.query.next));
+  }
+
+  async function remove(req: Request, res: Response) {
+    const userId = req.session.userId;
+    if (userId !== undefined) repos.audit.record({ userId, action: 'user.logout', subject: `user:${userId}` });
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies });
+    res.redirect(303, '/admin/login?out=1');
+  }
+
+  router.get('/login', csrfProtection, show);
+  router.post('/login', checkToken, create);
+  router.post('/logout', requireLogin(repos.users), csrfProtection, remove);
+  return router;
+}

@@ -1,0 +1,149 @@
+// The moderation queue: comments by status with counts, one-click actions, bulk
+// actions, editing a comment's text and replying as the author.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
+import { HttpError, notFound } from '../http/errors.js';
+import { renderCommentMarkdown } from '../markdown.js';
+import { paginate } from '../posts/pagination.js';
+import { adminPath, idList, parseId, text, type FieldErrors } from './forms.js';
+import { ACTION_STATUS, actionsFor, checkCommentText, insertAuthorReply, parseAction, type ModerationAction } from './comment-moderation.js';
+import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
+import { flash, me } from './session-auth.js';
+
+const PER_PAGE = 30;
+
+const DONE: Record<ModerationAction, string> = {
+  approve: 'approved', unapprove: 'unapproved', spam: 'marked as spam', trash: 'moved to the trash', delete: 'deleted for good',
+};
+
+export function commentsRoutes(ctx: AppContext): Router {
+  const { repos } = ctx;
+  const router = Router();
+
+  function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {
+    const id = parseId(req.params.id);
+    const comment = id === undefined ? undefined : repos.comments.findManyWithPost([id])[0];
+    if (!comment) throw notFound('There is no such comment.');
+    assertMayManagePost(me(res), comment.post_author_id);
+    return comment;
+  }
+
+  const backTo = (req: Request, status: CommentStatus) => adminPath(req.body?.back, `/admin/comments?status=${status}`);
+
+  function list(req: Request, res: Response) {
+    const user = me(res);
+    const raw = text(req.query, 'status');
+    const status: CommentStatus = COMMENT_STATUSES.includes(raw as CommentStatus) ? (raw as CommentStatus) : 'pending';
+    const counts = repos.comments.countByStatus(scopeOf(user));
+    const pagination = paginate(req.query.page, counts[status], PER_PAGE);
+    res.render('admin/comments', {
+      pageTitle: 'Comments',
+      status,
+      counts,
+      comments: repos.comments.listQueue(status, scopeOf(user), pagination.limit, pagination.offset),
+      actionsFor,
+      pagination,
+      back: req.originalUrl,
+    });
+  }
+
+  function moderate(comment: QueuedComment, action: ModerationAction, userId: number) {
+    repos.db.transaction(() => {
+      if (action === 'delete') repos.comments.deletePermanently(comment.id);
+      else repos.comments.setStatus(comment.id, ACTION_STATUS[action]);
+      repos.audit.record({ userId, action: `comment.${action}`, subject: `comment:${comment.id}`, detail: `on post:${comment.post_id} by ${comment.author_name}` });
+    })();
+  }
+
+  function act(req: Request<{ id: string; action: string }>, res: Response) {
+    const action = parseAction(req.params.action);
+    if (!action) throw notFound('There is no such action.');
+    const comment = loadComment(req, res);
+    moderate(comment, action, me(res).id);
+    flash(req, `Comment by ${comment.author_name || 'someone'} ${DONE[action]}.`);
+    const back = backTo(req, comment.status);
+    // A deleted comment's own page is gone: back to its queue instead.
+    res.redirect(303, action === 'delete' && back.startsWith(`/admin/comments/${comment.id}/`) ? `/admin/comments?status=${comment.status}` : back);
+  }
+
+  function bulk(req: Request, res: Response) {
+    const user = me(res);
+    const action = parseAction(text(req.body, 'action'));
+    const fallbackStatus = COMMENT_STATUSES.includes(text(req.body, 'status') as CommentStatus) ? (text(req.body, 'status') as CommentStatus) : 'pending';
+    const ids = idList(req.body, 'ids');
+    if (!action || ids.length === 0) {
+      flash(req, !action ? 'Choose an action for the selected comments.' : 'Select at least one comment first.');
+      return res.redirect(303, backTo(req, fallbackStatus));
+    }
+    const comments = repos.comments.findManyWithPost(ids);
+    if (comments.some((c) => !mayManagePost(user, c.post_author_id))) throw new HttpError(403, 'Some of those comments are on another author’s posts.');
+    const found = comments.map((c) => c.id);
+    repos.db.transaction(() => {
+      if (action === 'delete') {
+        // Newest first, so replies go before their parents and a parent left with
+        // no replies is removed rather than kept as a placeholder.
+        for (const id of [...found].sort((a, b) => b - a)) repos.comments.deletePermanently(id);
+      } else {
+        repos.comments.setStatusMany(found, ACTION_STATUS[action]);
+      }
+      repos.audit.record({ userId: user.id, action: `comment.bulk-${action}`, subject: found.map((id) => `comment:${id}`).join(' ').slice(0, 500), detail: `${found.length} comments` });
+    })();
+    flash(req, `${found.length} comment${found.length === 1 ? '' : 's'} ${DONE[action]}.`);
+    res.redirect(303, backTo(req, fallbackStatus));
+  }
+
+  function renderEdit(res: Response, status: number, comment: QueuedComment, view: { body?: string; reply?: string; errors?: FieldErrors } = {}) {
+    res.status(status).render('admin/comment-edit', {
+      pageTitle: 'Comment',
+      comment,
+      body: view.body ?? comment.body_md,
+      reply: view.reply ?? '',
+      errors: view.errors ?? {},
+      actions: actionsFor(comment.status),
+    });
+  }
+
+  function edit(req: Request<{ id: string }>, res: Response) {
+    renderEdit(res, 200, loadComment(req, res));
+  }
+
+  function update(req: Request<{ id: string }>, res: Response) {
+    const comment = loadComment(req, res);
+    const typed = text(req.body, 'comment');
+    const checked = checkCommentText(typed);
+    if (!checked.ok) return renderEdit(res, 422, comment, { body: typed, errors: { comment: checked.error } });
+    repos.db.transaction(() => {
+      repos.comments.setBody(comment.id, checked.text, renderCommentMarkdown(checked.text));
+      repos.audit.record({ userId: me(res).id, action: 'comment.edit', subject: `comment:${comment.id}` });
+    })();
+    flash(req, 'Comment text saved.');
+    res.redirect(303, backTo(req, comment.status));
+  }
+
+  function reply(req: Request<{ id: string }>, res: Response) {
+    const parent = loadComment(req, res);
+    const user = me(res);
+    const typed = text(req.body, 'comment');
+    if (parent.status === 'spam' || parent.status === 'trash') {
+      return renderEdit(res, 422, parent, { reply: typed, errors: { reply: 'Approve this comment before replying to it.' } });
+    }
+    const checked = checkCommentText(typed);
+    if (!checked.ok) return renderEdit(res, 422, parent, { reply: typed, errors: { reply: checked.error } });
+    const id = repos.db.transaction(() => {
+      const newId = insertAuthorReply(repos.comments, user, parent, checked.text);
+      repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${newId}`, detail: `reply to comment:${parent.id}` });
+      return newId;
+    })();
+    flash(req, parent.status === 'pending' ? 'Comment approved and your reply posted.' : 'Your reply is posted.');
+    res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${id}`));
+  }
+
+  router.get('/comments', list);
+  router.post('/comments/bulk', bulk);
+  router.get('/comments/:id/edit', edit);
+  router.post('/comments/:id/edit', update);
+  router.post('/comments/:id/reply', reply);
+  router.post('/comments/:id/:action', act);
+  return router;
+}

@@ -1,0 +1,33 @@
+// Reading form and query values as a browser or a bot may send them: a string, an
+// array (`a=1&a=2`), or nothing. Never throws; odd shapes read as empty.
+
+export function text(source: unknown, name: string): string {
+  const value = (source as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A checkbox: present (any value) means on, as a browser sends it. */
+export function checked(source: unknown, name: string): boolean {
+  return (source as Record<string, unknown> | undefined)?.[name] !== undefined;
+}
+
+/** A positive whole id, or undefined. */
+export function parseId(raw: unknown): number | undefined {
+  return typeof raw === 'string' && /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** Every positive id in a repeated field (checkboxes), at most `max`. */
+export function idList(source: unknown, name: string, max = 200): number[] {
+  const value = (source as Record<string, unknown> | undefined)?.[name];
+  const raw = Array.isArray(value) ? value : [value];
+  return [...new Set(raw.map(parseId).filter((id): id is number => id !== undefined))].slice(0, max);
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+export const hasErrors = (errors: FieldErrors): boolean => Object.values(errors).some(Boolean);
+
+/** A path back inside the admin pages, from a hidden field; anything else gives `fallback`. */
+export function adminPath(raw: unknown, fallback: string): string {
+  return typeof raw === 'string' && /^\/admin(?:[/?][^\\\s]*)?$/.test(raw) && !raw.startsWith('/admin//') ? raw : fallback;
+}

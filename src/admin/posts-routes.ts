@@ -1,0 +1,163 @@
+// Writing: the list of posts and pages, the editor (with a preview that needs no
+// JavaScript), saving, scheduling and deleting.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { notFound } from '../http/errors.js';
+import { renderPostMarkdown } from '../markdown.js';
+import { paginate } from '../posts/pagination.js';
+import type { AdminPostFilter, Post, PostKind, PostState } from '../posts/posts-repository.js';
+import { uploadMarkdown } from '../uploads/uploads-store.js';
+import { checked, parseId, text, type FieldErrors } from './forms.js';
+import { assertMayManagePost, isAdmin, scopeOf } from './permissions.js';
+import { blankPostForm, formFromPost, POST_STATES, publicText, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
+import { findPersonalData } from './personal-data.js';
+import type { PostDraft } from '../posts/posts-service.js';
+import { flash, me } from './session-auth.js';
+
+const PER_PAGE = 20;
+
+export function postsRoutes(ctx: AppContext): Router {
+  const { repos } = ctx;
+  const router = Router();
+
+  /** The post named by :id, if this user may manage it: 404 when missing, 403 when another author's. */
+  function loadPost(req: Request<{ id: string }>, res: Response): Post {
+    const id = parseId(req.params.id);
+    const post = id === undefined ? undefined : repos.posts.findById(id);
+    if (!post) throw notFound('There is no such post.');
+    assertMayManagePost(me(res), post.author_id);
+    return post;
+  }
+
+  function renderEditor(res: Response, status: number, view: { post?: Post; form: PostForm; errors?: FieldErrors; preview?: string }) {
+    const { post, form } = view;
+    const state = post ? stateOf(post, new Date()) : undefined;
+    res.status(status).render('admin/post-edit', {
+      pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
+      post,
+      state,
+      // A draft is checked before it goes public, so the author sees why it was held.
+      findings: post && state === 'draft' ? findPersonalData(publicText({ title: post.title, body: post.body_md, excerpt: post.excerpt })) : [],
+      form,
+      errors: view.errors ?? {},
+      preview: view.preview,
+      recentUploads: repos.uploads.listRecent(me(res).id, 8).map((u) => ({ ...u, markdown: uploadMarkdown(u) })),
+    });
+  }
+
+  function list(req: Request, res: Response) {
+    const user = me(res);
+    const q = text(req.query, 'q').slice(0, 200);
+    const state = POST_STATES.includes(text(req.query, 'status') as PostState) ? (text(req.query, 'status') as PostState) : 'all';
+    const kindRaw = text(req.query, 'kind');
+    const kind = kindRaw === 'post' || kindRaw === 'page' ? (kindRaw as PostKind) : null;
+    const filter: AdminPostFilter = { state, authorId: scopeOf(user), kind, search: q };
+    const pagination = paginate(req.query.page, repos.posts.countForAdmin(filter), PER_PAGE);
+    const now = new Date();
+    res.render('admin/posts', {
+      pageTitle: 'Posts',
+      posts: repos.posts.listForAdmin(filter, pagination.limit, pagination.offset).map((p) => ({ ...p, state: stateOf(p, now) })),
+      counts: repos.posts.countStatesForAdmin(scopeOf(user)),
+      filter: { state, kind: kind ?? '', q },
+      pagination,
+      showAuthor: isAdmin(user),
+    });
+  }
+
+  function add(req: Request, res: Response) {
+    renderEditor(res, 200, { form: blankPostForm(res.locals.site.comments_open_default, text(req.query, 'kind')) });
+  }
+
+  function create(req: Request, res: Response) {
+    const user = me(res);
+    const form = readPostForm(req.body);
+    if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
+    const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date());
+    if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
+    const held = holdForPersonalData(form, result.draft);
+    const id = repos.db.transaction(() => {
+      const newId = repos.postsService.create(result.draft);
+      repos.audit.record({ userId: user.id, action: `${result.draft.kind}.create`, subject: `post:${newId}`, detail: result.draft.title });
+      return newId;
+    })();
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!));
+    res.redirect(303, `/admin/posts/${id}/edit`);
+  }
+
+  function edit(req: Request<{ id: string }>, res: Response) {
+    const post = loadPost(req, res);
+    const tags = (repos.tags.forPosts([post.id]).get(post.id) ?? []).map((t) => t.name);
+    renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date()) });
+  }
+
+  function update(req: Request<{ id: string }>, res: Response) {
+    const post = loadPost(req, res);
+    const user = me(res);
+    const form = readPostForm(req.body);
+    if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
+    const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date());
+    if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
+    const held = holdForPersonalData(form, result.draft);
+    repos.db.transaction(() => {
+      repos.postsService.update(post.id, result.draft);
+      const after = repos.posts.findById(post.id)!;
+      const detail = after.slug !== post.slug ? `slug ${post.slug} → ${after.slug}` : after.title;
+      repos.audit.record({ userId: user.id, action: `${post.kind}.update`, subject: `post:${post.id}`, detail });
+    })();
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!));
+    res.redirect(303, `/admin/posts/${post.id}/edit`);
+  }
+
+  function confirmRemove(req: Request<{ id: string }>, res: Response) {
+    const post = loadPost(req, res);
+    res.render('admin/post-delete', { pageTitle: `Delete “${post.title}”`, post, commentCount: repos.comments.countAllForPost(post.id) });
+  }
+
+  function remove(req: Request<{ id: string }>, res: Response) {
+    const post = loadPost(req, res);
+    const user = me(res);
+    repos.db.transaction(() => {
+      repos.posts.remove(post.id);
+      repos.audit.record({ userId: user.id, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` });
+    })();
+    flash(req, `Deleted “${post.title}”.`);
+    res.redirect(303, '/admin/posts');
+  }
+
+  /** Live preview for the editor's script: the same sanitised HTML the post will have. */
+  function preview(req: Request, res: Response) {
+    res.set('Cache-Control', 'no-store').type('html').send(renderPostMarkdown(text(req.body, 'body').slice(0, 200_000)));
+  }
+
+  router.get('/posts', list);
+  router.get('/posts/new', add);
+  router.post('/posts', create);
+  router.get('/posts/:id/edit', edit);
+  router.post('/posts/:id', update);
+  router.get('/posts/:id/delete', confirmRemove);
+  router.post('/posts/:id/delete', remove);
+  router.post('/preview', preview);
+  return router;
+}
+
+const HELD_MESSAGE = 'Saved as a draft, not published: the text seems to hold personal data. Check the findings below, then publish anyway if it is meant to be public.';
+
+/**
+ * A post asked to go public whose text holds personal data is kept as a draft
+ * (its date kept), unless the author has seen the findings and confirmed.
+ */
+function holdForPersonalData(form: PostForm, draft: PostDraft): boolean {
+  if (draft.status !== 'published' || form.confirm_personal_data) return false;
+  if (findPersonalData(publicText(form)).length === 0) return false;
+  draft.status = 'draft';
+  return true;
+}
+
+function savedMessage(post: Post): string {
+  const noun = post.kind === 'page' ? 'Page' : 'Post';
+  switch (stateOf(post, new Date())) {
+    case 'draft': return `${noun} saved as a draft.`;
+    case 'scheduled': return `${noun} scheduled.`;
+    case 'published': return `${noun} published.`;
+  }
+}

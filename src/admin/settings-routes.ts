@@ -1,0 +1,37 @@
+// The blog's settings, for administrators.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { hasErrors } from './forms.js';
+import { assertAdmin } from './permissions.js';
+import { changedKeys, formFromSettings, readSettingsForm } from './settings-form.js';
+import { flash, me } from './session-auth.js';
+
+export const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+
+export function settingsRoutes(ctx: AppContext): Router {
+  const { repos } = ctx;
+  const router = Router();
+
+  function show(_req: Request, res: Response) {
+    assertAdmin(me(res));
+    res.render('admin/settings', { pageTitle: 'Settings', form: formFromSettings(res.locals.site), errors: {}, timeZones: TIME_ZONES });
+  }
+
+  function update(req: Request, res: Response) {
+    assertAdmin(me(res));
+    const current = repos.settings.load();
+    const { form, values, errors } = readSettingsForm(req.body, current);
+    if (hasErrors(errors)) return res.status(422).render('admin/settings', { pageTitle: 'Settings', form, errors, timeZones: TIME_ZONES });
+    const changed = changedKeys(current, values);
+    repos.db.transaction(() => {
+      repos.settings.save(values);
+      if (changed.length) repos.audit.record({ userId: me(res).id, action: 'settings.update', subject: 'settings', detail: changed.join(', ') });
+    })();
+    flash(req, changed.length ? 'Settings saved.' : 'Nothing changed.');
+    res.redirect(303, '/admin/settings');
+  }
+
+  router.get('/settings', show);
+  router.post('/settings', update);
+  return router;
+}

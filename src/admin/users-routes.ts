@@ -1,0 +1,133 @@
+// People: the administrator adds users, changes roles and resets passwords;
+// everyone changes their own password.
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.js';
+import { notFound } from '../http/errors.js';
+import { generatePassword, hashPassword, verifyPassword } from '../users/passwords.js';
+import type { User } from '../users/users-repository.js';
+import { parseId, text, type FieldErrors } from './forms.js';
+import { assertAdmin, isAdmin } from './permissions.js';
+import { flash, me, renewLogin } from './session-auth.js';
+import { hasErrors, isRole, MAX_PASSWORD_LENGTH, passwordProblem, roleChangeProblem, validateNewUser, validateOwnPassword } from './user-form.js';
+
+interface UsersView {
+  newUser?: Record<string, string>;
+  errors?: FieldErrors;
+  /** Errors of one row's forms, by user id. */
+  rowErrors?: Record<number, FieldErrors>;
+  generated?: { username: string; password: string };
+}
+
+export function usersRoutes(ctx: AppContext): Router {
+  const { repos } = ctx;
+  const router = Router();
+
+  function render(res: Response, status: number, view: UsersView = {}) {
+    const user = me(res);
+    res.status(status).render('admin/users', {
+      pageTitle: isAdmin(user) ? 'Users' : 'Your account',
+      users: isAdmin(user) ? repos.users.list() : [],
+      newUser: view.newUser ?? { username: '', display_name: '', email: '', role: 'author' },
+      errors: view.errors ?? {},
+      rowErrors: view.rowErrors ?? {},
+      generated: view.generated,
+    });
+  }
+
+  function loadUser(req: Request<{ id: string }>, res: Response): User {
+    assertAdmin(me(res));
+    const id = parseId(req.params.id);
+    const user = id === undefined ? undefined : repos.users.findById(id);
+    if (!user) throw notFound('There is no such user.');
+    return user;
+  }
+
+  const list = (_req: Request, res: Response) => render(res, 200);
+
+  async function create(req: Request, res: Response) {
+    assertAdmin(me(res));
+    const form = {
+      username: text(req.body, 'username').slice(0, 200),
+      display_name: text(req.body, 'display_name').slice(0, 200),
+      email: text(req.body, 'email').slice(0, 300),
+      role: text(req.body, 'role'),
+      password: text(req.body, 'password').slice(0, MAX_PASSWORD_LENGTH + 1),
+    };
+    const errors = validateNewUser(form, (name) => repos.users.findByUsername(name) !== undefined);
+    const { password: _typedPassword, ...kept } = form;
+    if (hasErrors(errors) || !isRole(form.role)) return render(res, 422, { newUser: kept, errors });
+    const hash = await hashPassword(form.password);
+    const username = form.username.trim();
+    repos.db.transaction(() => {
+      const user = repos.users.create({ username, display_name: form.display_name.trim() || username, email: form.email.trim(), password_hash: hash, role: form.role as User['role'] });
+      repos.audit.record({ userId: me(res).id, action: 'user.create', subject: `user:${user.id}`, detail: `${username} as ${form.role}` });
+    })();
+    flash(req, `Added ${username}.`);
+    res.redirect(303, '/admin/users');
+  }
+
+  function changeRole(req: Request<{ id: string }>, res: Response) {
+    const target = loadUser(req, res);
+    const role = text(req.body, 'role');
+    if (!isRole(role)) return render(res, 422, { rowErrors: { [target.id]: { role: 'Choose administrator or author.' } } });
+    const problem = repos.db.transaction(() => {
+      const why = roleChangeProblem(target.role, role, repos.users.countAdmins());
+      if (why) return why;
+      repos.users.setRole(target.id, role);
+      repos.audit.record({ userId: me(res).id, action: 'user.role', subject: `user:${target.id}`, detail: `${target.role} → ${role}` });
+      return undefined;
+    }).immediate();
+    if (problem) return render(res, 422, { rowErrors: { [target.id]: { role: problem } } });
+    if (target.id === me(res).id) renewLogin(req);
+    flash(req, `${target.username} is now ${role === 'admin' ? 'an administrator' : 'an author'}.`);
+    res.redirect(303, '/admin/users');
+  }
+
+  /** The administrator sets a new password, typed or (left blank) generated and shown once. */
+  async function resetPassword(req: Request<{ id: string }>, res: Response) {
+    const target = loadUser(req, res);
+    const typed = text(req.body, 'password');
+    const password = typed || generatePassword();
+    const problem = passwordProblem(password);
+    if (problem) return render(res, 422, { rowErrors: { [target.id]: { password: problem } } });
+    const hash = await hashPassword(password);
+    repos.db.transaction(() => {
+      repos.users.setPasswordHash(target.id, hash);
+      repos.audit.record({ userId: me(res).id, action: 'user.password-reset', subject: `user:${target.id}` });
+    })();
+    if (target.id === me(res).id) renewLogin(req);
+    if (typed) {
+      flash(req, `New password set for ${target.username}.`);
+      return res.redirect(303, '/admin/users');
+    }
+    render(res, 200, { generated: { username: target.username, password } });
+  }
+
+  async function changeOwnPassword(req: Request, res: Response) {
+    const user = me(res);
+    const form = {
+      current_password: text(req.body, 'current_password').slice(0, MAX_PASSWORD_LENGTH + 1),
+      new_password: text(req.body, 'new_password').slice(0, MAX_PASSWORD_LENGTH + 1),
+      confirm_password: text(req.body, 'confirm_password').slice(0, MAX_PASSWORD_LENGTH + 1),
+    };
+    const currentIsRight = form.current_password.length > 0 && form.current_password.length <= MAX_PASSWORD_LENGTH
+      && (await verifyPassword(form.current_password, user.password_hash));
+    const errors = validateOwnPassword(form, currentIsRight);
+    if (hasErrors(errors)) return render(res, 422, { errors });
+    const hash = await hashPassword(form.new_password);
+    repos.db.transaction(() => {
+      repos.users.setPasswordHash(user.id, hash);
+      repos.audit.record({ userId: user.id, action: 'user.password', subject: `user:${user.id}` });
+    })();
+    renewLogin(req);
+    flash(req, 'Your password is changed; any other sessions of yours have ended.');
+    res.redirect(303, '/admin/users');
+  }
+
+  router.get('/users', list);
+  router.post('/users', create);
+  router.post('/users/:id/role', changeRole);
+  router.post('/users/:id/password', resetPassword);
+  router.post('/password', changeOwnPassword);
+  return router;
+}

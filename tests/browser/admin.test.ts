@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
+import { makeUser, PASSWORD } from '../helpers/admin-session.js';
+
+let browser: Browser;
+let served: ServedApp;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  served = await serveTestApp();
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+it('an author logs in, writes with a preview, publishes, and approves a held comment', async () => {
+  await makeUser(served.repos, 'admin', 'alice');
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+
+  await page.goto(`${served.url}/admin/posts/new`);
+  await expect.poll(() => page.url()).toContain('/admin/login?next=%2Fadmin%2Fposts%2Fnew');
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${served.url}/admin/posts/new`);
+
+  await page.locator('#title').fill('Written in Chromium');
+  await page.locator('#body').fill('Hello from the **editor**.');
+  // The live preview, rendered by the server as the author types.
+  await page.getByRole('button', { name: 'Live preview' }).click();
+  await expect.poll(() => page.locator('#preview strong').textContent()).toBe('editor');
+  await page.locator('#body').fill('Hello from the **editor**, *live*.');
+  await expect.poll(() => page.locator('#preview em').textContent()).toBe('live');
+
+  // The preview button works without the script too, keeping what was typed.
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  await page.waitForLoadState('domcontentloaded');
+  await expect.poll(() => page.locator('#preview em').textContent()).toBe('live');
+  expect(await page.locator('#title').inputValue()).toBe('Written in Chromium');
+
+  await page.getByLabel('Status').selectOption('published');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/admin\/posts\/\d+\/edit$/);
+  expect(await page.locator('.notice').textContent()).toContain('Post published.');
+
+  const post = served.repos.posts.findBySlug('written-in-chromium')!;
+  expect(post.status).toBe('published');
+  const commentId = served.repos.comments.insert({
+    post_id: post.id, parent_id: null, user_id: null, author_name: 'Careful Reader', author_email: 'reader@example.com', author_url: '',
+    body_md: 'First!', body_html: '<p>First!</p>', status: 'pending', held_reason: 'first-time commenter', ip_hash: '', user_agent: '',
+  });
+
+  await page.getByRole('link', { name: /Comments/ }).first().click();
+  await page.waitForURL(/\/admin\/comments/);
+  const item = page.locator(`#comment-${commentId}`);
+  expect(await item.locator('.held-reason').textContent()).toContain('first-time commenter');
+  await item.getByRole('button', { name: /Approve/ }).click();
+  await expect.poll(() => page.locator('.notice').textContent()).toContain('Careful Reader approved');
+  expect(served.repos.comments.findById(commentId)!.status).toBe('approved');
+
+  await page.goto(`${served.url}/posts/written-in-chromium`);
+  expect(await page.locator('h1.post-title').textContent()).toBe('Written in Chromium');
+  expect(await page.locator('.post-content em').textContent()).toBe('live');
+  expect(errors).toEqual([]);
+});
+
+it('selects every comment at once for a bulk action', async () => {
+  const bob = await makeUser(served.repos, 'admin', 'bob');
+  const postId = served.repos.postsService.create({
+    kind: 'post', author_id: bob.id, title: 'Bulk', slug: '', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: null, comments_open: true,
+  });
+  const ids = [1, 2, 3].map((n) => served.repos.comments.insert({
+    post_id: postId, parent_id: null, user_id: null, author_name: `Spammer ${n}`, author_email: `s${n}@example.com`, author_url: '',
+    body_md: 'buy', body_html: '<p>buy</p>', status: 'pending', held_reason: 'links', ip_hash: '', user_agent: '',
+  }));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${served.url}/admin/login?next=/admin/comments`);
+  await page.getByLabel('Username').fill('bob');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/admin\/comments$/);
+  await page.getByLabel('Select all').check();
+  await page.getByLabel('With the selected').selectOption('spam');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect.poll(() => page.locator('.notice').textContent()).toContain('3 comments marked as spam');
+  for (const id of ids) expect(served.repos.comments.findById(id)!.status).toBe('spam');
+  await context.close();
+});
