@@ -90,6 +90,12 @@ export function createCommentsRepository(db: Db) {
     `SELECT c.status, count(*) AS n FROM comments c JOIN posts p ON p.id = c.post_id
       WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY c.status`,
   );
+  // The thread for one reader: every comment of the post, so a held comment can show
+  // to its own author and placeholders stand in for removed ones, still one read.
+  const allForPost = db.prepare<[number], Comment>('SELECT * FROM comments WHERE post_id = ? ORDER BY created_at, id');
+  const sameText = db.prepare<[number, string, string], number>(
+    `SELECT 1 FROM comments WHERE post_id = ? AND email_key = ? AND body_md = ? AND status != 'trash' LIMIT 1`,
+  ).pluck();
   const recentApproved = db.prepare<{ limit: number; now: string }, QueuedComment>(
     `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
        FROM comments c JOIN posts p ON p.id = c.post_id
@@ -107,6 +113,10 @@ export function createCommentsRepository(db: Db) {
 
     /** Approved comments and removed ones, oldest first, for building a thread. */
     listForThread: (postId: number): Comment[] => forThread.all(postId),
+    /** Every comment of a post, any status, oldest first: the tree builder decides what shows. */
+    listAllForPost: (postId: number): Comment[] => allForPost.all(postId),
+    /** Whether this commenter already posted this exact text on this post. */
+    hasSameText: (postId: number, email: string, bodyMd: string): boolean => sameText.get(postId, emailKey(email), bodyMd) !== undefined,
     /** Newest approved comments of a post, for its feed. */
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */
