@@ -387,3 +387,20 @@ describe('signed-in authors', () => {
     expect(service.postAuthorReply({ id: postId }, author, parent, '   ', settings)).toMatchObject({ kind: 'invalid' });
   });
 });
+
+describe('sessions', () => {
+  it('keeps a reader\'s session in the database, so a token still works after a restart', async () => {
+    const { createApp } = await import('../src/app.js');
+    const agent = request.agent(t.app);
+    const token = await tokenFor(agent);
+    const cookie = String(agent.jar.getCookie('colloquy.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.toValueString());
+    const restarted = createApp({ db: t.db, config: t.config });
+    try {
+      seedComment(t.repos, postId, { author_email: 'ann@example.com' });
+      const res = await request(restarted).post('/posts/hello/comments').set('Cookie', cookie).type('form').send({ ...typed, _csrf: token });
+      expect(res.status).toBe(303);
+    } finally {
+      restarted.close();
+    }
+  });
+});

@@ -194,3 +194,17 @@ describe('the thread on the page', () => {
     }
   });
 });
+
+describe('the welcome post', () => {
+  it('starts with a sample thread three levels deep, all approved', async () => {
+    const { seedWelcome } = await import('../src/welcome.js');
+    const id = seedWelcome(t.repos, author.id);
+    const slug = t.repos.posts.findById(id)!.slug;
+    const res = await request(t.app).get(`/posts/${slug}`);
+    expect(res.text).toContain('<h2 id="comments" class="comments-title">3 Responses</h2>');
+    const tree = pageTree(res.text);
+    expect(tree).toHaveLength(1);
+    expect(tree[0]!.children).toHaveLength(1);
+    expect((tree[0]!.children[0] as { children: unknown[] }).children).toHaveLength(1);
+  });
+});

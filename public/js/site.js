@@ -46,6 +46,10 @@
     fetchToken().then(function () { HTMLFormElement.prototype.submit.call(form); });
   });
 
+  // A form sent back with errors: take the reader to the list of what to fix.
+  var summary = document.getElementById('form-errors');
+  if (summary) summary.focus();
+
   // --- Reply: move #respond under the comment, aimed at it; cancel moves it back.
   function respondParts() {
     var respond = document.getElementById('respond');
