@@ -88,7 +88,7 @@ describe('comments in Chromium', () => {
       expect(await page.locator(`#comment-${parent} > #respond`).count()).toBe(1);
       expect(await page.locator('#comment_parent').inputValue()).toBe(String(parent));
       expect(await page.locator('#reply-title .reply-title-text').textContent()).toBe('Replying to Jay');
-      expect(await page.locator('#comment').evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await page.locator('#comment').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
       ids.push(await fillAndSend(page, 'Jay', text));
     }
     expect(await nestedChain(page, ids)).toBe(1);
