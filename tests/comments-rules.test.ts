@@ -53,6 +53,12 @@ describe('comment input', () => {
     expect(readCommentForm({ author: ['A', 'B'], comment: { x: 1 } })).toMatchObject({ author: 'A', comment: '' });
   });
 
+  it('drops control characters that would break a page or feed', () => {
+    expect(validateComment(form({ author: 'A\u0000nn\u0007', comment: 'line\u0001one\nline two\t.' }), never))
+      .toMatchObject({ ok: true, input: { author: 'Ann', comment: 'lineone\nline two\t.' } });
+    expect(validateComment(form({ comment: '\u0001\u0002' }), never).ok).toBe(false);
+  });
+
   it('uses the account for a signed-in author', () => {
     const r = validateComment(readCommentForm({ comment: 'Thanks!' }), never, { author: 'Admin', email: '' });
     expect(r).toMatchObject({ ok: true, input: { author: 'Admin', comment: 'Thanks!' } });

@@ -1,10 +1,8 @@
 // Avatars drawn here, with no request to any outside service: a symmetric 5×5
 // identicon from a keyed hash of the commenter's email, as an inline SVG data: URI.
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-
 /** An identicon for a hex digest (at least 10 hex digits). */
-export function identicon(digest: string, label = ''): string {
+export function identicon(digest: string): string {
   const hue = parseInt(digest.slice(0, 3), 16) % 360;
   const bits = parseInt(digest.slice(3, 10), 16);
   const cells: string[] = [];
@@ -16,7 +14,6 @@ export function identicon(digest: string, label = ''): string {
     if (col < 2) cells.push(`M${5 - col} ${row + 1}h1v1h-1z`);
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7 7" shape-rendering="crispEdges">`
-    + `<title>${escapeXml(label)}</title>`
     + `<rect width="7" height="7" fill="hsl(${hue} 45% 92%)"/>`
     + `<path fill="hsl(${hue} 55% 42%)" d="${cells.join('')}"/></svg>`;
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;

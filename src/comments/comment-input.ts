@@ -61,6 +61,11 @@ export const isEmail = (value: string): boolean => EMAIL.test(value);
 
 const length = (text: string): number => [...text].length;
 
+// Control characters (other than tab and line breaks) have no place in a name or a
+// comment and would make the comment feed invalid XML; they are dropped.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const clean = (text: string): string => text.replace(CONTROL, '').trim();
+
 /** An http(s) address, `https://` added to a bare host; undefined when it is not one. */
 export function normaliseUrl(raw: string): string | undefined {
   const value = raw.trim();
@@ -89,9 +94,9 @@ export function validateComment(
   identity?: { author: string; email: string },
 ): { ok: true; input: CommentInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const author = identity ? identity.author : form.author.trim();
+  const author = identity ? identity.author : clean(form.author);
   const email = identity ? identity.email : form.email.trim();
-  const comment = form.comment.trim();
+  const comment = clean(form.comment);
 
   if (!identity) {
     if (author === '') errors.author = 'Please give a name.';

@@ -107,6 +107,8 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const target = thread.byId.get(positiveId(req.query.replyto) ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...rememberedForm(req), comment_parent: String(replyTo?.id ?? 0) };
+  // A page holding this reader's own details, token or held comments is theirs alone.
+  if (values.remember || req.session?.csrfSecret) res.set('Cache-Control', 'private, no-cache');
   const unapproved = positiveId(req.query.unapproved);
 
   const feedHref = `/posts/${post.slug}/feed`;
@@ -121,7 +123,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     form: formView(ctx, req, res, post.slug, values, {}, replyTo),
     feedHref,
     heldNotice: unapproved !== undefined && held.has(unapproved),
-    avatar: (c) => identicon(keys.hash('avatar', c.email_key || `name:${c.author_name}`), ''),
+    avatar: (c) => identicon(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
     postAuthorId: post.author_id,
   };
 }
