@@ -107,7 +107,17 @@ describe('the thread on the page', () => {
     }, '2010-10-07T19:14:00.000Z');
     const res = await request(t.app).get('/posts/hello');
     expect(res.text).toContain(`<a class="comment-permalink" href="#comment-${id}"><time datetime="2010-10-07T19:14:00.000Z">October 7, 2010 at 3:14 pm</time></a>`);
-    expect(res.text).toMatch(/<img class="avatar" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+"/);
+    const src = /<img class="avatar" src="(\/comments\/avatars\/[0-9a-f]{24}\.svg)"/.exec(res.text)?.[1];
+    expect(src).toBeDefined();
+    const svg = await request(t.app).get(src!);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['cache-control']).toContain('immutable');
+    expect(svg.body.toString()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.headers['set-cookie']).toBeUndefined();
+    for (const bad of ['x.svg', '../../etc/passwd', `${'a'.repeat(24)}.png`, `${'A'.repeat(24)}.svg`]) {
+      expect((await request(t.app).get(`/comments/avatars/${encodeURIComponent(bad)}`)).status, bad).toBe(404);
+    }
     expect(res.text).not.toContain('ann@example.com');
     expect(res.text).not.toMatch(/gravatar|https?:\/\/[^"]*avatar/i);
   });

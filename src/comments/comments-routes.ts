@@ -11,6 +11,7 @@ import { createRateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import type { User } from '../users/users-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
+import { AVATAR_FILE, identicon } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import type { Comment } from './comments-repository.js';
 import { createCommentsService } from './comments-service.js';
@@ -194,11 +195,18 @@ export function commentsRoutes(ctx: AppContext): Router {
     );
   }
 
+  function avatar(req: Request<{ file: string }>, res: Response) {
+    const digest = AVATAR_FILE.exec(req.params.file)?.[1];
+    if (!digest) throw notFound();
+    res.set('Cache-Control', 'public, max-age=31536000, immutable').type('image/svg+xml').send(identicon(digest));
+  }
+
   router.post('/posts/:slug/comments', create);
   router.post('/posts/:slug/like', like);
   router.get('/posts/:slug/feed', postFeed);
   router.get('/comments/feed', siteFeed);
   router.get('/comments/token', csrfProtection, token);
+  router.get('/comments/avatars/:file', avatar);
   return router;
 }
 

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../app.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
-import { identicon } from './avatar.js';
+import { avatarPath } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { Comment } from './comments-repository.js';
@@ -123,7 +123,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     form: formView(ctx, req, res, post.slug, values, {}, replyTo),
     feedHref,
     heldNotice: unapproved !== undefined && held.has(unapproved),
-    avatar: (c) => identicon(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
+    avatar: (c) => avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
     postAuthorId: post.author_id,
   };
 }
