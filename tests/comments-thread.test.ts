@@ -218,3 +218,17 @@ describe('the welcome post', () => {
     expect((tree[0]!.children[0] as { children: unknown[] }).children).toHaveLength(1);
   });
 });
+
+describe('the thread read', () => {
+  it('loads approved comments, the reader\'s own held ones and parents of replies, never leaf spam', () => {
+    const approved = seedComment(t.repos, postId);
+    const spamParent = seedComment(t.repos, postId, { status: 'spam' });
+    const reply = seedComment(t.repos, postId, { parent_id: spamParent });
+    const own = seedComment(t.repos, postId, { status: 'pending' });
+    seedComment(t.repos, postId, { status: 'pending' });
+    for (let i = 0; i < 5; i++) seedComment(t.repos, postId, { status: 'spam' });
+    seedComment(t.repos, makePost(t.repos, author, { title: 'Other' }));
+    expect(t.repos.comments.listForReader(postId, [own]).map((c) => c.id)).toEqual([approved, spamParent, reply, own]);
+    expect(t.repos.comments.listForReader(postId, []).map((c) => c.id)).toEqual([approved, spamParent, reply]);
+  });
+});

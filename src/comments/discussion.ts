@@ -98,8 +98,9 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const { repos } = ctx;
   const keys = commentKeys(repos);
   const site = res.locals.site as { thread_depth: number };
-  const held = new Set(req.session?.heldComments ?? []);
-  const thread = buildThread(repos.comments.listAllForPost(post.id), { maxDepth: site.thread_depth, ownPending: held });
+  const heldIds = req.session?.heldComments ?? [];
+  const held = new Set(heldIds);
+  const thread = buildThread(repos.comments.listForReader(post.id, heldIds), { maxDepth: site.thread_depth, ownPending: held });
 
   const readerKey = readCookie(req, READER_COOKIE);
   const likeCount = repos.likes.countForPost(post.id);
