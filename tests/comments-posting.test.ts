@@ -209,15 +209,17 @@ describe('posting a comment', () => {
     expect((await agent.get(res.headers.location!)).text).not.toContain(`comment-${stored!.id}"`);
   });
 
-  it('holds for links and blocklisted words even with moderation off, and approves otherwise', async () => {
+  it('holds for links, blocklisted words and personal data even with moderation off, and approves otherwise', async () => {
     t.repos.settings.save({ comment_moderation: 'none', moderation_blocklist: 'casino' });
     const agent = request.agent(t.app);
     await post(agent, { ...typed, comment: 'a https://a.example b https://b.example c https://c.example' });
     await post(agent, { ...typed, comment: 'Best CASINO in town' });
+    await post(agent, { ...typed, comment: 'Call me on +44 20 7946 0958' });
     await post(agent, { ...typed, comment: 'Just a kind word.' });
     expect(allComments().map((c) => [c.status, c.held_reason])).toEqual([
       ['pending', 'Has 3 links (more than 2)'],
       ['pending', 'Contains the blocklisted “casino”'],
+      ['pending', 'Contains personal data: a phone number'],
       ['approved', ''],
     ]);
   });

@@ -67,7 +67,7 @@ describe('comment input', () => {
 
 describe('moderation', () => {
   const facts = (f: Partial<ModerationFacts>): ModerationFacts => ({
-    mode: 'first_time', approvedBefore: true, signedIn: false, linkCount: 0, linkLimit: 2, text: 'hello', blocklist: '', trapFilled: false, ...f,
+    mode: 'first_time', approvedBefore: true, signedIn: false, personalData: [], linkCount: 0, linkLimit: 2, text: 'hello', blocklist: '', trapFilled: false, ...f,
   });
 
   it('holds a first-time commenter and passes a known one', () => {
@@ -84,6 +84,11 @@ describe('moderation', () => {
     expect(decideStatus(facts({ mode: 'none', linkCount: 3 }))).toMatchObject({ status: 'pending', reason: 'Has 3 links (more than 2)' });
     expect(decideStatus(facts({ mode: 'none', linkCount: 2 })).status).toBe('approved');
     expect(decideStatus(facts({ mode: 'none', text: 'Buy CHEAP pills', blocklist: 'viagra\n  cheap pills \n' }))).toMatchObject({ status: 'pending', reason: 'Contains the blocklisted “cheap pills”' });
+  });
+
+  it('holds personal data whatever the mode, naming what was found', () => {
+    expect(decideStatus(facts({ mode: 'none', personalData: ['a phone number', 'an email address'] })))
+      .toEqual({ status: 'pending', reason: 'Contains personal data: a phone number, an email address' });
   });
 
   it('trusts a signed-in author and sends a filled honeypot to spam', () => {

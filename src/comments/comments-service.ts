@@ -2,6 +2,7 @@
 // duplicate), then the moderation decision and the insert. The public form and the
 // author's reply from the moderation queue share this one path.
 import { renderCommentMarkdown, countLinks } from '../markdown.js';
+import { findPersonalData } from '../personal-data.js';
 import type { Repositories } from '../repositories.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
@@ -74,6 +75,7 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
       mode: s.settings.comment_moderation,
       approvedBefore: repos.comments.hasApprovedFrom(input.email),
       signedIn: s.user !== undefined,
+      personalData: findPersonalData(input.comment),
       linkCount: countLinks(bodyHtml),
       linkLimit: s.settings.comment_link_limit,
       text: [input.comment, input.author, input.email, input.url].join('\n'),
