@@ -409,3 +409,24 @@ describe('sessions', () => {
     }
   });
 });
+
+describe('cookies behind https', () => {
+  it('marks the remember-me and reader cookies Secure when BASE_URL is https', async () => {
+    // Behind a TLS-terminating proxy, as such a site runs.
+    const secure = makeTestApp({ BASE_URL: 'https://blog.example', TRUST_PROXY: '1' });
+    try {
+      const u = await makeUser(secure.repos);
+      makePost(secure.repos, u, { title: 'Hello' });
+      const tokenRes = await request(secure.app).get('/comments/token').set('X-Forwarded-Proto', 'https');
+      const sid = String(tokenRes.headers['set-cookie']).split(';')[0]!;
+      expect(String(tokenRes.headers['set-cookie'])).toContain('Secure');
+      const like = await request(secure.app).post('/posts/hello/like').set('X-Forwarded-Proto', 'https').set('Cookie', sid).type('form').send({ _csrf: tokenRes.body.token });
+      expect(String(like.headers['set-cookie'])).toMatch(/colloquy_reader=[^;]+;.*Secure/);
+      const comment = await request(secure.app).post('/posts/hello/comments').set('X-Forwarded-Proto', 'https').set('Cookie', sid).type('form').send({ ...typed, remember: '1', _csrf: tokenRes.body.token });
+      expect(comment.status).toBe(303);
+      expect(String(comment.headers['set-cookie'])).toMatch(/colloquy_commenter=[^;]+;.*Secure/);
+    } finally {
+      secure.close();
+    }
+  });
+});
