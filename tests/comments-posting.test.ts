@@ -57,6 +57,19 @@ describe('reading costs nothing', () => {
   });
 });
 
+describe('the token endpoint', () => {
+  it('limits new sessions per address, so a script cannot fill the sessions table', async () => {
+    const statuses = new Set<number>();
+    for (let i = 0; i < 60; i++) statuses.add((await request(t.app).get('/comments/token')).status);
+    expect([...statuses]).toEqual([200]);
+    const refused = await request(t.app).get('/comments/token');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    expect(sessionCount().n).toBe(60);
+  });
+});
+
 describe('posting a comment', () => {
   it('answers a first submission without a session with 403 and the whole form kept, and one more click posts it', async () => {
     const agent = request.agent(t.app);

@@ -21,6 +21,8 @@ const YEAR = 365 * 24 * 60 * 60 * 1000;
 const FEED_SIZE = 50;
 // Likes are one click each; this only stops a script from hammering the table.
 const LIKES_PER_MINUTE = 30;
+// Each token handed out starts a session: a script must not fill the sessions table.
+const TOKENS_PER_MINUTE = 60;
 const HELD_REMEMBERED = 20;
 
 type SlugRequest = Request<{ slug: string }>;
@@ -31,6 +33,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   const keys = commentKeys(repos);
   const service = createCommentsService(repos, keys);
   const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
+  const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/' };
   const router = Router();
 
@@ -158,6 +161,15 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
+  /** Limits new sessions per address before csurf can start one. */
+  function limitTokens(req: Request, res: Response, next: () => void) {
+    if (req.session.csrfSecret) return next();
+    const rate = tokenLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    if (rate.allowed) return next();
+    res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
+      .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });
+  }
+
   /** A token for the form script, asked for only when a reader starts to write. */
   function token(req: Request, res: Response) {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
@@ -205,7 +217,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   router.post('/posts/:slug/like', like);
   router.get('/posts/:slug/feed', postFeed);
   router.get('/comments/feed', siteFeed);
-  router.get('/comments/token', csrfProtection, token);
+  router.get('/comments/token', limitTokens, csrfProtection, token);
   router.get('/comments/avatars/:file', avatar);
   return router;
 }
