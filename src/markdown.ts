@@ -44,16 +44,26 @@ export function renderPostMarkdown(source: string): string {
 }
 
 // Comments: raw HTML is shown as text, images become plain links, bare URLs become
-// links with the whole URL kept, and every link is marked as user content.
+// links with the whole URL kept, and every link is marked as user content. A link
+// whose address is not http(s) or mailto (javascript:, data:, a relative path) is
+// shown as its text alone, so nothing clickable can run code or leave the page oddly.
+const SAFE_HREF = /^(?:https?:\/\/|mailto:)/i;
+
+const commentLink = (href: string, inner: string): string =>
+  SAFE_HREF.test(href.trim()) ? `<a href="${escapeHtml(href.trim())}">${inner}</a>` : inner;
+
 const commentMarked = new Marked({
   gfm: true,
   breaks: true,
   renderer: {
-    html({ text }) {
-      return escapeHtml(text);
+    html({ text, block }) {
+      return block ? `<p>${escapeHtml(text.trim())}</p>\n` : escapeHtml(text);
+    },
+    link({ href, tokens }) {
+      return commentLink(href, this.parser.parseInline(tokens));
     },
     image({ href, text }) {
-      return `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`;
+      return commentLink(href, escapeHtml(text || href));
     },
     heading({ tokens }) {
       return `<p>${this.parser.parseInline(tokens)}</p>\n`;
@@ -74,6 +84,11 @@ const COMMENT_ALLOWED: sanitizeHtml.IOptions = {
 export function renderCommentMarkdown(source: string): string {
   const html = commentMarked.parse(source, { async: false });
   return sanitizeHtml(html, COMMENT_ALLOWED).trim();
+}
+
+/** How many links a rendered comment holds, for the link-limit rule. */
+export function countLinks(html: string): number {
+  return html.match(/<a\s/g)?.length ?? 0;
 }
 
 /** Plain text from sanitised HTML, for excerpts, feeds and search. */

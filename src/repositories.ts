@@ -1,6 +1,7 @@
 // Every repository over one database, made once per app (or command) and passed down.
 import type { Db } from './db/open.js';
 import { createCommentsRepository } from './comments/comments-repository.js';
+import { createLikesRepository } from './comments/likes-repository.js';
 import { createPostsRepository } from './posts/posts-repository.js';
 import { createPostsService } from './posts/posts-service.js';
 import { createTagsRepository } from './posts/tags-repository.js';
@@ -30,5 +31,6 @@ export function createRepositories(db: Db) {
     wxr: createWxrRepository(db),
     audit: createAuditRepository(db),
     uploads: createUploadsRepository(db),
+    likes: createLikesRepository(db),
   };
 }

@@ -13,8 +13,17 @@ export function formatDate(iso: string, timeZone: string): string {
   return `${parts.month} ${parts.day}, ${parts.year}`;
 }
 
+// Making an Intl.DateTimeFormat costs far more than using one (a page of 200
+// comments formats 200 dates), so each zone and shape is made once.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function partsOf(date: Date, timeZone: string, extra: Intl.DateTimeFormatOptions): Record<string, string> {
-  const formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'long', day: 'numeric', ...extra });
+  const key = `${timeZone} ${JSON.stringify(extra)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'long', day: 'numeric', ...extra });
+    formatters.set(key, formatter);
+  }
   return Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
 }
 

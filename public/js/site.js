@@ -1,0 +1,93 @@
+// Colloquy's one progressive-enhancement script. Everything works without it; with it,
+// a reader gets a form token only when starting to write (reading sets no cookie),
+// and "Reply" moves the one comment form under the comment instead of reloading.
+(function () {
+  'use strict';
+
+  // --- Tokens: fetched once, when a reader first touches a form that needs one.
+  var tokenRequest = null;
+
+  function forms() {
+    return document.querySelectorAll('form[data-needs-token]');
+  }
+
+  function fillTokens(token) {
+    forms().forEach(function (form) {
+      var field = form.querySelector('input[name="_csrf"]');
+      if (field && !field.value) field.value = token;
+    });
+  }
+
+  function fetchToken() {
+    if (!tokenRequest) {
+      tokenRequest = fetch('/comments/token', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.ok ? res.json() : Promise.reject(new Error('token ' + res.status)); })
+        .then(function (body) { fillTokens(body.token); return body.token; })
+        .catch(function () { tokenRequest = null; return ''; });
+    }
+    return tokenRequest;
+  }
+
+  function needsToken(form) {
+    var field = form.querySelector('input[name="_csrf"]');
+    return field && !field.value;
+  }
+
+  document.addEventListener('focusin', function (event) {
+    var form = event.target.closest && event.target.closest('form[data-needs-token]');
+    if (form && needsToken(form)) fetchToken();
+  });
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.matches('form[data-needs-token]') || !needsToken(form)) return;
+    event.preventDefault();
+    // Without a token the server still answers with the form kept, so submit either way.
+    fetchToken().then(function () { HTMLFormElement.prototype.submit.call(form); });
+  });
+
+  // A form sent back with errors: take the reader to the list of what to fix.
+  var summary = document.getElementById('form-errors');
+  if (summary) summary.focus();
+
+  // --- Reply: move #respond under the comment, aimed at it; cancel moves it back.
+  function respondParts() {
+    var respond = document.getElementById('respond');
+    if (!respond) return null;
+    return {
+      respond: respond,
+      home: document.getElementById('respond-home'),
+      parent: respond.querySelector('input[name="comment_parent"]'),
+      title: respond.querySelector('.reply-title-text'),
+      cancel: document.getElementById('cancel-comment-reply-link'),
+      text: respond.querySelector('textarea[name="comment"]'),
+    };
+  }
+
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('a.comment-reply-link, #cancel-comment-reply-link');
+    if (!link) return;
+    var p = respondParts();
+    if (!p || !p.home || !p.parent) return;
+
+    if (link.id === 'cancel-comment-reply-link') {
+      event.preventDefault();
+      p.home.after(p.respond);
+      p.parent.value = '0';
+      if (p.title) p.title.textContent = 'Leave a Reply';
+      if (p.cancel) p.cancel.hidden = true;
+      if (p.text) p.text.focus();
+      return;
+    }
+
+    var item = document.getElementById('comment-' + link.getAttribute('data-comment-id'));
+    var body = item && item.querySelector(':scope > .comment-body');
+    if (!body) return;
+    event.preventDefault();
+    body.after(p.respond);
+    p.parent.value = link.getAttribute('data-comment-id');
+    if (p.title) p.title.textContent = 'Replying to ' + link.getAttribute('data-author');
+    if (p.cancel) p.cancel.hidden = false;
+    if (p.text) p.text.focus();
+  });
+})();

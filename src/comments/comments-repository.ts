@@ -90,6 +90,19 @@ export function createCommentsRepository(db: Db) {
     `SELECT c.status, count(*) AS n FROM comments c JOIN posts p ON p.id = c.post_id
       WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY c.status`,
   );
+  // The thread for one reader, in one read: approved comments, this reader's own held
+  // ones, and any other comment that has a reply (a placeholder if a reply shows).
+  // Leaf spam and trash, however much of it, is never loaded.
+  const forReader = db.prepare<{ postId: number; own: string }, Comment>(
+    `SELECT * FROM comments c WHERE c.post_id = @postId AND (
+       c.status = 'approved'
+       OR c.id IN (SELECT value FROM json_each(@own))
+       OR EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id))
+     ORDER BY c.created_at, c.id`,
+  );
+  const sameText = db.prepare<[number, string, string], number>(
+    `SELECT 1 FROM comments WHERE post_id = ? AND email_key = ? AND body_md = ? AND status != 'trash' LIMIT 1`,
+  ).pluck();
   const recentApproved = db.prepare<{ limit: number; now: string }, QueuedComment>(
     `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
        FROM comments c JOIN posts p ON p.id = c.post_id
@@ -116,6 +129,10 @@ export function createCommentsRepository(db: Db) {
 
     /** Approved comments and removed ones, oldest first, for building a thread. */
     listForThread: (postId: number): Comment[] => forThread.all(postId),
+    /** What a reader's thread may need, oldest first: the tree builder decides what shows. */
+    listForReader: (postId: number, ownIds: readonly number[]): Comment[] => forReader.all({ postId, own: JSON.stringify(ownIds) }),
+    /** Whether this commenter already posted this exact text on this post. */
+    hasSameText: (postId: number, email: string, bodyMd: string): boolean => sameText.get(postId, emailKey(email), bodyMd) !== undefined,
     /** Newest approved comments of a post, for its feed. */
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */

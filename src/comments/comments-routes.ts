@@ -1,8 +1,227 @@
-// Comment routes: posting comments and replies, likes, and the post's comment feed.
-import { Router } from 'express';
+// Comment routes: posting comments and replies, likes, a token for the form script,
+// and the comment feeds. Every refusal gives the person's typed text back in a form.
+import { randomBytes } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { Feed } from 'feed';
 import type { AppContext } from '../app.js';
+import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
+import { readCookie } from '../http/cookies.js';
+import { notFound } from '../http/errors.js';
+import { createRateLimiter } from '../http/rate-limiter.js';
+import type { PostView } from '../posts/posts-repository.js';
+import type { User } from '../users/users-repository.js';
+import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
+import { AVATAR_FILE, identicon } from './avatar.js';
+import { commentKeys } from './comment-keys.js';
+import type { Comment } from './comments-repository.js';
+import { createCommentsService } from './comments-service.js';
+import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
-export function commentsRoutes(_ctx: AppContext): Router {
+const YEAR = 365 * 24 * 60 * 60 * 1000;
+const FEED_SIZE = 50;
+// Likes are one click each; this only stops a script from hammering the table.
+const LIKES_PER_MINUTE = 30;
+// Each token handed out starts a session: a script must not fill the sessions table.
+const TOKENS_PER_MINUTE = 60;
+const HELD_REMEMBERED = 20;
+
+type SlugRequest = Request<{ slug: string }>;
+
+export function commentsRoutes(ctx: AppContext): Router {
+  const { repos, config } = ctx;
+  // Made now, at start-up, so no reader's page view ever writes the key.
+  const keys = commentKeys(repos);
+  const service = createCommentsService(repos, keys);
+  const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
+  const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/' };
   const router = Router();
+
+  /** The public post for :slug; an old slug redirects (301 GET, 308 POST); anything else is 404. */
+  function publicPost(req: SlugRequest, res: Response, rest = ''): PostView | undefined {
+    const post = repos.posts.findPublicBySlug(req.params.slug);
+    if (post) return post;
+    const current = repos.posts.findRedirect(req.params.slug);
+    if (!current) throw notFound();
+    res.redirect(req.method === 'GET' ? 301 : 308, `/posts/${current}${rest}`);
+    return undefined;
+  }
+
+  /** Runs csurf by hand so a refused token can still answer with the person's form. */
+  function tokenIsValid(req: Request, res: Response): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      csrfProtection(req, res, (err?: unknown) => {
+        if (!err) resolve(true);
+        else if (isCsrfError(err)) resolve(false);
+        else reject(err);
+      });
+    });
+  }
+
+  function replyTarget(post: PostView, raw: string): { id: number; name: string } | null {
+    if (!/^\d{1,15}$/.test(raw.trim())) return null;
+    const parent = repos.comments.findById(Number(raw));
+    return parent && parent.post_id === post.id && parent.status === 'approved' ? { id: parent.id, name: parent.author_name } : null;
+  }
+
+  /** A refusal: the message, and the form again with everything typed and a fresh token. */
+  function refuse(req: Request, res: Response, post: PostView, status: number, title: string, message: string, form: CommentForm, errors: FieldErrors = {}) {
+    res.locals.csrfToken = freshToken(req);
+    res.set('Cache-Control', 'no-store');
+    res.status(status).render('comments/respond', {
+      pageTitle: title,
+      title,
+      message,
+      post,
+      closed: false,
+      form: formView(ctx, req, res, post.slug, errors.comment_parent ? { ...form, comment_parent: '0' } : form, errors, replyTarget(post, form.comment_parent)),
+    });
+  }
+
+  function rememberCommenter(res: Response, form: CommentForm) {
+    if (form.remember) {
+      const saved = Buffer.from(JSON.stringify({ author: form.author.trim(), email: form.email.trim(), url: form.url.trim() })).toString('base64url');
+      res.cookie(REMEMBER_COOKIE, saved, { ...cookieOptions, maxAge: YEAR });
+    } else {
+      res.clearCookie(REMEMBER_COOKIE, cookieOptions);
+    }
+  }
+
+  async function create(req: SlugRequest, res: Response) {
+    const post = publicPost(req, res, '/comments');
+    if (!post) return;
+    const form = readCommentForm(req.body);
+    if (post.comments_open !== 1) {
+      res.status(403).render('comments/respond', {
+        pageTitle: 'Comments are closed',
+        title: 'Comments are closed',
+        message: 'Comments are closed on this post, so yours was not posted. Here is what you wrote, to keep:',
+        post,
+        closed: true,
+        form: formView(ctx, req, res, post.slug, form, {}, null),
+      });
+      return;
+    }
+    if (!(await tokenIsValid(req, res))) {
+      return refuse(req, res, post, 403, 'Please send your comment again',
+        'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', form);
+    }
+
+    const user = res.locals.currentUser as User | undefined;
+    const outcome = service.postComment({
+      post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
+    });
+    switch (outcome.kind) {
+      case 'invalid':
+        return refuse(req, res, post, 422, 'Please check your comment', 'Your comment was not posted yet. Please correct what is marked below and send it again.', form, outcome.errors);
+      case 'too-quick':
+        return refuse(req, res, post, 422, 'That came too quickly',
+          `Your comment arrived too quickly after the form was served, which is what spam robots do. Please wait ${outcome.waitSeconds} second${outcome.waitSeconds === 1 ? '' : 's'} and send it again.`, form);
+      case 'rate-limited':
+        res.set('Retry-After', String(outcome.retryAfter));
+        return refuse(req, res, post, 429, 'Too many comments just now',
+          `Too many comments have come from your network in the last minute. Please try again in ${outcome.retryAfter} second${outcome.retryAfter === 1 ? '' : 's'}; your text is kept below.`, form);
+      case 'duplicate':
+        return refuse(req, res, post, 409, 'You already said that',
+          'You already said that: this exact comment is already on this post (or waiting for moderation). Edit it below if you meant to add something.', form);
+      case 'stored': {
+        if (!user) rememberCommenter(res, form);
+        const anchor = `#comment-${outcome.id}`;
+        if (outcome.status === 'approved') return res.redirect(303, `/posts/${post.slug}${anchor}`);
+        if (outcome.status === 'pending') {
+          req.session.heldComments = [...(req.session.heldComments ?? []), outcome.id].slice(-HELD_REMEMBERED);
+        }
+        return res.redirect(303, `/posts/${post.slug}?unapproved=${outcome.id}${anchor}`);
+      }
+    }
+  }
+
+  async function like(req: SlugRequest, res: Response) {
+    const post = publicPost(req, res, '/like');
+    if (!post) return;
+    const refuseLike = (status: number, title: string, message: string) => {
+      res.locals.csrfToken = freshToken(req);
+      res.set('Cache-Control', 'no-store');
+      res.status(status).render('comments/like-again', { pageTitle: title, title, message, post, likes: likesText(repos.likes.countForPost(post.id)) });
+    };
+    if (!(await tokenIsValid(req, res))) {
+      return refuseLike(403, 'Please confirm your like', 'Your like was not counted yet because this page had expired or your browser had no session with us. One more click counts it.');
+    }
+    const rate = likeLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    if (!rate.allowed) {
+      res.set('Retry-After', String(rate.retryAfter));
+      return refuseLike(429, 'Too many likes just now', `Too many likes have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
+    }
+    let reader = readCookie(req, READER_COOKIE);
+    if (!reader || !/^[\w-]{16,64}$/.test(reader)) {
+      reader = randomBytes(18).toString('base64url');
+      res.cookie(READER_COOKIE, reader, { ...cookieOptions, maxAge: 2 * YEAR });
+    }
+    repos.likes.add(post.id, reader);
+    res.redirect(303, `/posts/${post.slug}#likes`);
+  }
+
+  /** Limits new sessions per address before csurf can start one. */
+  function limitTokens(req: Request, res: Response, next: () => void) {
+    if (req.session.csrfSecret) return next();
+    const rate = tokenLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    if (rate.allowed) return next();
+    res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
+      .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });
+  }
+
+  /** A token for the form script, asked for only when a reader starts to write. */
+  function token(req: Request, res: Response) {
+    res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
+  }
+
+  function commentsFeed(title: string, link: string, self: string, comments: (Comment & { post_title: string; post_slug: string })[]): string {
+    const feed = new Feed({
+      title,
+      id: link,
+      link,
+      description: title,
+      feedLinks: { rss: self },
+      generator: 'Colloquy',
+      updated: comments[0] ? new Date(comments[0].created_at) : new Date(),
+    });
+    for (const c of comments) {
+      const url = `${config.baseUrl}/posts/${c.post_slug}#comment-${c.id}`;
+      feed.addItem({ title: `Comment on “${c.post_title}” by ${c.author_name}`, id: url, guid: url, link: url, date: new Date(c.created_at), description: c.body_html });
+    }
+    return feed.rss2();
+  }
+
+  function postFeed(req: SlugRequest, res: Response) {
+    const post = publicPost(req, res, '/feed');
+    if (!post) return;
+    const comments = repos.comments.listApprovedForPost(post.id, FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
+    const link = `${config.baseUrl}/posts/${post.slug}`;
+    res.type('application/rss+xml').send(commentsFeed(`Comments on “${post.title}”`, link, `${link}/feed`, comments));
+  }
+
+  function siteFeed(_req: Request, res: Response) {
+    const site = res.locals.site as { title: string };
+    res.type('application/rss+xml').send(
+      commentsFeed(`Comments on ${site.title}`, `${config.baseUrl}/`, `${config.baseUrl}/comments/feed`, repos.comments.listRecentApproved(FEED_SIZE)),
+    );
+  }
+
+  function avatar(req: Request<{ file: string }>, res: Response) {
+    const digest = AVATAR_FILE.exec(req.params.file)?.[1];
+    if (!digest) throw notFound();
+    res.set('Cache-Control', 'public, max-age=31536000, immutable').type('image/svg+xml').send(identicon(digest));
+  }
+
+  router.post('/posts/:slug/comments', create);
+  router.post('/posts/:slug/like', like);
+  router.get('/posts/:slug/feed', postFeed);
+  router.get('/comments/feed', siteFeed);
+  router.get('/comments/token', limitTokens, csrfProtection, token);
+  router.get('/comments/avatars/:file', avatar);
   return router;
+}
+
+function firstHeader(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }

@@ -1,11 +1,130 @@
-// What the post page shows below a post: likes, the comment thread and the form.
-import type { Request } from 'express';
+// What the post page shows below a post: likes, the comment thread and the form,
+// built from one read of the post's comments. Reading writes nothing.
+import type { Request, Response } from 'express';
 import type { AppContext } from '../app.js';
 import type { PostView } from '../posts/posts-repository.js';
+import { readCookie } from '../http/cookies.js';
+import { avatarPath } from './avatar.js';
+import { commentKeys } from './comment-keys.js';
+import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
+import type { Comment } from './comments-repository.js';
+import { buildThread, type Thread } from './comment-tree.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface Discussion {}
+declare module 'express-session' {
+  interface SessionData {
+    /** Held comments this browser wrote, shown to it alone as awaiting moderation. */
+    heldComments?: number[];
+  }
+}
 
-export function loadDiscussion(_ctx: AppContext, _post: PostView, _req: Request): Discussion {
-  return {};
+export const REMEMBER_COOKIE = 'colloquy_commenter';
+export const READER_COOKIE = 'colloquy_reader';
+
+/** Everything the form partial needs, on the post page and on a refusal page alike. */
+export interface FormView {
+  slug: string;
+  values: CommentForm;
+  errors: FieldErrors;
+  /** The comment this form answers, when it is a reply. */
+  replyTo: { id: number; name: string } | null;
+  csrfToken: string;
+  stamp: string;
+  stampField: string;
+  trapField: string;
+  /** The signed-in author's name: no name, email or website fields then. */
+  signedInAs: string | null;
+}
+
+export interface Discussion {
+  slug: string;
+  open: boolean;
+  thread: Thread<Comment>;
+  heading: string;
+  likes: { text: string; liked: boolean };
+  form: FormView;
+  feedHref: string;
+  /** A held comment of this reader's that the page was sent to show. */
+  heldNotice: boolean;
+  avatar(comment: Comment): string;
+  postAuthorId: number;
+}
+
+export const responsesHeading = (n: number): string => (n === 0 ? 'No Responses' : n === 1 ? '1 Response' : `${n} Responses`);
+
+export const likesText = (n: number): string =>
+  n === 0 ? 'Be the first to like this' : n === 1 ? '1 blogger likes this' : `${n} bloggers like this`;
+
+const EMPTY_FORM: CommentForm = { author: '', email: '', url: '', comment: '', comment_parent: '0', remember: false, stamp: '', trap: '' };
+
+/** The remembered name, email and website, when the reader asked for them to be kept. */
+export function rememberedForm(req: Request): CommentForm {
+  const raw = readCookie(req, REMEMBER_COOKIE);
+  if (!raw) return EMPTY_FORM;
+  try {
+    const saved = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 2000) : '');
+    return { ...EMPTY_FORM, author: text(saved.author), email: text(saved.email), url: text(saved.url), remember: true };
+  } catch {
+    return EMPTY_FORM;
+  }
+}
+
+/**
+ * The form's view. A new form is stamped now; a refused one keeps the stamp it was
+ * sent with when that is ours (the typing already happened), or carries none, so
+ * "send it again" is never answered with "too quickly".
+ */
+export function formView(ctx: AppContext, req: Request, res: Response, slug: string, values: CommentForm, errors: FieldErrors, replyTo: FormView['replyTo']): FormView {
+  const keys = commentKeys(ctx.repos);
+  const submitted = req.method === 'POST';
+  const user = res.locals.currentUser as { display_name: string } | undefined;
+  return {
+    slug,
+    values,
+    errors,
+    replyTo,
+    csrfToken: (res.locals.csrfToken as string | undefined) ?? '',
+    stamp: !submitted ? keys.stamp() : keys.stampTime(values.stamp) !== undefined ? values.stamp : '',
+    stampField: STAMP_FIELD,
+    trapField: TRAP_FIELD,
+    signedInAs: user ? user.display_name : null,
+  };
+}
+
+const positiveId = (value: unknown): number | undefined =>
+  typeof value === 'string' && /^\d{1,15}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
+
+export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
+  const { repos } = ctx;
+  const keys = commentKeys(repos);
+  const site = res.locals.site as { thread_depth: number };
+  const heldIds = req.session?.heldComments ?? [];
+  const held = new Set(heldIds);
+  const thread = buildThread(repos.comments.listForReader(post.id, heldIds), { maxDepth: site.thread_depth, ownPending: held });
+
+  const readerKey = readCookie(req, READER_COOKIE);
+  const likeCount = repos.likes.countForPost(post.id);
+
+  const target = thread.byId.get(positiveId(req.query.replyto) ?? 0);
+  const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
+  const values = { ...rememberedForm(req), comment_parent: String(replyTo?.id ?? 0) };
+  // A page holding this reader's own details, token or held comments is theirs alone.
+  if (values.remember || req.session?.csrfSecret) res.set('Cache-Control', 'private, no-cache');
+  const unapproved = positiveId(req.query.unapproved);
+
+  const feedHref = `/posts/${post.slug}/feed`;
+  (res.locals.feeds as { title: string; href: string }[]).push({ title: `Comments on “${post.title}”`, href: feedHref });
+
+  return {
+    slug: post.slug,
+    open: post.comments_open === 1,
+    thread,
+    heading: responsesHeading(thread.count),
+    likes: { text: likesText(likeCount), liked: readerKey !== undefined && likeCount > 0 && repos.likes.hasLiked(post.id, readerKey) },
+    form: formView(ctx, req, res, post.slug, values, {}, replyTo),
+    feedHref,
+    heldNotice: unapproved !== undefined && held.has(unapproved),
+    avatar: (c) => avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
+    postAuthorId: post.author_id,
+  };
 }

@@ -54,7 +54,7 @@ export function postsRoutes(ctx: AppContext): Router {
       throw notFound();
     }
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
-    res.render('posts/show', { pageTitle: post.title, post, tags, discussion: loadDiscussion(ctx, post, req) });
+    res.render('posts/show', { pageTitle: post.title, post, tags, discussion: loadDiscussion(ctx, post, req, res) });
   }
 
   router.get('/', list);

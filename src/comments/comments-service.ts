@@ -1,0 +1,116 @@
+// Posting a comment: the checks after the token, in order (input, too quick, rate,
+// duplicate), then the moderation decision and the insert. The public form and the
+// author's reply from the moderation queue share this one path.
+import { renderCommentMarkdown, countLinks } from '../markdown.js';
+import { findPersonalData } from '../personal-data.js';
+import type { Repositories } from '../repositories.js';
+import type { Post } from '../posts/posts-repository.js';
+import type { Settings } from '../settings/settings.js';
+import type { User } from '../users/users-repository.js';
+import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
+import { commentKeys, type CommentKeys } from './comment-keys.js';
+import type { CommentStatus } from './comments-repository.js';
+import { decideStatus } from './moderation.js';
+
+export type PostOutcome =
+  | { kind: 'invalid'; errors: FieldErrors }
+  | { kind: 'too-quick'; waitSeconds: number }
+  | { kind: 'rate-limited'; retryAfter: number }
+  | { kind: 'duplicate' }
+  | { kind: 'stored'; id: number; status: CommentStatus };
+
+export interface Submission {
+  post: Pick<Post, 'id'>;
+  form: CommentForm;
+  settings: Settings;
+  /** The client address (req.ip); only its keyed hash is used or kept. */
+  ip: string;
+  userAgent: string;
+  /** The signed-in author or admin, if any: trusted, approved at once. */
+  user?: Pick<User, 'id' | 'display_name' | 'email'>;
+  now?: number;
+}
+
+export type CommentsService = ReturnType<typeof createCommentsService>;
+
+export function createCommentsService(repos: Repositories, keys: CommentKeys = commentKeys(repos)) {
+  const limiter: RateLimiter = createRateLimiter({
+    limit: () => repos.settings.load().comment_rate_per_minute,
+    windowMs: 60_000,
+  });
+
+  const isApprovedParent = (postId: number) => (id: number) => {
+    const parent = repos.comments.findById(id);
+    return parent !== undefined && parent.post_id === postId && parent.status === 'approved';
+  };
+
+  function postComment(s: Submission): PostOutcome {
+    const now = s.now ?? Date.now();
+    const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
+    const checked = validateComment(s.form, isApprovedParent(s.post.id), identity);
+    if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
+    const { input } = checked;
+
+    // A form with no stamp (a client that sends only the named fields) is not timed;
+    // a stamp that is not ours counts as just served.
+    if (!s.user && s.form.stamp !== '') {
+      const servedAt = keys.stampTime(s.form.stamp) ?? now;
+      const waited = (now - servedAt) / 1000;
+      if (waited < s.settings.comment_min_seconds) {
+        return { kind: 'too-quick', waitSeconds: Math.max(1, Math.ceil(s.settings.comment_min_seconds - waited)) };
+      }
+    }
+
+    const ipHash = keys.hash('ip', s.ip);
+    if (!s.user) {
+      const rate = limiter.hit(ipHash, now);
+      if (!rate.allowed) return { kind: 'rate-limited', retryAfter: rate.retryAfter };
+    }
+
+    if (repos.comments.hasSameText(s.post.id, input.email, input.comment)) return { kind: 'duplicate' };
+
+    const bodyHtml = renderCommentMarkdown(input.comment);
+    const decision = decideStatus({
+      mode: s.settings.comment_moderation,
+      approvedBefore: repos.comments.hasApprovedFrom(input.email),
+      signedIn: s.user !== undefined,
+      personalData: findPersonalData(input.comment),
+      linkCount: countLinks(bodyHtml),
+      linkLimit: s.settings.comment_link_limit,
+      text: [input.comment, input.author, input.email, input.url].join('\n'),
+      blocklist: s.settings.moderation_blocklist,
+      trapFilled: s.form.trap.trim() !== '',
+    });
+    const id = repos.comments.insert(
+      {
+        post_id: s.post.id,
+        parent_id: input.parentId,
+        user_id: s.user?.id ?? null,
+        author_name: input.author,
+        author_email: input.email,
+        author_url: input.url,
+        body_md: input.comment,
+        body_html: bodyHtml,
+        status: decision.status,
+        held_reason: decision.reason,
+        ip_hash: ipHash,
+        user_agent: s.userAgent.slice(0, 500),
+      },
+      new Date(now).toISOString(),
+    );
+    return { kind: 'stored', id, status: decision.status };
+  }
+
+  return {
+    postComment,
+
+    /** A signed-in author's reply (from the post page or the moderation queue): approved at once. */
+    postAuthorReply(post: Pick<Post, 'id'>, user: Pick<User, 'id' | 'display_name' | 'email'>, parentId: number, text: string, settings: Settings): PostOutcome {
+      const form: CommentForm = {
+        author: '', email: '', url: '', comment: text, comment_parent: String(parentId), remember: false, stamp: '', trap: '',
+      };
+      return postComment({ post, form, settings, ip: '', userAgent: '', user });
+    },
+  };
+}

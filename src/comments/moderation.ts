@@ -1,0 +1,52 @@
+// Which status a new comment gets, and why, from plain facts about it. Risk holds
+// (personal data, links, blocklist) apply whatever the moderation mode; a signed-in author is trusted.
+import type { ModerationMode } from '../settings/settings.js';
+import type { CommentStatus } from './comments-repository.js';
+
+export interface ModerationFacts {
+  mode: ModerationMode;
+  /** The email (case-folded) already has an approved comment. */
+  approvedBefore: boolean;
+  /** Written by a signed-in author or admin. */
+  signedIn: boolean;
+  /** Kinds of personal data found in the comment's text ('a phone number', …). */
+  personalData: readonly string[];
+  linkCount: number;
+  linkLimit: number;
+  /** The comment's text, name, email and website, searched for blocklisted words. */
+  text: string;
+  /** The settings' blocklist: one word or phrase a line. */
+  blocklist: string;
+  /** Something was typed into the honeypot field. */
+  trapFilled: boolean;
+}
+
+export interface Decision {
+  status: CommentStatus;
+  /** Why it was held or caught, for moderators; empty when approved. */
+  reason: string;
+}
+
+export function decideStatus(f: ModerationFacts): Decision {
+  if (f.trapFilled) return { status: 'spam', reason: 'Filled in the hidden honeypot field' };
+  if (f.signedIn) return { status: 'approved', reason: '' };
+  if (f.personalData.length > 0) return { status: 'pending', reason: `Contains personal data: ${f.personalData.join(', ')}` };
+  const word = blocklistHit(f.text, f.blocklist);
+  if (word !== undefined) return { status: 'pending', reason: `Contains the blocklisted “${word}”` };
+  if (f.linkCount > f.linkLimit) {
+    return { status: 'pending', reason: `Has ${f.linkCount} links (more than ${f.linkLimit})` };
+  }
+  if (f.mode === 'all') return { status: 'pending', reason: 'Every comment is moderated' };
+  if (f.mode === 'first_time' && !f.approvedBefore) return { status: 'pending', reason: 'First comment from this email address' };
+  return { status: 'approved', reason: '' };
+}
+
+/** The first blocklist entry found in the text, case-insensitively; undefined when none. */
+export function blocklistHit(text: string, blocklist: string): string | undefined {
+  const haystack = text.toLowerCase();
+  for (const line of blocklist.split(/\r?\n/)) {
+    const word = line.trim();
+    if (word !== '' && haystack.includes(word.toLowerCase())) return word;
+  }
+  return undefined;
+}
