@@ -41,7 +41,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('colloquy', () => {
+describe('colloquy', { timeout: 30_000 }, () => {
   it('lists its commands with --help, and each command explains itself', () => {
     const main = colloquy(['--help']);
     expect(main.code).toBe(0);
