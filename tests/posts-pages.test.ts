@@ -207,7 +207,7 @@ describe('errors and health', () => {
   it('answers 404 with the site\u2019s own page for an unknown URL', async () => {
     const res = await request(t.app).get('/no/such/thing');
     expect(res.status).toBe(404);
-    expect(res.text).toContain('<h1>Page not found</h1>');
+    expect(res.text).toContain('Page not found</h1>');
     expect(res.text).toContain('class="site-header"');
     expect(res.text).toContain('href="/"');
   });
