@@ -42,6 +42,8 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.set('x-powered-by', false);
   app.set('views', projectPath('views'));
   app.set('view engine', 'ejs');
+  // Compiled templates (and their includes) are kept unless someone is editing views.
+  app.set('view cache', process.env.NODE_ENV !== 'development');
   app.set('query parser', 'simple');
 
   app.use(requestLogging(logger));
