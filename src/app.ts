@@ -43,7 +43,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.set('views', projectPath('views'));
   app.set('view engine', 'ejs');
   // Compiled templates (and their includes) are kept unless someone is editing views.
-  app.set('view cache', process.env.NODE_ENV !== 'development');
+  app.set('view cache', !config.development);
   app.set('query parser', 'simple');
 
   app.use(requestLogging(logger));

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       adminPassword: undefined,
       sessionSecret: undefined,
       logLevel: 'info',
+      development: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
   it('passes the admin and session values through', () => {
     const config = loadConfig({ ADMIN_USERNAME: 'ada', ADMIN_PASSWORD: 'pw', SESSION_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn' });
     expect(config).toMatchObject({ adminUsername: 'ada', adminPassword: 'pw', sessionSecret: 'x'.repeat(32), logLevel: 'warn' });
+    expect(loadConfig({ NODE_ENV: 'development' }).development).toBe(true);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The reading pages as a person sees them: no sideways scrolling on a phone, a dark
 // scheme that follows the system, and a skip link for keyboard readers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
