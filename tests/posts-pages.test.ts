@@ -5,13 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler, notFoundHandler } from '../src/http/errors.js';
 import { createLogger } from '../src/logger.js';
 import type { User } from '../src/users/users-repository.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { makeWriter } from './helpers/writers.js';
 
 let t: TestContext;
 let author: User;
-beforeEach(async () => {
+beforeEach(() => {
   t = makeTestApp();
-  author = await makeUser(t.repos, 'author', 'writer');
+  author = makeWriter(t.repos);
 });
 afterEach(() => t.close());
 

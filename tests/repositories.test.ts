@@ -2,13 +2,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../src/users/users-repository.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { makeWriter } from './helpers/writers.js';
 
 let t: TestContext;
 let author: User;
-beforeEach(async () => {
+beforeEach(() => {
   t = makeTestApp();
-  author = await makeUser(t.repos, 'author', 'writer');
+  author = makeWriter(t.repos);
 });
 afterEach(() => t.close());
 
@@ -117,7 +118,7 @@ describe('tags', () => {
 });
 
 describe('users', () => {
-  it('finds people by name regardless of case, and changes role and password', async () => {
+  it('finds people by name regardless of case, and changes role and password', () => {
     expect(t.repos.users.findByUsername('WRITER')?.id).toBe(author.id);
     expect(t.repos.users.countAdmins()).toBe(0);
     t.repos.users.setRole(author.id, 'admin');
@@ -125,7 +126,7 @@ describe('users', () => {
     t.repos.users.setPasswordHash(author.id, 'scrypt$new');
     expect(t.repos.users.findById(author.id)?.password_hash).toBe('scrypt$new');
     expect(() => t.repos.users.create({ username: 'Writer', display_name: 'x', password_hash: 'x', role: 'author' })).toThrow(/UNIQUE/);
-    await makeUser(t.repos, 'author', 'aaron');
+    makeWriter(t.repos, 'aaron');
     expect(t.repos.users.list().map((u) => u.username)).toEqual(['aaron', 'writer']);
   });
 });
