@@ -62,6 +62,7 @@ describe('home page', () => {
 
     const second = await request(t.app).get('/?page=2');
     expect(second.status).toBe(200);
+    expect(second.text).toContain(`<link rel="canonical" href="${t.config.baseUrl}/?page=2">`);
     expect(titlesOn(second.text)).toEqual(['Post 1']);
     expect(second.text).toMatch(/rel="prev" href="\/"/);
     expect(second.text).not.toContain('rel="next"');
@@ -126,6 +127,8 @@ describe('post page', () => {
     expect(res.text).toMatch(/<div class="post-content">\s*<p>First <strong>post<\/strong>.<\/p>/);
     expect(res.text).toContain('href="/tags/greetings"');
     expect(res.text).toContain('<title>Hello world – Colloquy</title>');
+    expect(res.text).toContain(`<link rel="canonical" href="${t.config.baseUrl}/posts/hello-world">`);
+    expect(res.text).toContain('<meta name="description" content="First post.">');
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
@@ -239,6 +242,14 @@ describe('errors and health', () => {
     const json = await request(app).get('/boom').set('Accept', 'application/json');
     expect(json.body).toEqual({ error: expect.stringContaining('could not finish') });
   });
+
+  it.each(['/posts/%', '/posts/%E0%A4%A', '/tags/%E0', '/archive/%', '/?page=%', '/posts/a%00b', `/posts/${'a'.repeat(5000)}`, '/static/%2e%2e/package.json'])(
+    'answers %s with a 4xx page, never a 500', async (url) => {
+      const res = await request(t.app).get(url);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.text).toContain('class="site-header"');
+    });
 
   it('reports health at /healthz', async () => {
     const res = await request(t.app).get('/healthz');

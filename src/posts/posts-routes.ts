@@ -20,6 +20,7 @@ export function postsRoutes(ctx: AppContext): Router {
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
+      canonical: pagination.page === 1 ? basePath : `${basePath}?page=${pagination.page}`,
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
@@ -55,7 +56,14 @@ export function postsRoutes(ctx: AppContext): Router {
       throw notFound();
     }
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
-    res.render('posts/show', { pageTitle: post.title, post, tags, discussion: loadDiscussion(ctx, post, req) });
+    res.render('posts/show', {
+      pageTitle: post.title,
+      description: post.summary,
+      canonical: `/posts/${post.slug}`,
+      post,
+      tags,
+      discussion: loadDiscussion(ctx, post, req),
+    });
   }
 
   const cache = publicPageCache();
