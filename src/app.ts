@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import session from 'express-session';
 import type { Config } from './config.js';
-import type { Db } from './db/open.js';
+import { createPing, type Db } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectPath } from './paths.js';
 import { createRepositories, type Repositories } from './repositories.js';
@@ -48,9 +48,10 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
 
   app.use(requestLogging(logger));
   app.use(securityHeaders(config.secureCookies));
+  const ping = createPing(db);
   app.get('/healthz', (_req, res) => {
-    db.prepare('SELECT 1').get();
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    const up = ping();
+    res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
   app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
 

@@ -256,5 +256,9 @@ describe('errors and health', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
     expect(res.headers['cache-control']).toBe('no-store');
+    t.db.close();
+    const down = await request(t.app).get('/healthz');
+    expect(down.status).toBe(503);
+    expect(down.body).toEqual({ status: 'unavailable' });
   });
 });
