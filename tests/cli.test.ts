@@ -1,6 +1,6 @@
 // The command line: each command in-process on a temporary database, and the real
 // entry spawned as a person runs it for standard input, exit codes and a bad environment.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -143,6 +143,30 @@ describe('colloquy as a process', { timeout: 30_000 }, () => {
     const r = spawnColloquy(['user', 'add', 'frank', '--role', 'admin', '--password-stdin'], 'pass phrase with spaces \n');
     expect(r).toMatchObject({ code: 0, stdout: 'Created admin "frank".\n' });
     expect(await verifyPassword('pass phrase with spaces ', withRepos((x) => x.users.findByUsername('frank'))!.password_hash)).toBe(true);
+  });
+
+  // util-linux's `script` gives the command a real terminal, as a person at a shell has.
+  it.skipIf(!fs.existsSync('/usr/bin/script'))('asks twice at a hidden prompt on a terminal, echoing nothing', async () => {
+    const command = [process.execPath, ...entry, 'user', 'passwd', 'frank'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, TERM: 'dumb' },
+    });
+    let screen = '';
+    let answered = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      screen += chunk;
+      // Answer each prompt once it shows, as a person would.
+      const prompts = screen.split(/Password(?: again)?: /).length - 1;
+      for (; answered < Math.min(prompts, 2); answered++) child.stdin.write('typed at the terminal\r');
+    });
+    const stuck = setTimeout(() => child.kill(), 15_000);
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    clearTimeout(stuck);
+    expect(code).toBe(0);
+    expect(screen).toContain('Password again: ');
+    expect(screen).toContain('Changed the password of "frank".');
+    expect(screen).not.toContain('typed at the terminal');
+    expect(await verifyPassword('typed at the terminal', withRepos((x) => x.users.findByUsername('frank'))!.password_hash)).toBe(true);
   });
 
   it('says to use --password-stdin when there is no terminal to prompt on', () => {

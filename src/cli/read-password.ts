@@ -17,8 +17,9 @@ export async function readStdin(stdin: NodeJS.ReadableStream = process.stdin): P
 function promptHidden(question: string, stdin: ReadStream, stderr: NodeJS.WritableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     let typed = '';
-    stderr.write(question);
+    // Raw mode (no echo) before the prompt shows, so even keys typed at once stay hidden.
     stdin.setRawMode(true);
+    stderr.write(question);
     stdin.setEncoding('utf8');
     stdin.resume();
     const finish = (err?: Error) => {
