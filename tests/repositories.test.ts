@@ -31,6 +31,8 @@ describe('posts', () => {
     expect(post.body_html).toContain('<strong>there</strong>');
     expect(post.body_html).not.toMatch(/<script|onerror/);
     expect(post.summary).toBe('Hello there.');
+    const structured = makePost(t.repos, author, { body_md: '## A heading\n\nFirst words.\n\n```\ncode();\n```\n\n| a |\n|---|\n| b |\n\nLast *words*.' });
+    expect(t.repos.posts.findById(structured)!.summary).toBe('First words. Last words.');
     const withExcerpt = makePost(t.repos, author, { excerpt: '  My own excerpt. ' });
     expect(t.repos.posts.findById(withExcerpt)!.summary).toBe('My own excerpt.');
   });
