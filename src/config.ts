@@ -16,6 +16,8 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
   readonly logLevel: string;
+  /** NODE_ENV=development: views are read again on every render, so edits show at once. */
+  readonly development: boolean;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
     logLevel,
+    development: env.NODE_ENV === 'development',
   });
 }
 

@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  server.on('request', (_req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -41,7 +44,10 @@ async function main(): Promise<void> {
       db.close();
       process.exit(0);
     });
+    // A keep-alive connection turns idle once its last response is sent; sweep those
+    // up as they appear, so the server does not wait for clients to hang up.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     setTimeout(() => {
       logger.warn('requests still open after 10 s; closing them');
       server.closeAllConnections();

@@ -13,23 +13,24 @@ export function formatDate(iso: string, timeZone: string): string {
   return `${parts.month} ${parts.day}, ${parts.year}`;
 }
 
-// Making an Intl.DateTimeFormat costs far more than using one (a page of 200
-// comments formats 200 dates), so each zone and shape is made once.
+// Making an Intl.DateTimeFormat costs far more than using one: a listing page formats
+// dozens of dates, so each distinct format is made once and kept.
 const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = JSON.stringify(options);
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat('en-US', options)));
+  return f;
+}
 
 function partsOf(date: Date, timeZone: string, extra: Intl.DateTimeFormatOptions): Record<string, string> {
-  const key = `${timeZone} ${JSON.stringify(extra)}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'long', day: 'numeric', ...extra });
-    formatters.set(key, formatter);
-  }
-  return Object.fromEntries(formatter.formatToParts(date).map((p) => [p.type, p.value]));
+  const f = formatter({ timeZone, year: 'numeric', month: 'long', day: 'numeric', ...extra });
+  return Object.fromEntries(f.formatToParts(date).map((p) => [p.type, p.value]));
 }
 
 /** Wall-clock fields of an instant in a time zone. */
 function wallClock(date: Date, timeZone: string) {
-  const f = new Intl.DateTimeFormat('en-US', {
+  const f = formatter({
     timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   });
   const p = Object.fromEntries(f.formatToParts(date).map((x) => [x.type, x.value]));

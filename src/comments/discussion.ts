@@ -108,8 +108,6 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const target = thread.byId.get(positiveId(req.query.replyto) ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...rememberedForm(req), comment_parent: String(replyTo?.id ?? 0) };
-  // A page holding this reader's own details, token or held comments is theirs alone.
-  if (values.remember || req.session?.csrfSecret) res.set('Cache-Control', 'private, no-cache');
   const unapproved = positiveId(req.query.unapproved);
 
   const feedHref = `/posts/${post.slug}/feed`;

@@ -41,7 +41,7 @@ export function migrate(db: Db, migrations = readMigrations()): string[] {
   );
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const done: string[] = [];
-  for (const m of migrations) {
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     // exec() runs every statement of the file; the transaction makes the file all-or-nothing.
     db.transaction(() => {

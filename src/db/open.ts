@@ -15,3 +15,15 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000');
   return db;
 }
+
+/** For /healthz: a query proving the database answers, prepared once. */
+export function createPing(db: Db): () => boolean {
+  const select = db.prepare('SELECT 1').pluck();
+  return () => {
+    try {
+      return select.get() === 1;
+    } catch {
+      return false;
+    }
+  };
+}

@@ -43,7 +43,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         ? (err as Error).message
         : TITLES[status] ?? 'The request could not be handled.';
     if (err instanceof HttpError) res.set(err.headers);
-    res.status(status);
+    // An error page is never kept: the missing post may be published a second later.
+    res.status(status).set('Cache-Control', 'no-store');
     // An error raised before the page locals were set (a body too large, say) still gets the site's page.
     res.locals = { site: DEFAULT_SETTINGS, navPages: [], feeds: [], currentUser: undefined, path: req.path, ...res.locals };
     if (req.accepts(['html', 'json']) === 'json') {

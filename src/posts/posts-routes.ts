@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { notFound } from '../http/errors.js';
 import { csrfTokenIfSession } from '../http/csrf.js';
+import { publicPageCache } from '../http/cache-control.js';
 import { loadDiscussion } from '../comments/discussion.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
@@ -19,6 +20,7 @@ export function postsRoutes(ctx: AppContext): Router {
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
+      canonical: pagination.page === 1 ? basePath : `${basePath}?page=${pagination.page}`,
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
@@ -36,7 +38,7 @@ export function postsRoutes(ctx: AppContext): Router {
 
   function byPeriod(req: Request<{ year: string; month?: string }>, res: Response) {
     const { year, month } = req.params;
-    if (!/^\d{4}$/.test(year) || (month !== undefined && !/^(0?[1-9]|1[0-2])$/.test(month))) throw notFound();
+    if (!/^[1-9]\d{3}$/.test(year) || (month !== undefined && !/^(0?[1-9]|1[0-2])$/.test(month))) throw notFound();
     const y = Number(year);
     const m = month === undefined ? undefined : Number(month);
     const [from, to] = periodRange(y, m, res.locals.site.timezone);
@@ -54,14 +56,22 @@ export function postsRoutes(ctx: AppContext): Router {
       throw notFound();
     }
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
-    res.render('posts/show', { pageTitle: post.title, post, tags, discussion: loadDiscussion(ctx, post, req, res) });
+    res.render('posts/show', {
+      pageTitle: post.title,
+      description: post.summary,
+      canonical: `/posts/${post.slug}`,
+      post,
+      tags,
+      discussion: loadDiscussion(ctx, post, req, res),
+    });
   }
 
-  router.get('/', list);
-  router.get('/posts/:slug', csrfTokenIfSession, show);
-  router.get('/tags/:tag', byTag);
-  router.get('/archive/:year', byPeriod);
-  router.get('/archive/:year/:month', byPeriod);
+  const cache = publicPageCache();
+  router.get('/', cache, list);
+  router.get('/posts/:slug', cache, csrfTokenIfSession, show);
+  router.get('/tags/:tag', cache, byTag);
+  router.get('/archive/:year', cache, byPeriod);
+  router.get('/archive/:year/:month', cache, byPeriod);
   return router;
 }
 

@@ -29,7 +29,7 @@ export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRep
     const body_html = renderPostMarkdown(draft.body_md);
     const base = slugify(draft.slug || draft.title) || (draft.kind === 'page' ? 'page' : 'post');
     const slug = uniqueSlug(base, (s) => posts.isSlugTaken(s, id));
-    const summary = summarise(draft.excerpt.trim() || htmlToText(body_html));
+    const summary = summaryOf(draft.excerpt, body_html);
     const published_at = draft.status === 'published' ? (draft.published_at ?? new Date()).toISOString() : draft.published_at?.toISOString() ?? null;
     return {
       kind: draft.kind,
@@ -63,11 +63,21 @@ export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRep
       const sources = posts.allSources();
       for (const p of sources) {
         const html = renderPostMarkdown(p.body_md);
-        posts.setRendered(p.id, html, summarise(p.excerpt.trim() || htmlToText(html)));
+        posts.setRendered(p.id, html, summaryOf(p.excerpt, html));
       }
       return sources.length;
     }),
   };
+}
+
+/**
+ * The plain text a listing shows: the author's excerpt, else the start of the body's
+ * prose. Headings, code blocks and tables read badly run into a sentence, so they are left out.
+ */
+export function summaryOf(excerpt: string, bodyHtml: string): string {
+  if (excerpt.trim()) return summarise(excerpt.trim());
+  const prose = bodyHtml.replace(/<(h[1-6]|pre|table|figure)\b[^>]*>[\s\S]*?<\/\1>/g, ' ');
+  return summarise(htmlToText(prose));
 }
 
 /** Distinct tags from the typed names, keyed by their slug; names that make no slug are dropped. */

@@ -15,11 +15,17 @@ export type TagsRepository = ReturnType<typeof createTagsRepository>;
 
 export function createTagsRepository(db: Db) {
   const bySlug = db.prepare<[string], Tag>('SELECT id, slug, name FROM tags WHERE slug = ?');
-  const insert = db.prepare<[string, string], Tag>(
-    'INSERT INTO tags (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET slug = slug RETURNING id, slug, name',
+  // A post's whole tag list goes in as one JSON array: two statements, whatever its length.
+  const insertMissing = db.prepare<[string]>(
+    `INSERT INTO tags (slug, name)
+     SELECT json_extract(value, '$.slug'), json_extract(value, '$.name') FROM json_each(?) WHERE true
+     ON CONFLICT (slug) DO NOTHING`,
   );
   const unlinkAll = db.prepare<[number]>('DELETE FROM post_tags WHERE post_id = ?');
-  const link = db.prepare<[number, number]>('INSERT OR IGNORE INTO post_tags (post_id, tag_id) VALUES (?, ?)');
+  const linkAll = db.prepare<[number, string]>(
+    `INSERT OR IGNORE INTO post_tags (post_id, tag_id)
+     SELECT ?, t.id FROM tags t WHERE t.slug IN (SELECT json_extract(value, '$.slug') FROM json_each(?))`,
+  );
   const pruneUnused = db.prepare('DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM post_tags)');
   // One query for the tags of a whole page of posts.
   const forPosts = db.prepare<[string], PostTag>(
@@ -42,8 +48,10 @@ export function createTagsRepository(db: Db) {
 
     /** Replaces a post's tags; call inside the post's write transaction. */
     setForPost(postId: number, tags: readonly { slug: string; name: string }[]): void {
+      const list = JSON.stringify(tags);
       unlinkAll.run(postId);
-      for (const t of tags) link.run(postId, insert.get(t.slug, t.name)!.id);
+      insertMissing.run(list);
+      linkAll.run(postId, list);
       pruneUnused.run();
     },
   };

@@ -1,0 +1,248 @@
+// The commands of `npx colloquy`: each is one entry in COMMANDS; runCli parses the
+// arguments, opens the database from the same configuration as the server, and
+// turns every outcome into an exit code (0 done, 1 refused or failed, 2 bad usage).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openDatabase, type Db } from '../db/open.js';
+import { migrate } from '../db/migrate.js';
+import { createRepositories } from '../repositories.js';
+import { InputError, readNewPassword } from './read-password.js';
+import { MIN_PASSWORD_LENGTH, hashPassword } from '../users/passwords.js';
+import type { Role } from '../users/users-repository.js';
+
+/** Bad usage: a missing argument, an unknown option or value. Exit code 2. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+/** The command was understood but refused (the user exists, say). Exit code 1. */
+class Refusal extends Error {
+  override name = 'Refusal';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** What a command may touch besides the database: injected so tests run it in-process. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** A new password from standard input, or typed at a hidden prompt. */
+  readPassword: (fromStdin: boolean) => Promise<string>;
+}
+
+interface Invocation {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  config: Config;
+  out: (line: string) => void;
+  readPassword: CliIo['readPassword'];
+}
+
+interface Command {
+  /** The words after `colloquy` and what follows them, for the help text. */
+  usage: string;
+  summary: string;
+  details?: string;
+  options?: Options;
+  /** How many positional arguments it takes: [min, max]. */
+  arity: [number, number];
+  /** Whether it opens the database migrated (false: the command manages that itself). */
+  database: 'migrated' | 'as-is';
+  run(inv: Invocation, db: Db): Promise<void> | void;
+}
+
+const ROLES: readonly Role[] = ['admin', 'author'];
+const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/;
+const passwordStdin: Options = {
+  'password-stdin': { type: 'boolean', default: false },
+};
+
+async function newPasswordHash(readPassword: CliIo['readPassword'], fromStdin: boolean): Promise<string> {
+  const password = await readPassword(fromStdin);
+  if ([...password].length < MIN_PASSWORD_LENGTH) {
+    throw new Refusal(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long; nothing was changed.`);
+  }
+  return hashPassword(password);
+}
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    usage: 'migrate',
+    summary: 'Apply pending database migrations (npm start does this too).',
+    arity: [0, 0],
+    database: 'as-is',
+    run({ out }, db) {
+      const applied = migrate(db);
+      out(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
+    },
+  },
+
+  'user add': {
+    usage: 'user add NAME --role admin|author [--display-name TEXT] [--email ADDRESS] [--password-stdin]',
+    summary: 'Create a person who can log in.',
+    details: `The password is asked for twice at a hidden prompt, or read from standard input
+with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD_LENGTH} characters.`,
+    options: {
+      role: { type: 'string' },
+      'display-name': { type: 'string' },
+      email: { type: 'string' },
+      ...passwordStdin,
+    },
+    arity: [1, 1],
+    database: 'migrated',
+    async run({ positionals: [username = ''], values, out, readPassword }, db) {
+      const role = values.role;
+      if (typeof role !== 'string') throw new UsageError(`--role is required: ${ROLES.join(' or ')}.`);
+      if (!ROLES.includes(role as Role)) throw new UsageError(`Unknown role "${role}": use ${ROLES.join(' or ')}.`);
+      if (!USERNAME.test(username)) {
+        throw new UsageError(`"${username}" is not a usable name: 1 to 60 letters, digits, dots, hyphens or underscores.`);
+      }
+      const repos = createRepositories(db);
+      if (repos.users.findByUsername(username)) throw new Refusal(`A user named "${username}" already exists.`);
+      const hash = await newPasswordHash(readPassword, values['password-stdin'] === true);
+      const displayName = typeof values['display-name'] === 'string' && values['display-name'].trim() ? values['display-name'].trim() : username;
+      const email = typeof values.email === 'string' ? values.email.trim() : '';
+      const user = repos.users.create({ username, display_name: displayName, email, password_hash: hash, role: role as Role });
+      out(`Created ${user.role} "${user.username}".`);
+    },
+  },
+
+  'user passwd': {
+    usage: 'user passwd NAME [--password-stdin]',
+    summary: "Set a person's password.",
+    details: 'The password is read as for `user add`.',
+    options: passwordStdin,
+    arity: [1, 1],
+    database: 'migrated',
+    async run({ positionals: [username = ''], values, out, readPassword }, db) {
+      const repos = createRepositories(db);
+      const user = repos.users.findByUsername(username);
+      if (!user) throw new Refusal(`There is no user named "${username}".`);
+      repos.users.setPasswordHash(user.id, await newPasswordHash(readPassword, values['password-stdin'] === true));
+      out(`Changed the password of "${user.username}".`);
+    },
+  },
+
+  rerender: {
+    usage: 'rerender',
+    summary: "Render every post's stored HTML again from its Markdown.",
+    details: 'Run it after the Markdown or sanitising rules change. All or nothing: one transaction.',
+    arity: [0, 0],
+    database: 'migrated',
+    run({ out }, db) {
+      const count = createRepositories(db).postsService.rerenderAll();
+      out(`Rendered ${count} ${count === 1 ? 'post' : 'posts'} again.`);
+    },
+  },
+
+  backup: {
+    usage: 'backup FILE [--force]',
+    summary: 'Copy the database to FILE while the blog keeps running.',
+    details: "SQLite's online backup: a consistent copy even while the server writes.",
+    options: { force: { type: 'boolean', default: false } },
+    arity: [1, 1],
+    database: 'as-is',
+    async run({ positionals: [file = ''], values, config, out }, db) {
+      const target = path.resolve(file);
+      if (target === config.databasePath) throw new UsageError('The backup must go to another file than the database itself.');
+      if (fs.existsSync(target) && values.force !== true) throw new Refusal(`${file} exists already; add --force to replace it.`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const { totalPages } = await db.backup(target);
+      out(`Backed up ${config.databasePath} to ${target} (${totalPages} pages).`);
+    },
+  },
+};
+
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } satisfies Options;
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    'Usage: colloquy <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `colloquy <command> --help` for its options. Every command reads the same',
+    'environment as the server (DATABASE_PATH and the rest; see the README).',
+    'Exit codes: 0 done, 1 refused or failed, 2 bad usage.',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return [`Usage: colloquy ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : [])].join('\n');
+}
+
+/** The command named by the first one or two words of argv, and the words after it. */
+function findCommand(argv: string[]): [string, string[]] | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    if (words <= argv.length && name in COMMANDS) return [name, argv.slice(words)];
+  }
+  return undefined;
+}
+
+export const processIo: CliIo = {
+  env: process.env,
+  out: (line) => void process.stdout.write(`${line}\n`),
+  err: (line) => void process.stderr.write(`${line}\n`),
+  readPassword: readNewPassword,
+};
+
+/** Runs one command line; resolves to the exit code, having said why on `err` if not 0. */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    const [code, message] = describeFailure(error);
+    io.err(message);
+    return code;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const found = findCommand(argv);
+  if (!found) {
+    const first = argv[0];
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      io.out(mainHelp());
+      return first === undefined ? 2 : 0;
+    }
+    throw new UsageError(`Unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}". Run \`colloquy --help\` for the list.`);
+  }
+  const [name, rest] = found;
+  const command = COMMANDS[name]!;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...HELP, ...command.options }, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '.')}\n\n${commandHelp(command)}`);
+  }
+  if (parsed.values.help) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  const [min, max] = command.arity;
+  if (parsed.positionals.length < min || parsed.positionals.length > max) {
+    throw new UsageError(`Wrong number of arguments.\n\n${commandHelp(command)}`);
+  }
+  const config = loadConfig(io.env);
+  const db = openDatabase(config.databasePath);
+  try {
+    if (command.database === 'migrated') migrate(db);
+    const values = parsed.values as Invocation['values'];
+    await command.run({ positionals: parsed.positionals, values, config, out: io.out, readPassword: io.readPassword }, db);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function describeFailure(err: unknown): [number, string] {
+  if (err instanceof UsageError) return [2, err.message];
+  if (err instanceof ConfigError) return [2, `Configuration error: ${err.message}`];
+  if (err instanceof Refusal || err instanceof InputError) return [1, err.message];
+  return [1, err instanceof Error ? (err.stack ?? err.message) : String(err)];
+}

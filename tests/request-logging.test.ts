@@ -1,0 +1,40 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterEach, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { makeTestApp, type TestContext } from './helpers/test-app.js';
+
+let t: TestContext | undefined;
+afterEach(() => t?.close());
+
+it('logs method, path, status and time, and no address, cookie, email or query string', async () => {
+  t = makeTestApp({ TRUST_PROXY: '1' });
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const app = createApp({ db: t.db, config: t.config, logger: pino({ level: 'info' }, sink) });
+  try {
+    const res = await request(app)
+      .get('/no-such-page?email=reader%40example.org&token=secret-query')
+      .set('Cookie', 'colloquy.sid=s%3Asecret-cookie-value')
+      .set('X-Forwarded-For', '203.0.113.77')
+      .set('Referer', 'https://example.org/?from=reader@example.org')
+      .set('User-Agent', 'TestAgent/1.0');
+    expect(res.status).toBe(404);
+  } finally {
+    app.close();
+  }
+  const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const done = entries.find((e) => e.msg === 'request completed');
+  expect(done).toMatchObject({ req: { method: 'GET', path: '/no-such-page' }, res: { status: 404 } });
+  expect(typeof done?.responseTime).toBe('number');
+  const all = lines.join('\n');
+  for (const secret of ['203.0.113.77', '127.0.0.1', 'secret-cookie-value', 'colloquy.sid', 'reader@example.org', 'reader%40example.org', 'secret-query', 'TestAgent']) {
+    expect(all, secret).not.toContain(secret);
+  }
+});

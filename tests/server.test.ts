@@ -1,0 +1,100 @@
+// `npm start`'s entry as a real process: first start, the admin password line,
+// graceful shutdown with a request in flight, and a clear message for bad config.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const entry = ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/server.ts')];
+let dir: string;
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  lines: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts the server on a free port and resolves once it logs that it listens. */
+function start(env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, entry, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', DATABASE_PATH: path.join(dir, 'blog.db'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      const parts = buffer.split('\n');
+      buffer = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        if (line.includes('"listening"')) resolve({ child, port: (JSON.parse(line) as { port: number }).port, lines, exited });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+  });
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-server-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('server process', { timeout: 20_000 }, () => {
+  it('creates the administrator once, printing the password as a plain line, and serves the welcome post', async () => {
+    const first = await start();
+    const home = await fetch(`http://127.0.0.1:${first.port}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Welcome to Colloquy');
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    const passwordLines = first.lines.filter((l) => l.startsWith('Admin password: '));
+    expect(passwordLines).toHaveLength(1);
+    expect(passwordLines[0]).toMatch(/^Admin password: \S{16,}$/);
+
+    const second = await start();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.lines.some((l) => l.includes('Admin password'))).toBe(false);
+  });
+
+  it('on SIGTERM finishes the request in flight, closes the database and exits 0', async () => {
+    const server = await start();
+    const socket = net.connect(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let response = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => { response += chunk; });
+    // Headers sent, body half sent: a request the server has begun and must finish.
+    socket.write('POST /no-such-page HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\na=1&');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.child.exitCode).toBeNull();
+    socket.write('b=22&c');
+    const code = await server.exited;
+    expect(code).toBe(0);
+    expect(response).toMatch(/^HTTP\/1\.1 404 /);
+    // A cleanly closed SQLite database in WAL mode leaves no -wal file behind.
+    expect(fs.existsSync(path.join(dir, 'blog.db-wal'))).toBe(false);
+    // And no new connection is accepted any more.
+    await expect(fetch(`http://127.0.0.1:${server.port}/healthz`)).rejects.toThrow();
+  });
+
+  it('refuses a bad environment value with a clear message and exit code 2', () => {
+    const r = spawnSync(process.execPath, entry, {
+      cwd: dir, encoding: 'utf8', timeout: 20_000,
+      env: { PATH: process.env.PATH ?? '', PORT: 'abc', DATABASE_PATH: path.join(dir, 'other.db') },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('Configuration error: PORT must be a whole number from 0 to 65535; got "abc"\n');
+    expect(fs.existsSync(path.join(dir, 'other.db'))).toBe(false);
+  });
+});
