@@ -10,6 +10,7 @@ import { runCli } from '../src/cli/commands.js';
 import { openDatabase } from '../src/db/open.js';
 import { createRepositories } from '../src/repositories.js';
 import { verifyPassword } from '../src/users/passwords.js';
+import { writeFileAtomically } from '../src/cli/write-atomically.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 // tsx by its full path: the commands run in a temporary folder that has no node_modules.
@@ -17,18 +18,23 @@ const entry = ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/
 let dir: string;
 let dbPath: string;
 
-/** Runs a command line in-process; `password` is what the person would type or pipe in. */
-async function colloquy(args: string[], password = '') {
+/**
+ * Runs a command line in-process; `password` is what the person would type or pipe in.
+ * `stdout` is the lines the command said; `written` the raw text it wrote (an export).
+ */
+async function colloquy(args: string[], password = '', database = dbPath) {
   const out: string[] = [];
   const err: string[] = [];
+  const written: string[] = [];
   const asked: boolean[] = [];
   const code = await runCli(args, {
-    env: { DATABASE_PATH: dbPath },
+    env: { DATABASE_PATH: database, BASE_URL: 'https://blog.example' },
     out: (line) => out.push(line),
     err: (line) => err.push(line),
+    write: (chunk) => written.push(chunk),
     readPassword: async (fromStdin) => { asked.push(fromStdin); return password; },
   });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n'), asked };
+  return { code, stdout: out.join('\n'), stderr: err.join('\n'), written: written.join(''), asked };
 }
 
 /** The real entry as a separate process. */
@@ -40,8 +46,8 @@ function spawnColloquy(args: string[], input = '', env: Record<string, string> =
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function withRepos<T>(fn: (repos: ReturnType<typeof createRepositories>) => T): T {
-  const db = openDatabase(dbPath);
+function withRepos<T>(fn: (repos: ReturnType<typeof createRepositories>) => T, database = dbPath): T {
+  const db = openDatabase(database);
   try {
     return fn(createRepositories(db));
   } finally {
@@ -59,9 +65,9 @@ describe('colloquy commands', () => {
   it('lists its commands with --help, and each command explains itself without touching the database', async () => {
     const main = await colloquy(['--help']);
     expect(main.code).toBe(0);
-    for (const name of ['migrate', 'user add', 'user passwd', 'rerender', 'backup']) expect(main.stdout).toContain(name);
+    for (const name of ['migrate', 'user add', 'user passwd', 'rerender', 'import-wxr', 'export-wxr', 'backup']) expect(main.stdout).toContain(name);
     expect((await colloquy([])).code).toBe(2);
-    for (const args of [['migrate'], ['user', 'add'], ['user', 'passwd'], ['rerender'], ['backup']]) {
+    for (const args of [['migrate'], ['user', 'add'], ['user', 'passwd'], ['rerender'], ['import-wxr'], ['export-wxr'], ['backup']]) {
       const help = await colloquy([...args, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: colloquy ${args.join(' ')}`));
@@ -106,19 +112,30 @@ describe('colloquy commands', () => {
     });
   });
 
-  it('renders stored post HTML again from the Markdown', async () => {
-    withRepos((r) => {
+  it("renders stored post and comment HTML again from the Markdown, leaving the comment's edit time alone", async () => {
+    const commentId = withRepos((r) => {
       const author = r.users.findByUsername('carol')!;
       const id = r.postsService.create({
         kind: 'post', author_id: author.id, title: 'Stale', slug: '', body_md: 'Fresh *words*.', excerpt: '',
         tags: [], status: 'published', published_at: null, comments_open: true,
       });
       r.posts.setRendered(id, '<p>stale html</p>', 'stale');
+      const comment = r.comments.insert({
+        post_id: id, parent_id: null, user_id: null, author_name: 'Reader', author_email: 'r@example.org', author_url: '',
+        body_md: 'A *fresh* reply, see https://example.org/?a=1#b', body_html: '<p>stale comment</p>', status: 'approved',
+        held_reason: '', ip_hash: '', user_agent: '',
+      }, '2025-05-05T10:00:00.000Z');
+      return comment;
     });
-    expect(await colloquy(['rerender'])).toMatchObject({ code: 0, stdout: 'Rendered 1 post again.' });
+    expect(await colloquy(['rerender'])).toMatchObject({ code: 0, stdout: 'Rendered 1 post and 1 comment again.' });
     const post = withRepos((r) => r.posts.findBySlug('stale'))!;
     expect(post.body_html).toContain('<em>words</em>');
     expect(post.summary).toBe('Fresh words.');
+    const comment = withRepos((r) => r.comments.findById(commentId))!;
+    expect(comment.body_html).toContain('A <em>fresh</em> reply');
+    expect(comment.body_html).toContain('<a href="https://example.org/?a=1#b" rel="nofollow ugc noopener">');
+    expect(comment.body_html).not.toContain('stale');
+    expect(comment.updated_at).toBe('2025-05-05T10:00:00.000Z');
   });
 
   it('backs up to a file that opens as the same blog, and will not overwrite without --force', async () => {
@@ -126,15 +143,156 @@ describe('colloquy commands', () => {
     expect((await colloquy(['backup', target])).code).toBe(0);
     const copy = openDatabase(target);
     expect(createRepositories(copy).users.findByUsername('carol')).toBeDefined();
+    expect(createRepositories(copy).posts.findBySlug('stale')).toMatchObject({ title: 'Stale' });
     copy.close();
+    // A post written after the backup shows the second one really replaced the file.
+    withRepos((r) => r.postsService.create({
+      kind: 'post', author_id: r.users.findByUsername('carol')!.id, title: 'After the backup', slug: '', body_md: 'New.', excerpt: '',
+      tags: [], status: 'published', published_at: null, comments_open: true,
+    }));
+    const before = fs.readFileSync(target);
     expect(await colloquy(['backup', target])).toMatchObject({ code: 1, stderr: `${target} exists already; add --force to replace it.` });
+    expect(fs.readFileSync(target).equals(before)).toBe(true);
     expect((await colloquy(['backup', target, '--force'])).code).toBe(0);
+    const replaced = openDatabase(target);
+    expect(createRepositories(replaced).posts.findBySlug('after-the-backup')).toBeDefined();
+    replaced.close();
+    expect((await colloquy(['backup', path.join(dir, 'backups')])).code).toBe(2);
     expect((await colloquy(['backup', dbPath, '--force'])).code).toBe(2);
     expect((await colloquy(['backup'])).code).toBe(2);
   });
 
   it('rejects an unknown command with exit code 2', async () => {
     expect(await colloquy(['frobnicate'])).toMatchObject({ code: 2, stderr: 'Unknown command "frobnicate". Run `colloquy --help` for the list.' });
+  });
+});
+
+describe('colloquy import-wxr and export-wxr', () => {
+  const fixture = path.join(root, 'tests/fixtures/wordpress-export.xml');
+  let n = 0;
+  /** A fresh database file for one test. */
+  const freshDb = () => path.join(dir, `wxr-${++n}.db`);
+  const count = (database: string) => withRepos((r) => ({
+    posts: r.db.prepare('SELECT count(*) FROM posts').pluck().get(),
+    comments: r.db.prepare('SELECT count(*) FROM comments').pluck().get(),
+    users: r.db.prepare('SELECT count(*) FROM users').pluck().get(),
+  }), database);
+
+  it('imports a WordPress export, says what came in, and names the authors who need a password', async () => {
+    const db = freshDb();
+    expect((await colloquy(['user', 'add', 'existing', '--role', 'author'], 'a long passphrase', db)).code).toBe(0);
+    const r = await colloquy(['import-wxr', fixture], '', db);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      `Imported 3 posts, 1 page and 4 comments from ${fixture}.`,
+      'Skipped 2 items that are not a post or page (attachments, menus, revisions, trashed posts) and 1 pingback or trackback.',
+      '1 author matched an existing user of the same name, who now owns their posts.',
+      'Created 1 author who cannot log in yet: WordPress passwords do not carry over.',
+      'Give each one a password with:',
+      '  npx colloquy user passwd head',
+    ]);
+    expect(count(db)).toEqual({ posts: 4, comments: 4, users: 2 });
+    expect(withRepos((x) => x.posts.findBySlug('year-4-science-museum'), db)).toMatchObject({ title: 'Year 4 & the Science Museum' });
+    // The advice works: after it, the imported author can log in.
+    expect((await colloquy(['user', 'passwd', 'head', '--password-stdin'], 'head teacher passphrase', db)).code).toBe(0);
+    expect(await verifyPassword('head teacher passphrase', withRepos((x) => x.users.findByUsername('head'), db)!.password_hash)).toBe(true);
+  });
+
+  it('refuses a bad, missing or unreadable file with a clear message, changing nothing', async () => {
+    const db = freshDb();
+    expect((await colloquy(['import-wxr', fixture], '', db)).code).toBe(0);
+    const before = count(db);
+    const truncated = path.join(dir, 'truncated.xml');
+    const xml = fs.readFileSync(fixture, 'utf8');
+    fs.writeFileSync(truncated, xml.slice(0, Math.floor(xml.length * 0.7)));
+    const notWxr = path.join(dir, 'feed.xml');
+    fs.writeFileSync(notWxr, '<?xml version="1.0"?><rss version="2.0"><channel><title>A feed</title></channel></rss>');
+
+    const bad = await colloquy(['import-wxr', truncated], '', db);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`^${truncated}: The file is not well-formed XML \\(line \\d+, column \\d+\\).* Nothing was imported\\.$`, 's'));
+    expect(await colloquy(['import-wxr', notWxr], '', db)).toMatchObject({
+      code: 1, stderr: expect.stringMatching(/feed\.xml: The file is not a WordPress export \(WXR\).* Nothing was imported\.$/),
+    });
+    expect(await colloquy(['import-wxr', path.join(dir, 'nowhere.xml')], '', db)).toMatchObject({
+      code: 1, stderr: `Cannot read ${path.join(dir, 'nowhere.xml')}: there is no such file. Nothing was imported.`,
+    });
+    expect(await colloquy(['import-wxr', dir], '', db)).toMatchObject({ code: 1, stderr: `Cannot read ${dir}: it is a folder. Nothing was imported.` });
+    expect((await colloquy(['import-wxr'], '', db)).code).toBe(2);
+    expect((await colloquy(['import-wxr', fixture, notWxr], '', db)).code).toBe(2);
+    expect(count(db)).toEqual(before);
+  });
+
+  it('exports to standard output: the XML there, the summary on standard error', async () => {
+    const db = freshDb();
+    await colloquy(['import-wxr', fixture], '', db);
+    const r = await colloquy(['export-wxr'], '', db);
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'Exported 3 posts, 1 page and 4 comments.' });
+    expect(r.written).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
+    expect(r.written).toContain('<wp:base_site_url>https://blog.example</wp:base_site_url>');
+    expect(r.written).toContain('<title><![CDATA[Year 4 & the Science Museum]]></title>');
+    expect(r.written.trimEnd()).toMatch(/<\/rss>$/);
+  });
+
+  it('exports to a file readable by its owner only, and replaces one only with --force', async () => {
+    const db = freshDb();
+    await colloquy(['import-wxr', fixture], '', db);
+    const target = path.join(dir, 'exports', 'blog.xml');
+    const r = await colloquy(['export-wxr', target], '', db);
+    expect(r).toMatchObject({ code: 0, stdout: `Exported 3 posts, 1 page and 4 comments to ${target}.`, written: '' });
+    expect(fs.readFileSync(target, 'utf8')).toContain('<title><![CDATA[Sports day]]></title>');
+    expect(fs.statSync(target).mode & 0o777).toBe(0o600);
+
+    fs.writeFileSync(target, 'an older export');
+    expect(await colloquy(['export-wxr', target], '', db)).toMatchObject({ code: 1, stderr: `${target} exists already; add --force to replace it.` });
+    expect(fs.readFileSync(target, 'utf8')).toBe('an older export');
+    expect((await colloquy(['export-wxr', target, '--force'], '', db)).code).toBe(0);
+    expect(fs.readFileSync(target, 'utf8')).toContain('<title><![CDATA[Sports day]]></title>');
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['blog.xml']);
+
+    expect((await colloquy(['export-wxr', db, '--force'], '', db)).code).toBe(2);
+    expect((await colloquy(['export-wxr', dir], '', db)).code).toBe(2);
+  });
+
+  it('round-trips a blog through export-wxr and import-wxr', async () => {
+    const from = freshDb();
+    const to = freshDb();
+    await colloquy(['import-wxr', fixture], '', from);
+    withRepos((r) => {
+      const post = r.posts.findBySlug('year-4-science-museum')!;
+      r.comments.insert({
+        post_id: post.id, parent_id: null, user_id: null, author_name: 'Markdown fan', author_email: 'm@example.org', author_url: '',
+        body_md: 'Some `code` and **bold**.\n\n> quoted', body_html: '<p>x</p>', status: 'approved', held_reason: '', ip_hash: '', user_agent: '',
+      }, '2025-06-01T12:30:45.000Z'); // WXR dates are whole seconds
+    }, from);
+    const file = path.join(dir, 'round-trip.xml');
+    expect((await colloquy(['export-wxr', file], '', from)).code).toBe(0);
+    expect((await colloquy(['import-wxr', file], '', to)).code).toBe(0);
+    const snapshot = (database: string) => withRepos((r) => ({
+      posts: r.db.prepare(`SELECT p.title, p.slug, p.kind, p.status, p.published_at, p.body_md, p.excerpt, p.comments_open, u.username
+        FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.slug`).all(),
+      comments: r.db.prepare(`SELECT c.author_name, c.author_email, c.status, c.created_at, c.body_md, parent.author_name AS parent
+        FROM comments c LEFT JOIN comments parent ON parent.id = c.parent_id ORDER BY c.created_at, c.author_name`).all(),
+      tags: r.db.prepare('SELECT name, slug FROM tags ORDER BY slug').all(),
+    }), database);
+    const original = snapshot(from);
+    expect(original.comments).toHaveLength(5);
+    expect(snapshot(to)).toEqual(original);
+  });
+
+  it('leaves no file, and no half of one, when an export fails part-way', () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'atomic-'));
+    const target = path.join(folder, 'out.xml');
+    const failing = () => writeFileAtomically(target, (write) => {
+      for (let i = 0; i < 2000; i++) write('<item>some text</item>\n'); // past the first flush to disk
+      throw new Error('disk on fire');
+    });
+    expect(failing).toThrow('disk on fire');
+    expect(fs.readdirSync(folder)).toEqual([]);
+    fs.writeFileSync(target, 'the previous export');
+    expect(failing).toThrow('disk on fire');
+    expect(fs.readdirSync(folder)).toEqual(['out.xml']);
+    expect(fs.readFileSync(target, 'utf8')).toBe('the previous export');
   });
 });
 

@@ -11,6 +11,10 @@ import { createRepositories } from '../repositories.js';
 import { InputError, readNewPassword } from './read-password.js';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../users/passwords.js';
 import type { Role } from '../users/users-repository.js';
+import { renderCommentMarkdown } from '../markdown.js';
+import { exportWxr } from '../wxr/export-wxr.js';
+import { WxrImportError, importWxr, type ImportCounts } from '../wxr/import-wxr.js';
+import { writeFileAtomically } from './write-atomically.js';
 
 /** Bad usage: a missing argument, an unknown option or value. Exit code 2. */
 class UsageError extends Error {
@@ -28,6 +32,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Raw text to standard output, no newline added (an export written there). */
+  write: (chunk: string) => void;
   /** A new password from standard input, or typed at a hidden prompt. */
   readPassword: (fromStdin: boolean) => Promise<string>;
 }
@@ -37,6 +43,8 @@ interface Invocation {
   values: Record<string, string | boolean | undefined>;
   config: Config;
   out: (line: string) => void;
+  err: (line: string) => void;
+  write: (chunk: string) => void;
   readPassword: CliIo['readPassword'];
 }
 
@@ -65,6 +73,48 @@ async function newPasswordHash(readPassword: CliIo['readPassword'], fromStdin: b
     throw new Refusal(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long; nothing was changed.`);
   }
   return hashPassword(password);
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+const contents = (c: { posts: number; pages: number; comments: number }) =>
+  `${plural(c.posts, 'post')}, ${plural(c.pages, 'page')} and ${plural(c.comments, 'comment')}`;
+
+/** `FILE` for a command that writes it: resolved, never the database, replaced only with --force. */
+function outputFile(file: string, force: boolean, config: Config): string {
+  const target = path.resolve(file);
+  if (target === config.databasePath) throw new UsageError('FILE must be another file than the database itself.');
+  const existing = fs.statSync(target, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new UsageError(`${file} is a folder; give a file name.`);
+  if (existing && !force) throw new Refusal(`${file} exists already; add --force to replace it.`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  return target;
+}
+
+function readInputFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new Refusal(`Cannot read ${file}: ${why}. Nothing was imported.`);
+  }
+}
+
+function importReport(file: string, counts: ImportCounts, newAuthors: readonly string[]): string[] {
+  const lines = [`Imported ${contents(counts)} from ${file}.`];
+  if (counts.skippedItems || counts.skippedComments) {
+    lines.push(`Skipped ${plural(counts.skippedItems, 'item')} that ${counts.skippedItems === 1 ? 'is' : 'are'} not a post or page (attachments, menus, revisions, trashed posts) and ${plural(counts.skippedComments, 'pingback or trackback', 'pingbacks and trackbacks')}.`);
+  }
+  if (counts.usersMatched) lines.push(`${plural(counts.usersMatched, 'author')} matched an existing user of the same name, who now owns their posts.`);
+  if (newAuthors.length) {
+    lines.push(
+      `Created ${plural(newAuthors.length, 'author')} who cannot log in yet: WordPress passwords do not carry over.`,
+      'Give each one a password with:',
+      ...newAuthors.map((name) => `  npx colloquy user passwd ${name}`),
+    );
+  }
+  return lines;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -127,28 +177,80 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
 
   rerender: {
     usage: 'rerender',
-    summary: "Render every post's stored HTML again from its Markdown.",
+    summary: 'Render stored post and comment HTML again from the Markdown.',
     details: 'Run it after the Markdown or sanitising rules change. All or nothing: one transaction.',
     arity: [0, 0],
     database: 'migrated',
     run({ out }, db) {
-      const count = createRepositories(db).postsService.rerenderAll();
-      out(`Rendered ${count} ${count === 1 ? 'post' : 'posts'} again.`);
+      const repos = createRepositories(db);
+      const [posts, comments] = db.transaction((): [number, number] => {
+        const sources = repos.comments.allSources();
+        for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
+        return [repos.postsService.rerenderAll(), sources.length];
+      })();
+      out(`Rendered ${plural(posts, 'post')} and ${plural(comments, 'comment')} again.`);
+    },
+  },
+
+  'import-wxr': {
+    usage: 'import-wxr FILE',
+    summary: 'Import a WordPress (WXR) export: posts, pages, tags, comments.',
+    details: `In WordPress: Tools > Export > All content. The whole file goes in one
+transaction, while the blog keeps serving: a file that is not a WordPress export
+changes nothing. Authors are matched to users by name; new ones are created as
+authors who cannot log in until \`colloquy user passwd NAME\` gives them a password.
+Importing the same file twice imports its posts twice.`,
+    arity: [1, 1],
+    database: 'migrated',
+    run({ positionals: [file = ''], out }, db) {
+      const xml = readInputFile(file);
+      const repos = createRepositories(db);
+      const before = new Set(repos.users.list().map((u) => u.id));
+      let counts;
+      try {
+        counts = importWxr(repos, xml);
+      } catch (err) {
+        if (err instanceof WxrImportError) throw new Refusal(`${file}: ${err.message} Nothing was imported.`);
+        throw err;
+      }
+      const newAuthors = repos.users.list().filter((u) => !before.has(u.id)).map((u) => u.username);
+      for (const line of importReport(file, counts, newAuthors)) out(line);
+    },
+  },
+
+  'export-wxr': {
+    usage: 'export-wxr [FILE] [--force]',
+    summary: 'Export the blog as WordPress WXR, to FILE or to standard output.',
+    details: `Every post, page (drafts and scheduled ones too), tag and comment, with each Markdown
+source kept for a later import-wxr. Links are made absolute under BASE_URL. FILE appears
+only once complete, readable by you alone (it holds commenters' email addresses); an
+existing FILE is replaced only with --force.`,
+    options: { force: { type: 'boolean', default: false } },
+    arity: [0, 1],
+    database: 'migrated',
+    run({ positionals: [file], values, config, out, err, write }, db) {
+      const repos = createRepositories(db);
+      if (file === undefined) {
+        const counts = exportWxr(repos, config.baseUrl, write);
+        // Standard output holds the XML alone: the summary goes to standard error.
+        err(`Exported ${contents(counts)}.`);
+        return;
+      }
+      const target = outputFile(file, values.force === true, config);
+      const counts = writeFileAtomically(target, (chunk) => exportWxr(repos, config.baseUrl, chunk));
+      out(`Exported ${contents(counts)} to ${target}.`);
     },
   },
 
   backup: {
     usage: 'backup FILE [--force]',
     summary: 'Copy the database to FILE while the blog keeps running.',
-    details: "SQLite's online backup: a consistent copy even while the server writes.",
+    details: "SQLite's online backup: a consistent copy even while the server writes.\nAn existing FILE is replaced only with --force.",
     options: { force: { type: 'boolean', default: false } },
     arity: [1, 1],
     database: 'as-is',
     async run({ positionals: [file = ''], values, config, out }, db) {
-      const target = path.resolve(file);
-      if (target === config.databasePath) throw new UsageError('The backup must go to another file than the database itself.');
-      if (fs.existsSync(target) && values.force !== true) throw new Refusal(`${file} exists already; add --force to replace it.`);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const target = outputFile(file, values.force === true, config);
       const { totalPages } = await db.backup(target);
       out(`Backed up ${config.databasePath} to ${target} (${totalPages} pages).`);
     },
@@ -188,6 +290,7 @@ export const processIo: CliIo = {
   env: process.env,
   out: (line) => void process.stdout.write(`${line}\n`),
   err: (line) => void process.stderr.write(`${line}\n`),
+  write: (chunk) => void process.stdout.write(chunk),
   readPassword: readNewPassword,
 };
 
@@ -233,7 +336,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command.database === 'migrated') migrate(db);
     const values = parsed.values as Invocation['values'];
-    await command.run({ positionals: parsed.positionals, values, config, out: io.out, readPassword: io.readPassword }, db);
+    await command.run({ positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword }, db);
     return 0;
   } finally {
     db.close();

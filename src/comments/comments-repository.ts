@@ -118,6 +118,9 @@ export function createCommentsRepository(db: Db) {
   const setStatusMany = db.prepare<[CommentStatus, string, string]>(
     'UPDATE comments SET status = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))',
   );
+  const allSources = db.prepare<[], Pick<Comment, 'id' | 'body_md'>>('SELECT id, body_md FROM comments ORDER BY id');
+  // Not updated_at: rendering again is not an edit.
+  const setRendered = db.prepare<[string, number]>('UPDATE comments SET body_html = ? WHERE id = ?');
 
   return {
     findById: (id: number): Comment | undefined => byId.get(id),
@@ -166,5 +169,8 @@ export function createCommentsRepository(db: Db) {
       void setStatusMany.run(status, now, JSON.stringify(ids)),
     /** Every comment of a post, whatever its status. */
     countAllForPost: (postId: number): number => allForPost.get(postId) ?? 0,
+    /** Every comment's Markdown, for rendering all of them again. */
+    allSources: (): Pick<Comment, 'id' | 'body_md'>[] => allSources.all(),
+    setRendered: (id: number, html: string): void => void setRendered.run(html, id),
   };
 }
