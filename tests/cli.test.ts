@@ -186,7 +186,7 @@ describe('colloquy import-wxr and export-wxr', () => {
     expect(r.stdout.split('\n')).toEqual([
       `Imported 3 posts, 1 page and 4 comments from ${fixture}.`,
       'Skipped 2 items that are not a post or page (attachments, menus, revisions, trashed posts) and 1 pingback or trackback.',
-      '1 author matched an existing user of the same name, who now owns their posts.',
+      'Matched 1 author to an existing user of the same name.',
       'Created 1 author who cannot log in yet: WordPress passwords do not carry over.',
       'Give each one a password with:',
       '  npx colloquy user passwd head',

@@ -106,7 +106,9 @@ function importReport(file: string, counts: ImportCounts, newAuthors: readonly s
   if (counts.skippedItems || counts.skippedComments) {
     lines.push(`Skipped ${plural(counts.skippedItems, 'item')} that ${counts.skippedItems === 1 ? 'is' : 'are'} not a post or page (attachments, menus, revisions, trashed posts) and ${plural(counts.skippedComments, 'pingback or trackback', 'pingbacks and trackbacks')}.`);
   }
-  if (counts.usersMatched) lines.push(`${plural(counts.usersMatched, 'author')} matched an existing user of the same name, who now owns their posts.`);
+  if (counts.usersMatched) {
+    lines.push(`Matched ${plural(counts.usersMatched, 'author')} to ${counts.usersMatched === 1 ? 'an existing user' : 'existing users'} of the same name.`);
+  }
   if (newAuthors.length) {
     lines.push(
       `Created ${plural(newAuthors.length, 'author')} who cannot log in yet: WordPress passwords do not carry over.`,
