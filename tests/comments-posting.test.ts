@@ -228,11 +228,13 @@ describe('posting a comment', () => {
     await post(agent, { ...typed, comment: 'a https://a.example b https://b.example c https://c.example' });
     await post(agent, { ...typed, comment: 'Best CASINO in town' });
     await post(agent, { ...typed, comment: 'Call me on +44 20 7946 0958' });
+    await post(agent, { ...typed, comment: 'My card is 4556 7375 8689 9855, mail me at jo@example.org' });
     await post(agent, { ...typed, comment: 'Just a kind word.' });
     expect(allComments().map((c) => [c.status, c.held_reason])).toEqual([
       ['pending', 'Has 3 links (more than 2)'],
       ['pending', 'Contains the blocklisted “casino”'],
       ['pending', 'Contains personal data: a phone number'],
+      ['pending', 'Contains personal data: a payment card number and an email address'],
       ['approved', ''],
     ]);
   });

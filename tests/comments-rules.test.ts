@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
 import { decideStatus, blocklistHit, type ModerationFacts } from '../src/comments/moderation.js';
 import { createRateLimiter } from '../src/http/rate-limiter.js';
+import { findPersonalData } from '../src/risk/personal-data.js';
 
 const form = (fields: Record<string, unknown>) => readCommentForm({ author: 'Ann', email: 'ann@example.com', comment: 'Hello', ...fields });
 const never = () => false;
@@ -87,8 +88,8 @@ describe('moderation', () => {
   });
 
   it('holds personal data whatever the mode, naming what was found', () => {
-    expect(decideStatus(facts({ mode: 'none', personalData: ['a phone number', 'an email address'] })))
-      .toEqual({ status: 'pending', reason: 'Contains personal data: a phone number, an email address' });
+    expect(decideStatus(facts({ mode: 'none', personalData: findPersonalData('call 020 7946 0958 or mail ann@example.org') })))
+      .toEqual({ status: 'pending', reason: 'Contains personal data: a phone number and an email address' });
   });
 
   it('trusts a signed-in author and sends a filled honeypot to spam', () => {

@@ -2,7 +2,7 @@
 // duplicate), then the moderation decision and the insert. The public form and the
 // author's reply from the moderation queue share this one path.
 import { renderCommentMarkdown, countLinks } from '../markdown.js';
-import { findPersonalData } from '../personal-data.js';
+import { findPersonalData } from '../risk/personal-data.js';
 import type { Repositories } from '../repositories.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
