@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
+import { checkCommentText, normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
 import { decideStatus, blocklistHit, type ModerationFacts } from '../src/comments/moderation.js';
 import { createRateLimiter } from '../src/http/rate-limiter.js';
 import { findPersonalData } from '../src/risk/personal-data.js';
@@ -8,6 +8,14 @@ const form = (fields: Record<string, unknown>) => readCommentForm({ author: 'Ann
 const never = () => false;
 
 describe('comment input', () => {
+  it('checks a comment text alone (as the queue’s edit form does): trimmed, 1 to 10,000 characters', () => {
+    expect(checkCommentText('  hi\u0007 ')).toEqual({ ok: true, text: 'hi' });
+    expect(checkCommentText('😀'.repeat(10_000)).ok).toBe(true);
+    expect(checkCommentText('😀'.repeat(10_001))).toEqual({ ok: false, error: 'A comment can be at most 10,000 characters; this one has 10,001.' });
+    expect(checkCommentText('   ')).toEqual({ ok: false, error: 'Please write a comment.' });
+  });
+
+
   it('accepts a plain comment, trimming and defaulting', () => {
     const r = validateComment(form({ author: '  Ann  ', comment: '  Hi  ', comment_parent: '0' }), never);
     expect(r).toEqual({ ok: true, input: { author: 'Ann', email: 'ann@example.com', url: '', comment: 'Hi', parentId: null } });

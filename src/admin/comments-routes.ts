@@ -2,12 +2,14 @@
 // actions, editing a comment's text and replying as the author.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
+import { checkCommentText } from '../comments/comment-input.js';
 import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
+import { createCommentsService, type PostOutcome } from '../comments/comments-service.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { renderCommentMarkdown } from '../markdown.js';
 import { paginate } from '../posts/pagination.js';
 import { adminPath, idList, parseId, text, type FieldErrors } from './forms.js';
-import { ACTION_STATUS, actionsFor, checkCommentText, insertAuthorReply, parseAction, type ModerationAction } from './comment-moderation.js';
+import { ACTION_STATUS, actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
 
@@ -19,6 +21,7 @@ const DONE: Record<ModerationAction, string> = {
 
 export function commentsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
+  const service = createCommentsService(repos);
   const router = Router();
 
   function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {
@@ -128,15 +131,17 @@ export function commentsRoutes(ctx: AppContext): Router {
     if (parent.status === 'spam' || parent.status === 'trash') {
       return renderEdit(res, 422, parent, { reply: typed, errors: { reply: 'Approve this comment before replying to it.' } });
     }
-    const checked = checkCommentText(typed);
-    if (!checked.ok) return renderEdit(res, 422, parent, { reply: typed, errors: { reply: checked.error } });
-    const id = repos.db.transaction(() => {
-      const newId = insertAuthorReply(repos.comments, user, parent, checked.text);
-      repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${newId}`, detail: `reply to comment:${parent.id}` });
-      return newId;
+    // The audit line belongs to the reply: the service's own transaction nests in this one.
+    const outcome = repos.db.transaction((): PostOutcome => {
+      const result = service.postAuthorReply({ id: parent.post_id }, user, parent.id, typed, res.locals.site);
+      if (result.kind === 'stored') {
+        repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${result.id}`, detail: `reply to comment:${parent.id}` });
+      }
+      return result;
     })();
+    if (outcome.kind !== 'stored') return renderEdit(res, outcome.kind === 'duplicate' ? 409 : 422, parent, { reply: typed, errors: { reply: replyError(outcome) } });
     flash(req, parent.status === 'pending' ? 'Comment approved and your reply posted.' : 'Your reply is posted.');
-    res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${id}`));
+    res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${outcome.id}`));
   }
 
   router.get('/comments', list);
@@ -146,4 +151,14 @@ export function commentsRoutes(ctx: AppContext): Router {
   router.post('/comments/:id/reply', reply);
   router.post('/comments/:id/:action', act);
   return router;
+}
+
+/** Why the service refused a reply, in the queue's words. */
+function replyError(outcome: Exclude<PostOutcome, { kind: 'stored' }>): string {
+  switch (outcome.kind) {
+    case 'invalid': return outcome.errors.comment ?? outcome.errors.comment_parent ?? 'This reply cannot be posted.';
+    case 'duplicate': return 'You already said that here.';
+    case 'too-quick':
+    case 'rate-limited': return 'Too many comments just now; please try again in a minute.';
+  }
 }
