@@ -239,11 +239,27 @@ describe('posting a comment', () => {
     ]);
   });
 
-  it('redirects a comment sent to an old slug with 308', async () => {
+  it('answers an old slug with 308 for a comment or a like and 301 for its feed, storing nothing there', async () => {
     t.repos.postsService.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
-    const res = await request(t.app).post('/posts/hello/comments').type('form').send(typed);
-    expect(res.status).toBe(308);
-    expect(res.headers.location).toBe('/posts/renamed/comments');
+    const agent = request.agent(t.app);
+    const token = await tokenFor(agent);
+    const comment = await agent.post('/posts/hello/comments').type('form').send({ _csrf: token, ...typed });
+    expect(comment.status).toBe(308);
+    expect(comment.headers.location).toBe('/posts/renamed/comments');
+    const like = await agent.post('/posts/hello/like').type('form').send({ _csrf: token });
+    expect(like.status).toBe(308);
+    expect(like.headers.location).toBe('/posts/renamed/like');
+    expect(allComments()).toEqual([]);
+    expect(t.repos.likes.countForPost(postId)).toBe(0);
+    const feed = await request(t.app).get('/posts/hello/feed');
+    expect(feed.status).toBe(301);
+    expect(feed.headers.location).toBe('/posts/renamed/feed');
+    // A browser repeats a 308 with the same body: the comment and the like then land.
+    const resent = await agent.post(comment.headers.location!).type('form').send({ _csrf: token, ...typed });
+    expect(resent.status).toBe(303);
+    expect(allComments()).toHaveLength(1);
+    expect((await agent.post(like.headers.location!).type('form').send({ _csrf: token })).headers.location).toBe('/posts/renamed#likes');
+    expect(t.repos.likes.countForPost(postId)).toBe(1);
   });
 });
 
