@@ -2,10 +2,10 @@
 // and the comment feeds. Every refusal gives the person's typed text back in a form.
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { Feed } from 'feed';
 import type { AppContext } from '../app.js';
 import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
 import { readCookie } from '../http/cookies.js';
+import { buildCommentsFeed } from '../feeds/comments-feed.js';
 import { notFound } from '../http/errors.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
@@ -13,7 +13,6 @@ import type { User } from '../users/users-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
-import type { Comment } from './comments-repository.js';
 import { createCommentsService } from './comments-service.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
@@ -175,36 +174,19 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
   }
 
-  function commentsFeed(title: string, link: string, self: string, comments: (Comment & { post_title: string; post_slug: string })[]): string {
-    const feed = new Feed({
-      title,
-      id: link,
-      link,
-      description: title,
-      feedLinks: { rss: self },
-      generator: 'Colloquy',
-      updated: comments[0] ? new Date(comments[0].created_at) : new Date(),
-    });
-    for (const c of comments) {
-      const url = `${config.baseUrl}/posts/${c.post_slug}#comment-${c.id}`;
-      feed.addItem({ title: `Comment on “${c.post_title}” by ${c.author_name}`, id: url, guid: url, link: url, date: new Date(c.created_at), description: c.body_html });
-    }
-    return feed.rss2();
-  }
-
   function postFeed(req: SlugRequest, res: Response) {
     const post = publicPost(req, res, '/feed');
     if (!post) return;
     const comments = repos.comments.listApprovedForPost(post.id, FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
     const link = `${config.baseUrl}/posts/${post.slug}`;
-    res.type('application/rss+xml').send(commentsFeed(`Comments on “${post.title}”`, link, `${link}/feed`, comments));
+    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
   }
 
   function siteFeed(_req: Request, res: Response) {
     const site = res.locals.site as { title: string };
-    res.type('application/rss+xml').send(
-      commentsFeed(`Comments on ${site.title}`, `${config.baseUrl}/`, `${config.baseUrl}/comments/feed`, repos.comments.listRecentApproved(FEED_SIZE)),
-    );
+    res.type('application/rss+xml').send(buildCommentsFeed({
+      title: `Comments on ${site.title}`, link: `${config.baseUrl}/`, self: `${config.baseUrl}/comments/feed`, baseUrl: config.baseUrl, comments: repos.comments.listRecentApproved(FEED_SIZE),
+    }));
   }
 
   function avatar(req: Request<{ file: string }>, res: Response) {
