@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../app.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
+import { mayManagePost } from '../admin/permissions.js';
+import type { User } from '../users/users-repository.js';
 import { avatarPath } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
@@ -47,6 +49,8 @@ export interface Discussion {
   heldNotice: boolean;
   avatar(comment: Comment): string;
   postAuthorId: number;
+  /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
+  manage: boolean;
 }
 
 export const responsesHeading = (n: number): string => (n === 0 ? 'No Responses' : n === 1 ? '1 Response' : `${n} Responses`);
@@ -108,8 +112,10 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const target = thread.byId.get(positiveId(req.query.replyto) ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...rememberedForm(req), comment_parent: String(replyTo?.id ?? 0) };
-  // A page holding this reader's own details, token or held comments is theirs alone.
-  if (values.remember || req.session?.csrfSecret) res.set('Cache-Control', 'private, no-cache');
+  const user = res.locals.currentUser as Pick<User, 'id' | 'role'> | undefined;
+  const manage = user !== undefined && mayManagePost(user, post.author_id);
+  // A page holding this reader's own details, token, held comments or desk links is theirs alone.
+  if (values.remember || req.session?.csrfSecret || manage) res.set('Cache-Control', 'private, no-cache');
   const unapproved = positiveId(req.query.unapproved);
 
   const feedHref = `/posts/${post.slug}/feed`;
@@ -126,5 +132,6 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     heldNotice: unapproved !== undefined && held.has(unapproved),
     avatar: (c) => avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
     postAuthorId: post.author_id,
+    manage,
   };
 }
