@@ -40,11 +40,13 @@ export function commentsRoutes(ctx: AppContext): Router {
     const status: CommentStatus = COMMENT_STATUSES.includes(raw as CommentStatus) ? (raw as CommentStatus) : 'pending';
     const counts = repos.comments.countByStatus(scopeOf(user));
     const pagination = paginate(req.query.page, counts[status], PER_PAGE);
+    const comments = repos.comments.listQueue(status, scopeOf(user), pagination.limit, pagination.offset);
     res.render('admin/comments', {
       pageTitle: 'Comments',
       status,
       counts,
-      comments: repos.comments.listQueue(status, scopeOf(user), pagination.limit, pagination.offset),
+      comments,
+      reports: repos.reports.summaryFor(comments.map((c) => c.id)),
       actionsFor,
       pagination,
       back: req.originalUrl,
@@ -55,6 +57,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     repos.db.transaction(() => {
       if (action === 'delete') repos.comments.deletePermanently(comment.id);
       else repos.comments.setStatus(comment.id, ACTION_STATUS[action]);
+      // Reviewed and kept: readers' reports so far are answered, counting starts again.
+      if (action === 'approve') repos.reports.clearFor([comment.id]);
       repos.audit.record({ userId, action: `comment.${action}`, subject: `comment:${comment.id}`, detail: `on post:${comment.post_id} by ${comment.author_name}` });
     })();
   }
@@ -89,6 +93,7 @@ export function commentsRoutes(ctx: AppContext): Router {
         for (const id of [...found].sort((a, b) => b - a)) repos.comments.deletePermanently(id);
       } else {
         repos.comments.setStatusMany(found, ACTION_STATUS[action]);
+        if (action === 'approve') repos.reports.clearFor(found);
       }
       repos.audit.record({ userId: user.id, action: `comment.bulk-${action}`, subject: found.map((id) => `comment:${id}`).join(' ').slice(0, 500), detail: `${found.length} comments` });
     })();
@@ -100,6 +105,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.status(status).render('admin/comment-edit', {
       pageTitle: 'Comment',
       comment,
+      report: repos.reports.summaryFor([comment.id]).get(comment.id),
       body: view.body ?? comment.body_md,
       reply: view.reply ?? '',
       errors: view.errors ?? {},

@@ -71,6 +71,7 @@ export function createCommentsRepository(db: Db) {
     `SELECT 1 FROM comments WHERE email_key = ? AND status = 'approved' LIMIT 1`,
   ).pluck();
   const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
+  const hold = db.prepare<[string, string, number]>("UPDATE comments SET status = 'pending', held_reason = ?, updated_at = ? WHERE id = ?");
   const setBody = db.prepare<[string, string, string, number]>('UPDATE comments SET body_md = ?, body_html = ?, updated_at = ? WHERE id = ?');
   const childCount = db.prepare<[number], number>('SELECT count(*) FROM comments WHERE parent_id = ?').pluck();
   const deleteRow = db.prepare<[number]>('DELETE FROM comments WHERE id = ?');
@@ -166,5 +167,7 @@ export function createCommentsRepository(db: Db) {
       void setStatusMany.run(status, now, JSON.stringify(ids)),
     /** Every comment of a post, whatever its status. */
     countAllForPost: (postId: number): number => allForPost.get(postId) ?? 0,
+    /** Holds a comment back for moderation, saying why. */
+    hold: (id: number, reason: string, now = new Date().toISOString()): void => void hold.run(reason, now, id),
   };
 }

@@ -11,7 +11,7 @@ import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import { commentKeys, type CommentKeys } from './comment-keys.js';
 import type { CommentStatus } from './comments-repository.js';
-import { decideStatus } from './moderation.js';
+import { decideStatus, reportHold } from './moderation.js';
 
 export type PostOutcome =
   | { kind: 'invalid'; errors: FieldErrors }
@@ -119,6 +119,19 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
         author: '', email: '', url: '', comment: text, comment_parent: String(parentId), remember: false, stamp: '', trap: '',
       };
       return postComment({ post, form, settings, ip: '', userAgent: '', user }, true);
+    },
+
+    /**
+     * A reader's report on a visible comment, counted once per browser. Reaching the
+     * threshold holds the comment back (pending, with the reason for the queue).
+     */
+    reportComment(commentId: number, readerKey: string, reason: string, threshold: number): { hidden: boolean } {
+      return repos.db.transaction(() => {
+        if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
+        const held = reportHold(repos.reports.countFor(commentId), threshold);
+        if (held !== undefined) repos.comments.hold(commentId, held);
+        return { hidden: held !== undefined };
+      })();
     },
   };
 }

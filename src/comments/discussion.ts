@@ -47,6 +47,8 @@ export interface Discussion {
   feedHref: string;
   /** A held comment of this reader's that the page was sent to show. */
   heldNotice: boolean;
+  /** This browser has just reported a comment (the page it was sent back to says thanks). */
+  reportedNotice: boolean;
   avatar(comment: Comment): string;
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
@@ -117,6 +119,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   // A page holding this reader's own details, token, held comments or desk links is theirs alone.
   if (values.remember || req.session?.csrfSecret || manage) res.set('Cache-Control', 'private, no-cache');
   const unapproved = positiveId(req.query.unapproved);
+  const reported = positiveId(req.query.reported);
 
   const feedHref = `/posts/${post.slug}/feed`;
   (res.locals.feeds as { title: string; href: string }[]).push({ title: `Comments on “${post.title}”`, href: feedHref });
@@ -130,6 +133,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     form: formView(ctx, req, res, post.slug, values, {}, replyTo),
     feedHref,
     heldNotice: unapproved !== undefined && held.has(unapproved),
+    reportedNotice: reported !== undefined && readerKey !== undefined && repos.reports.hasReported(reported, readerKey),
     avatar: (c) => avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
     postAuthorId: post.author_id,
     manage,

@@ -51,3 +51,11 @@ export function blocklistHit(text: string, blocklist: string): string | undefine
   }
   return undefined;
 }
+
+/**
+ * Readers' reports: a visible comment that reaches the threshold is held back until
+ * a moderator reviews it. The reason for the queue, or undefined while it stays up.
+ */
+export function reportHold(reports: number, threshold: number): string | undefined {
+  return reports >= threshold ? `Reported by ${reports} reader${reports === 1 ? '' : 's'}; hidden until reviewed` : undefined;
+}
