@@ -23,20 +23,8 @@ export interface Comment {
   updated_at: string;
 }
 
-export interface NewComment {
-  post_id: number;
-  parent_id: number | null;
-  user_id: number | null;
-  author_name: string;
-  author_email: string;
-  author_url: string;
-  body_md: string;
-  body_html: string;
-  status: CommentStatus;
-  held_reason: string;
-  ip_hash: string;
-  user_agent: string;
-}
+/** A comment as written; the id, timestamps and email key are filled in when it is stored. */
+export type NewComment = Omit<Comment, 'id' | 'email_key' | 'created_at' | 'updated_at'>;
 
 /** A comment in the moderation queue, with its post. */
 export interface QueuedComment extends Comment {
