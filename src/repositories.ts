@@ -12,6 +12,7 @@ import { createSearchRepository } from './search/search-repository.js';
 import { createWxrRepository } from './wxr/wxr-repository.js';
 import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
+import { createReportsRepository } from './comments/reports-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -32,5 +33,6 @@ export function createRepositories(db: Db) {
     audit: createAuditRepository(db),
     uploads: createUploadsRepository(db),
     likes: createLikesRepository(db),
+    reports: createReportsRepository(db),
   };
 }

@@ -251,8 +251,12 @@ describe('personal data in a post', () => {
     expect((await request(t.app).get('/posts/contact')).status).toBe(404);
     const edit = await agent.get(res.headers.location ?? '');
     expect(edit.text).toContain('Saved as a draft, not published');
-    expect(edit.text).toContain('email address: <code>jane@example.com</code>');
-    expect(edit.text).toContain('phone number: <code>+44 20 7946 0958</code>');
+    // Each finding named and masked: the notice never repeats the number itself.
+    const notice = /<section class="notice important personal-data"[\s\S]*?<\/section>/.exec(edit.text)?.[0] ?? '';
+    expect(notice).toContain('an email address: <code>j•••@•••••••.•om</code>');
+    expect(notice).toContain('a phone number: <code>+4• •• •••• ••58</code>');
+    expect(notice).not.toContain('jane@example.com');
+    expect(notice).not.toContain('7946');
     expect(edit.text).toContain('name="confirm_personal_data" value="1">Publish anyway');
     const anyway = await postForm(agent, `/admin/posts/${stored.id}`, post({ title: 'Contact', body: 'Mail jane@example.com or call +44 20 7946 0958.', status: 'draft', confirm_personal_data: '1' }), res.headers.location ?? '');
     expect(anyway.status).toBe(303);

@@ -228,20 +228,38 @@ describe('posting a comment', () => {
     await post(agent, { ...typed, comment: 'a https://a.example b https://b.example c https://c.example' });
     await post(agent, { ...typed, comment: 'Best CASINO in town' });
     await post(agent, { ...typed, comment: 'Call me on +44 20 7946 0958' });
+    await post(agent, { ...typed, comment: 'My card is 4556 7375 8689 9855, mail me at jo@example.org' });
     await post(agent, { ...typed, comment: 'Just a kind word.' });
     expect(allComments().map((c) => [c.status, c.held_reason])).toEqual([
       ['pending', 'Has 3 links (more than 2)'],
       ['pending', 'Contains the blocklisted “casino”'],
       ['pending', 'Contains personal data: a phone number'],
+      ['pending', 'Contains personal data: a payment card number and an email address'],
       ['approved', ''],
     ]);
   });
 
-  it('redirects a comment sent to an old slug with 308', async () => {
+  it('answers an old slug with 308 for a comment or a like and 301 for its feed, storing nothing there', async () => {
     t.repos.postsService.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
-    const res = await request(t.app).post('/posts/hello/comments').type('form').send(typed);
-    expect(res.status).toBe(308);
-    expect(res.headers.location).toBe('/posts/renamed/comments');
+    const agent = request.agent(t.app);
+    const token = await tokenFor(agent);
+    const comment = await agent.post('/posts/hello/comments').type('form').send({ _csrf: token, ...typed });
+    expect(comment.status).toBe(308);
+    expect(comment.headers.location).toBe('/posts/renamed/comments');
+    const like = await agent.post('/posts/hello/like').type('form').send({ _csrf: token });
+    expect(like.status).toBe(308);
+    expect(like.headers.location).toBe('/posts/renamed/like');
+    expect(allComments()).toEqual([]);
+    expect(t.repos.likes.countForPost(postId)).toBe(0);
+    const feed = await request(t.app).get('/posts/hello/feed');
+    expect(feed.status).toBe(301);
+    expect(feed.headers.location).toBe('/posts/renamed/feed');
+    // A browser repeats a 308 with the same body: the comment and the like then land.
+    const resent = await agent.post(comment.headers.location!).type('form').send({ _csrf: token, ...typed });
+    expect(resent.status).toBe(303);
+    expect(allComments()).toHaveLength(1);
+    expect((await agent.post(like.headers.location!).type('form').send({ _csrf: token })).headers.location).toBe('/posts/renamed#likes');
+    expect(t.repos.likes.countForPost(postId)).toBe(1);
   });
 });
 

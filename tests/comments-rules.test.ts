@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
+import { checkCommentText, normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
 import { decideStatus, blocklistHit, type ModerationFacts } from '../src/comments/moderation.js';
 import { createRateLimiter } from '../src/http/rate-limiter.js';
+import { findPersonalData } from '../src/risk/personal-data.js';
 
 const form = (fields: Record<string, unknown>) => readCommentForm({ author: 'Ann', email: 'ann@example.com', comment: 'Hello', ...fields });
 const never = () => false;
 
 describe('comment input', () => {
+  it('checks a comment text alone (as the queue’s edit form does): trimmed, 1 to 10,000 characters', () => {
+    expect(checkCommentText('  hi\u0007 ')).toEqual({ ok: true, text: 'hi' });
+    expect(checkCommentText('😀'.repeat(10_000)).ok).toBe(true);
+    expect(checkCommentText('😀'.repeat(10_001))).toEqual({ ok: false, error: 'A comment can be at most 10,000 characters; this one has 10,001.' });
+    expect(checkCommentText('   ')).toEqual({ ok: false, error: 'Please write a comment.' });
+  });
+
+
   it('accepts a plain comment, trimming and defaulting', () => {
     const r = validateComment(form({ author: '  Ann  ', comment: '  Hi  ', comment_parent: '0' }), never);
     expect(r).toEqual({ ok: true, input: { author: 'Ann', email: 'ann@example.com', url: '', comment: 'Hi', parentId: null } });
@@ -87,8 +96,8 @@ describe('moderation', () => {
   });
 
   it('holds personal data whatever the mode, naming what was found', () => {
-    expect(decideStatus(facts({ mode: 'none', personalData: ['a phone number', 'an email address'] })))
-      .toEqual({ status: 'pending', reason: 'Contains personal data: a phone number, an email address' });
+    expect(decideStatus(facts({ mode: 'none', personalData: findPersonalData('call 020 7946 0958 or mail ann@example.org') })))
+      .toEqual({ status: 'pending', reason: 'Contains personal data: a phone number and an email address' });
   });
 
   it('trusts a signed-in author and sends a filled honeypot to spam', () => {

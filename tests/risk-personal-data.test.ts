@@ -16,6 +16,9 @@ describe('findPersonalData: what it must find', () => {
     ['+33 1 23 45 67 89', 'phone'],
     ['+49 30 901820', 'phone'],
     ['+919876543210', 'phone'],
+    ['Reach me: +1-415-555-2671', 'phone'],
+    ['call 0033 1 23 45 67 89', 'phone'],
+    ['tel 0049 30 901820', 'phone'],
     // phone: North American and national
     ['(415) 555-2671', 'phone'],
     ['415-555-2671', 'phone'],
@@ -24,6 +27,8 @@ describe('findPersonalData: what it must find', () => {
     ['020 7946 0958', 'phone'],
     ['01632 960123', 'phone'],
     ['01 23 45 67 89', 'phone'],
+    ['call (020) 7946 0958', 'phone'],
+    ['(01632) 960123 after six', 'phone'],
     ['tel: 2125551234', 'phone'],
     ['call me on 212 555 1234', 'phone'],
     ['Phone number: 0161 496 0000', 'phone'],
@@ -64,6 +69,12 @@ describe('findPersonalData: what it must find', () => {
     const text = 'Parent: ann@example.com, 07700 900123. Pupil DOB 01/02/2015, NHS 943 476 5919.';
     expect(kinds(text)).toEqual(['email', 'phone', 'date_of_birth', 'nhs_number']);
     expect(findPersonalData(text).map((f) => f.label)).toEqual(['an email address', 'a phone number', 'a date of birth', 'an NHS number']);
+  });
+
+  it('reports the same text written twice once, and an IBAN as an IBAN only', () => {
+    expect(kinds('a@example.com and a@example.com')).toEqual(['email']);
+    expect(kinds('Write to jane.doe@example.com or +49 170 1234567.')).toEqual(['email', 'phone']);
+    expect(kinds('IBAN DE89 3704 0044 0532 0130 00')).toEqual(['iban']);
   });
 
   it('names what it found in one line, each kind once', () => {
@@ -129,6 +140,9 @@ describe('findPersonalData: what it must leave alone', () => {
     'Tel Aviv 2024, Mobile World Congress 2025; calls last 3 600 seconds.',
     'Page 123-456-7890 is not a phone; ISBN 0-306-40615-2.',
     'Prices: £0.99, £10 000, 1 250 000 €, ¥12,345,678.',
+    'Order #123456789012, order 00123456789 and ref 0012-34; bug #311439915949 fixed in 4.1.12.',
+    'https://www.facebook.com/#!/group.php?gid=311439915949',
+    'Meet at 10:30, room 0.12; the (2019) 1234 5678 report; (01) 23 45.',
     'Windows build 10.0.22631.3155 and Chrome 124.0.6367.119; SHA 4e8ad91f3c2b1a0d9e8f7a6b5c4d3e2f1a0b9c8d.',
   ])('%j', (text) => {
     expect(findPersonalData(text)).toEqual([]);

@@ -2,12 +2,14 @@
 // actions, editing a comment's text and replying as the author.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
+import { checkCommentText } from '../comments/comment-input.js';
 import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
+import { createCommentsService, type PostOutcome } from '../comments/comments-service.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { renderCommentMarkdown } from '../markdown.js';
 import { paginate } from '../posts/pagination.js';
 import { adminPath, idList, parseId, text, type FieldErrors } from './forms.js';
-import { ACTION_STATUS, actionsFor, checkCommentText, insertAuthorReply, parseAction, type ModerationAction } from './comment-moderation.js';
+import { ACTION_STATUS, actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
 
@@ -19,6 +21,7 @@ const DONE: Record<ModerationAction, string> = {
 
 export function commentsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
+  const service = createCommentsService(repos);
   const router = Router();
 
   function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {
@@ -37,11 +40,13 @@ export function commentsRoutes(ctx: AppContext): Router {
     const status: CommentStatus = COMMENT_STATUSES.includes(raw as CommentStatus) ? (raw as CommentStatus) : 'pending';
     const counts = repos.comments.countByStatus(scopeOf(user));
     const pagination = paginate(req.query.page, counts[status], PER_PAGE);
+    const comments = repos.comments.listQueue(status, scopeOf(user), pagination.limit, pagination.offset);
     res.render('admin/comments', {
       pageTitle: 'Comments',
       status,
       counts,
-      comments: repos.comments.listQueue(status, scopeOf(user), pagination.limit, pagination.offset),
+      comments,
+      reports: repos.reports.summaryFor(comments.map((c) => c.id)),
       actionsFor,
       pagination,
       back: req.originalUrl,
@@ -52,6 +57,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     repos.db.transaction(() => {
       if (action === 'delete') repos.comments.deletePermanently(comment.id);
       else repos.comments.setStatus(comment.id, ACTION_STATUS[action]);
+      // Reviewed and kept: readers' reports so far are answered, counting starts again.
+      if (action === 'approve') repos.reports.clearFor([comment.id]);
       repos.audit.record({ userId, action: `comment.${action}`, subject: `comment:${comment.id}`, detail: `on post:${comment.post_id} by ${comment.author_name}` });
     })();
   }
@@ -86,6 +93,7 @@ export function commentsRoutes(ctx: AppContext): Router {
         for (const id of [...found].sort((a, b) => b - a)) repos.comments.deletePermanently(id);
       } else {
         repos.comments.setStatusMany(found, ACTION_STATUS[action]);
+        if (action === 'approve') repos.reports.clearFor(found);
       }
       repos.audit.record({ userId: user.id, action: `comment.bulk-${action}`, subject: found.map((id) => `comment:${id}`).join(' ').slice(0, 500), detail: `${found.length} comments` });
     })();
@@ -97,6 +105,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.status(status).render('admin/comment-edit', {
       pageTitle: 'Comment',
       comment,
+      report: repos.reports.summaryFor([comment.id]).get(comment.id),
       body: view.body ?? comment.body_md,
       reply: view.reply ?? '',
       errors: view.errors ?? {},
@@ -128,15 +137,17 @@ export function commentsRoutes(ctx: AppContext): Router {
     if (parent.status === 'spam' || parent.status === 'trash') {
       return renderEdit(res, 422, parent, { reply: typed, errors: { reply: 'Approve this comment before replying to it.' } });
     }
-    const checked = checkCommentText(typed);
-    if (!checked.ok) return renderEdit(res, 422, parent, { reply: typed, errors: { reply: checked.error } });
-    const id = repos.db.transaction(() => {
-      const newId = insertAuthorReply(repos.comments, user, parent, checked.text);
-      repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${newId}`, detail: `reply to comment:${parent.id}` });
-      return newId;
+    // The audit line belongs to the reply: the service's own transaction nests in this one.
+    const outcome = repos.db.transaction((): PostOutcome => {
+      const result = service.postAuthorReply({ id: parent.post_id }, user, parent.id, typed, res.locals.site);
+      if (result.kind === 'stored') {
+        repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${result.id}`, detail: `reply to comment:${parent.id}` });
+      }
+      return result;
     })();
+    if (outcome.kind !== 'stored') return renderEdit(res, outcome.kind === 'duplicate' ? 409 : 422, parent, { reply: typed, errors: { reply: replyError(outcome) } });
     flash(req, parent.status === 'pending' ? 'Comment approved and your reply posted.' : 'Your reply is posted.');
-    res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${id}`));
+    res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${outcome.id}`));
   }
 
   router.get('/comments', list);
@@ -146,4 +157,14 @@ export function commentsRoutes(ctx: AppContext): Router {
   router.post('/comments/:id/reply', reply);
   router.post('/comments/:id/:action', act);
   return router;
+}
+
+/** Why the service refused a reply, in the queue's words. */
+function replyError(outcome: Exclude<PostOutcome, { kind: 'stored' }>): string {
+  switch (outcome.kind) {
+    case 'invalid': return outcome.errors.comment ?? outcome.errors.comment_parent ?? 'This reply cannot be posted.';
+    case 'duplicate': return 'You already said that here.';
+    case 'too-quick':
+    case 'rate-limited': return 'Too many comments just now; please try again in a minute.';
+  }
 }

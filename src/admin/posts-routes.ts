@@ -6,11 +6,11 @@ import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
 import { paginate } from '../posts/pagination.js';
 import type { AdminPostFilter, Post, PostKind, PostState } from '../posts/posts-repository.js';
+import { findPersonalData } from '../risk/personal-data.js';
 import { uploadMarkdown } from '../uploads/uploads-store.js';
 import { checked, parseId, text, type FieldErrors } from './forms.js';
 import { assertMayManagePost, isAdmin, scopeOf } from './permissions.js';
 import { blankPostForm, formFromPost, POST_STATES, publicText, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
-import { findPersonalData } from './personal-data.js';
 import type { PostDraft } from '../posts/posts-service.js';
 import { flash, me } from './session-auth.js';
 

@@ -83,6 +83,16 @@ export function normaliseUrl(raw: string): string | undefined {
   return url.href;
 }
 
+/** A comment's text as typed: 1 to 10,000 characters once cleaned, or why not. */
+export function checkCommentText(raw: string): { ok: true; text: string } | { ok: false; error: string } {
+  const comment = clean(raw);
+  if (comment === '') return { ok: false, error: 'Please write a comment.' };
+  if (length(comment) > LIMITS.comment) {
+    return { ok: false, error: `A comment can be at most ${LIMITS.comment.toLocaleString('en-US')} characters; this one has ${length(comment).toLocaleString('en-US')}.` };
+  }
+  return { ok: true, text: comment };
+}
+
 /**
  * Checks the form; `isApprovedParent` says whether an id is an approved comment of
  * the same post. A signed-in author's name and email come from the account, so
@@ -96,7 +106,7 @@ export function validateComment(
   const errors: FieldErrors = {};
   const author = identity ? identity.author : clean(form.author);
   const email = identity ? identity.email : form.email.trim();
-  const comment = clean(form.comment);
+  const checked = checkCommentText(form.comment);
 
   if (!identity) {
     if (author === '') errors.author = 'Please give a name.';
@@ -110,10 +120,7 @@ export function validateComment(
   if (url === undefined) errors.url = 'The website must be an http or https address, like example.com.';
   else if (length(url) > LIMITS.url) errors.url = `The website address can be at most ${LIMITS.url} characters.`;
 
-  if (comment === '') errors.comment = 'Please write a comment.';
-  else if (length(comment) > LIMITS.comment) {
-    errors.comment = `A comment can be at most ${LIMITS.comment.toLocaleString('en-US')} characters; this one has ${length(comment).toLocaleString('en-US')}.`;
-  }
+  if (!checked.ok) errors.comment = checked.error;
 
   const parentRaw = form.comment_parent.trim();
   let parentId: number | null = null;
@@ -123,6 +130,6 @@ export function validateComment(
     else errors.comment_parent = 'The comment you are replying to is not available; your comment can be posted to the post instead.';
   }
 
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, input: { author, email, url: url ?? '', comment, parentId } };
+  if (!checked.ok || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, input: { author, email, url: url ?? '', comment: checked.text, parentId } };
 }

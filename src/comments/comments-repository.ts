@@ -23,20 +23,8 @@ export interface Comment {
   updated_at: string;
 }
 
-export interface NewComment {
-  post_id: number;
-  parent_id: number | null;
-  user_id: number | null;
-  author_name: string;
-  author_email: string;
-  author_url: string;
-  body_md: string;
-  body_html: string;
-  status: CommentStatus;
-  held_reason: string;
-  ip_hash: string;
-  user_agent: string;
-}
+/** A comment as written; the id, timestamps and email key are filled in when it is stored. */
+export type NewComment = Omit<Comment, 'id' | 'email_key' | 'created_at' | 'updated_at'>;
 
 /** A comment in the moderation queue, with its post. */
 export interface QueuedComment extends Comment {
@@ -71,6 +59,7 @@ export function createCommentsRepository(db: Db) {
     `SELECT 1 FROM comments WHERE email_key = ? AND status = 'approved' LIMIT 1`,
   ).pluck();
   const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
+  const hold = db.prepare<[string, string, number]>("UPDATE comments SET status = 'pending', held_reason = ?, updated_at = ? WHERE id = ?");
   const setBody = db.prepare<[string, string, string, number]>('UPDATE comments SET body_md = ?, body_html = ?, updated_at = ? WHERE id = ?');
   const childCount = db.prepare<[number], number>('SELECT count(*) FROM comments WHERE parent_id = ?').pluck();
   const deleteRow = db.prepare<[number]>('DELETE FROM comments WHERE id = ?');
@@ -172,5 +161,7 @@ export function createCommentsRepository(db: Db) {
     /** Every comment's Markdown, for rendering all of them again. */
     allSources: (): Pick<Comment, 'id' | 'body_md'>[] => allSources.all(),
     setRendered: (id: number, html: string): void => void setRendered.run(html, id),
+    /** Holds a comment back for moderation, saying why. */
+    hold: (id: number, reason: string, now = new Date().toISOString()): void => void hold.run(reason, now, id),
   };
 }

@@ -2,18 +2,17 @@
 // and the comment feeds. Every refusal gives the person's typed text back in a form.
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { Feed } from 'feed';
 import type { AppContext } from '../app.js';
 import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
 import { readCookie } from '../http/cookies.js';
+import { buildCommentsFeed } from '../feeds/comments-feed.js';
 import { notFound } from '../http/errors.js';
-import { createRateLimiter } from '../http/rate-limiter.js';
+import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import type { User } from '../users/users-repository.js';
-import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
+import { firstString, readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
-import type { Comment } from './comments-repository.js';
 import { createCommentsService } from './comments-service.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
@@ -24,6 +23,13 @@ const LIKES_PER_MINUTE = 30;
 // Each token handed out starts a session: a script must not fill the sessions table.
 const TOKENS_PER_MINUTE = 60;
 const HELD_REMEMBERED = 20;
+// A report is one click too; this stops a script, not a reader.
+const REPORTS_PER_MINUTE = 10;
+const REASON_MAX = 500;
+
+interface OneClickWords { noun: string; done: string; does: string }
+const LIKE: OneClickWords = { noun: 'like', done: 'counted', does: 'counts' };
+const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
 
 type SlugRequest = Request<{ slug: string }>;
 
@@ -34,6 +40,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   const service = createCommentsService(repos, keys);
   const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
   const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
+  const reportLimiter = createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: 60_000 });
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/' };
   const router = Router();
 
@@ -139,26 +146,58 @@ export function commentsRoutes(ctx: AppContext): Router {
   async function like(req: SlugRequest, res: Response) {
     const post = publicPost(req, res, '/like');
     if (!post) return;
-    const refuseLike = (status: number, title: string, message: string) => {
+    const refusal = () => ({ view: 'comments/like-again', post, likes: likesText(repos.likes.countForPost(post.id)) });
+    if (!(await oneClickAllowed(req, res, LIKE, likeLimiter, refusal))) return;
+    repos.likes.add(post.id, readerKey(req, res));
+    res.redirect(303, `/posts/${post.slug}#likes`);
+  }
+
+  /**
+   * The checks a reader's one-click action (a like, a report) passes: the token, then
+   * the address's rate. A refusal answers with the one-click form again, and false.
+   */
+  async function oneClickAllowed(req: Request, res: Response, words: OneClickWords, limiter: RateLimiter, refusal: () => { view: string } & object): Promise<boolean> {
+    const refuse = (status: number, title: string, message: string) => {
+      const { view, ...locals } = refusal();
       res.locals.csrfToken = freshToken(req);
       res.set('Cache-Control', 'no-store');
-      res.status(status).render('comments/like-again', { pageTitle: title, title, message, post, likes: likesText(repos.likes.countForPost(post.id)) });
+      res.status(status).render(view, { pageTitle: title, title, message, ...locals });
+      return false;
     };
     if (!(await tokenIsValid(req, res))) {
-      return refuseLike(403, 'Please confirm your like', 'Your like was not counted yet because this page had expired or your browser had no session with us. One more click counts it.');
+      return refuse(403, `Please confirm your ${words.noun}`,
+        `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`);
     }
-    const rate = likeLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
     if (!rate.allowed) {
       res.set('Retry-After', String(rate.retryAfter));
-      return refuseLike(429, 'Too many likes just now', `Too many likes have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
+      return refuse(429, `Too many ${words.noun}s just now`,
+        `Too many ${words.noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
     }
-    let reader = readCookie(req, READER_COOKIE);
-    if (!reader || !/^[\w-]{16,64}$/.test(reader)) {
-      reader = randomBytes(18).toString('base64url');
-      res.cookie(READER_COOKIE, reader, { ...cookieOptions, maxAge: 2 * YEAR });
-    }
-    repos.likes.add(post.id, reader);
-    res.redirect(303, `/posts/${post.slug}#likes`);
+    return true;
+  }
+
+  /** This browser's key for "once per reader" (likes, reports), made on its first use. */
+  function readerKey(req: Request, res: Response): string {
+    const known = readCookie(req, READER_COOKIE);
+    if (known && /^[\w-]{16,64}$/.test(known)) return known;
+    const made = randomBytes(18).toString('base64url');
+    res.cookie(READER_COOKIE, made, { ...cookieOptions, maxAge: 2 * YEAR });
+    return made;
+  }
+
+  async function report(req: Request<{ id: string }>, res: Response) {
+    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : undefined;
+    const comment = id === undefined ? undefined : repos.comments.findById(id);
+    const stored = comment?.status === 'approved' ? repos.posts.findById(comment.post_id) : undefined;
+    const post = stored ? repos.posts.findPublicBySlug(stored.slug) : undefined;
+    // Only a comment the public can see can be reported; anything else is unknown.
+    if (!comment || !post) throw notFound();
+    // Control characters out, at most 500 characters (the field's maxlength).
+    const reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
+    if (!(await oneClickAllowed(req, res, REPORT, reportLimiter, () => ({ view: 'comments/report-again', post, comment, reason })))) return;
+    service.reportComment(comment.id, readerKey(req, res), reason, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 
   /** Limits new sessions per address before csurf can start one. */
@@ -175,36 +214,19 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
   }
 
-  function commentsFeed(title: string, link: string, self: string, comments: (Comment & { post_title: string; post_slug: string })[]): string {
-    const feed = new Feed({
-      title,
-      id: link,
-      link,
-      description: title,
-      feedLinks: { rss: self },
-      generator: 'Colloquy',
-      updated: comments[0] ? new Date(comments[0].created_at) : new Date(),
-    });
-    for (const c of comments) {
-      const url = `${config.baseUrl}/posts/${c.post_slug}#comment-${c.id}`;
-      feed.addItem({ title: `Comment on “${c.post_title}” by ${c.author_name}`, id: url, guid: url, link: url, date: new Date(c.created_at), description: c.body_html });
-    }
-    return feed.rss2();
-  }
-
   function postFeed(req: SlugRequest, res: Response) {
     const post = publicPost(req, res, '/feed');
     if (!post) return;
     const comments = repos.comments.listApprovedForPost(post.id, FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
     const link = `${config.baseUrl}/posts/${post.slug}`;
-    res.type('application/rss+xml').send(commentsFeed(`Comments on “${post.title}”`, link, `${link}/feed`, comments));
+    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
   }
 
   function siteFeed(_req: Request, res: Response) {
     const site = res.locals.site as { title: string };
-    res.type('application/rss+xml').send(
-      commentsFeed(`Comments on ${site.title}`, `${config.baseUrl}/`, `${config.baseUrl}/comments/feed`, repos.comments.listRecentApproved(FEED_SIZE)),
-    );
+    res.type('application/rss+xml').send(buildCommentsFeed({
+      title: `Comments on ${site.title}`, link: `${config.baseUrl}/`, self: `${config.baseUrl}/comments/feed`, baseUrl: config.baseUrl, comments: repos.comments.listRecentApproved(FEED_SIZE),
+    }));
   }
 
   function avatar(req: Request<{ file: string }>, res: Response) {
@@ -215,6 +237,7 @@ export function commentsRoutes(ctx: AppContext): Router {
 
   router.post('/posts/:slug/comments', create);
   router.post('/posts/:slug/like', like);
+  router.post('/comments/:id/report', report);
   router.get('/posts/:slug/feed', postFeed);
   router.get('/comments/feed', siteFeed);
   router.get('/comments/token', limitTokens, csrfProtection, token);

@@ -1,8 +1,8 @@
 // Posting a comment: the checks after the token, in order (input, too quick, rate,
 // duplicate), then the moderation decision and the insert. The public form and the
-// author's reply from the moderation queue share this one path.
+// author's reply (from the post page or the moderation queue) share this one path.
 import { renderCommentMarkdown, countLinks } from '../markdown.js';
-import { findPersonalData } from '../personal-data.js';
+import { findPersonalData } from '../risk/personal-data.js';
 import type { Repositories } from '../repositories.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
@@ -11,7 +11,7 @@ import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import { commentKeys, type CommentKeys } from './comment-keys.js';
 import type { CommentStatus } from './comments-repository.js';
-import { decideStatus } from './moderation.js';
+import { decideStatus, reportHold } from './moderation.js';
 
 export type PostOutcome =
   | { kind: 'invalid'; errors: FieldErrors }
@@ -40,15 +40,16 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
     windowMs: 60_000,
   });
 
-  const isApprovedParent = (postId: number) => (id: number) => {
+  const isParent = (postId: number, statuses: readonly CommentStatus[]) => (id: number) => {
     const parent = repos.comments.findById(id);
-    return parent !== undefined && parent.post_id === postId && parent.status === 'approved';
+    return parent !== undefined && parent.post_id === postId && statuses.includes(parent.status);
   };
 
-  function postComment(s: Submission): PostOutcome {
+  /** `approvesParent`: the author answers a held comment from the queue, which approves it. */
+  function postComment(s: Submission, approvesParent = false): PostOutcome {
     const now = s.now ?? Date.now();
     const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
-    const checked = validateComment(s.form, isApprovedParent(s.post.id), identity);
+    const checked = validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
     const { input } = checked;
 
@@ -82,35 +83,55 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
       blocklist: s.settings.moderation_blocklist,
       trapFilled: s.form.trap.trim() !== '',
     });
-    const id = repos.comments.insert(
-      {
-        post_id: s.post.id,
-        parent_id: input.parentId,
-        user_id: s.user?.id ?? null,
-        author_name: input.author,
-        author_email: input.email,
-        author_url: input.url,
-        body_md: input.comment,
-        body_html: bodyHtml,
-        status: decision.status,
-        held_reason: decision.reason,
-        ip_hash: ipHash,
-        user_agent: s.userAgent.slice(0, 500),
-      },
-      new Date(now).toISOString(),
-    );
+    const row = {
+      post_id: s.post.id,
+      parent_id: input.parentId,
+      user_id: s.user?.id ?? null,
+      author_name: input.author,
+      author_email: input.email,
+      author_url: input.url,
+      body_md: input.comment,
+      body_html: bodyHtml,
+      status: decision.status,
+      held_reason: decision.reason,
+      ip_hash: ipHash,
+      user_agent: s.userAgent.slice(0, 500),
+    };
+    const id = repos.db.transaction(() => {
+      // Both or neither: a reply never hangs under a hidden parent.
+      const parentId = approvesParent ? input.parentId : null;
+      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') repos.comments.setStatus(parentId, 'approved');
+      return repos.comments.insert(row, new Date(now).toISOString());
+    })();
     return { kind: 'stored', id, status: decision.status };
   }
 
   return {
-    postComment,
+    postComment: (s: Submission): PostOutcome => postComment(s),
 
-    /** A signed-in author's reply (from the post page or the moderation queue): approved at once. */
+    /**
+     * An author's reply from the moderation queue: approved at once, with the user's
+     * id (which marks it as the author's in the thread). Replying to a held comment
+     * approves it in the same transaction, as the queue's "Approve and reply" says.
+     */
     postAuthorReply(post: Pick<Post, 'id'>, user: Pick<User, 'id' | 'display_name' | 'email'>, parentId: number, text: string, settings: Settings): PostOutcome {
       const form: CommentForm = {
         author: '', email: '', url: '', comment: text, comment_parent: String(parentId), remember: false, stamp: '', trap: '',
       };
-      return postComment({ post, form, settings, ip: '', userAgent: '', user });
+      return postComment({ post, form, settings, ip: '', userAgent: '', user }, true);
+    },
+
+    /**
+     * A reader's report on a visible comment, counted once per browser. Reaching the
+     * threshold holds the comment back (pending, with the reason for the queue).
+     */
+    reportComment(commentId: number, readerKey: string, reason: string, threshold: number): { hidden: boolean } {
+      return repos.db.transaction(() => {
+        if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
+        const held = reportHold(repos.reports.countFor(commentId), threshold);
+        if (held !== undefined) repos.comments.hold(commentId, held);
+        return { hidden: held !== undefined };
+      })();
     },
   };
 }

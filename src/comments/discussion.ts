@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../app.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
+import { mayManagePost } from '../admin/permissions.js';
+import type { User } from '../users/users-repository.js';
 import { avatarPath } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
@@ -45,8 +47,12 @@ export interface Discussion {
   feedHref: string;
   /** A held comment of this reader's that the page was sent to show. */
   heldNotice: boolean;
+  /** This browser has just reported a comment (the page it was sent back to says thanks). */
+  reportedNotice: boolean;
   avatar(comment: Comment): string;
   postAuthorId: number;
+  /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
+  manage: boolean;
 }
 
 export const responsesHeading = (n: number): string => (n === 0 ? 'No Responses' : n === 1 ? '1 Response' : `${n} Responses`);
@@ -108,7 +114,10 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const target = thread.byId.get(positiveId(req.query.replyto) ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...rememberedForm(req), comment_parent: String(replyTo?.id ?? 0) };
+  const user = res.locals.currentUser as Pick<User, 'id' | 'role'> | undefined;
+  const manage = user !== undefined && mayManagePost(user, post.author_id);
   const unapproved = positiveId(req.query.unapproved);
+  const reported = positiveId(req.query.reported);
 
   const feedHref = `/posts/${post.slug}/feed`;
   (res.locals.feeds as { title: string; href: string }[]).push({ title: `Comments on “${post.title}”`, href: feedHref });
@@ -122,7 +131,9 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     form: formView(ctx, req, res, post.slug, values, {}, replyTo),
     feedHref,
     heldNotice: unapproved !== undefined && held.has(unapproved),
+    reportedNotice: reported !== undefined && readerKey !== undefined && repos.reports.hasReported(reported, readerKey),
     avatar: (c) => avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
     postAuthorId: post.author_id,
+    manage,
   };
 }

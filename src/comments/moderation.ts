@@ -1,5 +1,6 @@
 // Which status a new comment gets, and why, from plain facts about it. Risk holds
 // (personal data, links, blocklist) apply whatever the moderation mode; a signed-in author is trusted.
+import { describeFindings, type Finding } from '../risk/personal-data.js';
 import type { ModerationMode } from '../settings/settings.js';
 import type { CommentStatus } from './comments-repository.js';
 
@@ -9,8 +10,8 @@ export interface ModerationFacts {
   approvedBefore: boolean;
   /** Written by a signed-in author or admin. */
   signedIn: boolean;
-  /** Kinds of personal data found in the comment's text ('a phone number', …). */
-  personalData: readonly string[];
+  /** Personal data found in the comment's text (src/risk/personal-data.ts). */
+  personalData: readonly Finding[];
   linkCount: number;
   linkLimit: number;
   /** The comment's text, name, email and website, searched for blocklisted words. */
@@ -30,7 +31,7 @@ export interface Decision {
 export function decideStatus(f: ModerationFacts): Decision {
   if (f.trapFilled) return { status: 'spam', reason: 'Filled in the hidden honeypot field' };
   if (f.signedIn) return { status: 'approved', reason: '' };
-  if (f.personalData.length > 0) return { status: 'pending', reason: `Contains personal data: ${f.personalData.join(', ')}` };
+  if (f.personalData.length > 0) return { status: 'pending', reason: `Contains personal data: ${describeFindings(f.personalData)}` };
   const word = blocklistHit(f.text, f.blocklist);
   if (word !== undefined) return { status: 'pending', reason: `Contains the blocklisted “${word}”` };
   if (f.linkCount > f.linkLimit) {
@@ -49,4 +50,12 @@ export function blocklistHit(text: string, blocklist: string): string | undefine
     if (word !== '' && haystack.includes(word.toLowerCase())) return word;
   }
   return undefined;
+}
+
+/**
+ * Readers' reports: a visible comment that reaches the threshold is held back until
+ * a moderator reviews it. The reason for the queue, or undefined while it stays up.
+ */
+export function reportHold(reports: number, threshold: number): string | undefined {
+  return reports >= threshold ? `Reported by ${reports} reader${reports === 1 ? '' : 's'}; hidden until reviewed` : undefined;
 }

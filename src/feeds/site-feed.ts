@@ -5,7 +5,7 @@ import { escapeHtml } from '../markdown.js';
 import type { PostView } from '../posts/posts-repository.js';
 import type { Tag } from '../posts/tags-repository.js';
 import { absoluteUrls } from './absolute-urls.js';
-import { xmlChars } from './xml.js';
+import { htmlNode, textNode } from './xml.js';
 
 export interface FeedPost extends PostView {
   tags: readonly Tag[];
@@ -26,14 +26,6 @@ export interface SiteFeed {
   /** When the newest item last changed (the epoch for an empty blog), for Last-Modified. */
   updated: Date;
 }
-
-// The feed package hands strings to xml-js, which has two quirks worked around here:
-// text nodes first turn "&amp;" back into "&" before escaping (so a literal "&amp;"
-// would be lost), and CDATA only splits the first "]]>".
-/** A value xml-js will write as an escaped text node. */
-const textNode = (text: string): string => xmlChars(text).replace(/&/g, '&amp;');
-/** HTML for a CDATA section: `]]&gt;` means the same in HTML and cannot end the section. */
-const htmlNode = (html: string): string => xmlChars(html).replace(/]]>/g, ']]&gt;');
 
 function itemTimes(post: PostView): { published: Date; updated: Date } {
   const published = new Date(post.published_at ?? post.created_at);

@@ -24,3 +24,11 @@ export function escapeXml(text: string): string {
 export function cdata(text: string): string {
   return `<![CDATA[${xmlChars(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
+
+// The feed package hands strings to xml-js, which has two quirks worked around here:
+// text nodes first turn "&amp;" back into "&" before escaping (so a literal "&amp;"
+// would be lost), and CDATA only splits the first "]]>".
+/** A value xml-js will write as an escaped text node. */
+export const textNode = (text: string): string => xmlChars(text).replace(/&/g, '&amp;');
+/** HTML for a CDATA section: `]]&gt;` means the same in HTML and cannot end the section. */
+export const htmlNode = (html: string): string => xmlChars(html).replace(/]]>/g, ']]&gt;');

@@ -36,7 +36,10 @@ const LABELS: Record<PersonalDataKind, string> = {
   date_of_birth: 'a date of birth',
 };
 
-/** Every piece of personal data in `text`, in order of appearance; overlapping matches count once. */
+/**
+ * Every piece of personal data in `text`, in order of appearance; overlapping matches
+ * count once, and so does the same text written twice.
+ */
 export function findPersonalData(text: string): Finding[] {
   const taken: Span[] = [];
   // Order is priority: a checked number (IBAN, card, NHS) wins over the looser phone shape.
@@ -45,8 +48,13 @@ export function findPersonalData(text: string): Finding[] {
       if (!taken.some((t) => span.start < t.end && t.start < span.end)) taken.push(span);
     }
   }
+  const seen = new Set<string>();
   return taken
     .sort((a, b) => a.start - b.start)
+    .filter((s) => {
+      const found = text.slice(s.start, s.end);
+      return !seen.has(found) && Boolean(seen.add(found));
+    })
     .map((s) => ({ kind: s.kind, label: LABELS[s.kind], match: mask(text.slice(s.start, s.end)) }));
 }
 
@@ -213,12 +221,15 @@ function plausibleDate(date: string): boolean {
 const detectDob: Detector = (text) => spans(text, 'date_of_birth', DOB, (m) => plausibleDate(m[1]!), 1);
 
 // --- Phone numbers ---------------------------------------------------------------------
-// International (+CC…, 8 to 15 digits); North American (NXX-NXX-XXXX, or (NXX) NXX-XXXX);
-// national numbers starting 0X (UK, France, …) of 10 or 11 digits in groups. Any
+// International (+CC…, 8 to 15 digits, or 00CC… as dialled from Europe, in groups);
+// North American (NXX-NXX-XXXX, or (NXX) NXX-XXXX); national numbers starting 0X
+// (UK, France, …) of 10 or 11 digits in groups, the area code may be bracketed. Any
 // 9-15 digit run directly after "phone", "tel", "call me on" and the like.
 const PHONE_INTL = new RegExp(String.raw`(?<![\p{L}\p{N}_+])(\+\d{1,3}(?:[ .-]?\(\d{1,4}\)|[ .-]?\d{1,5}){2,7})` + NUM_AFTER, 'gu');
+// The 00 prefix only in groups: a bare run of digits starting 00 is more often an id.
+const PHONE_INTL_00 = new RegExp(NUM_BEFORE + String.raw`(00[1-9]\d{0,2}(?:[ .-]\(\d{1,4}\)|[ .-]\d{1,5}){2,7})` + NUM_AFTER, 'gu');
 const PHONE_NANP = new RegExp(NUM_BEFORE + String.raw`((?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4})|(?:[2-9]\d{2}([-.])[2-9]\d{2}\2\d{4}))` + NUM_AFTER, 'gu');
-const PHONE_NATIONAL = new RegExp(NUM_BEFORE + String.raw`(0[1-9]\d{0,4}(?:[ -]\d{2,6}){1,4}|0[1-9]\d{8,9})` + NUM_AFTER, 'gu');
+const PHONE_NATIONAL = new RegExp(NUM_BEFORE + String.raw`(0[1-9]\d{0,4}(?:[ -]\d{2,6}){1,4}|0[1-9]\d{8,9}|\(0[1-9]\d{0,4}\) ?\d{2,6}(?:[ -]\d{2,6}){0,3})` + NUM_AFTER, 'gu');
 const PHONE_NAMED = new RegExp(
   String.raw`\b(?:phone|tel|telephone|mobile|cell|fax|whats\s?app|call\s+(?:me|us|him|her|them)(?:\s+(?:on|at))?|text\s+(?:me|us)(?:\s+(?:on|at))?|ring\s+(?:me|us)(?:\s+on)?)\.?\s*(?:no\.?|number)?\s*[:\-]?\s*(\+?\(?\d[\d ().-]{7,20}\d)` + NUM_AFTER,
   'giu',
@@ -233,6 +244,7 @@ function digitCount(min: number, max: number) {
 
 const detectPhone: Detector = (text) => [
   ...spans(text, 'phone', PHONE_INTL, digitCount(8, 15), 1),
+  ...spans(text, 'phone', PHONE_INTL_00, digitCount(10, 17), 1),
   ...spans(text, 'phone', PHONE_NANP, digitCount(10, 10), 1),
   ...spans(text, 'phone', PHONE_NATIONAL, digitCount(10, 11), 1),
   ...spans(text, 'phone', PHONE_NAMED, digitCount(9, 15), 1),

@@ -15,8 +15,10 @@ afterAll(async () => {
   await served?.stop();
 });
 
-it('an author logs in, writes with a preview, publishes, and approves a held comment', async () => {
+it('an author logs in, writes with a preview, publishes, approves a held comment and sees it on the public page', async () => {
   await makeUser(served.repos, 'admin', 'alice');
+  // The reader below types faster than the two-second spam guard allows.
+  served.repos.settings.save({ comment_min_seconds: 0 });
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
@@ -46,18 +48,31 @@ it('an author logs in, writes with a preview, publishes, and approves a held com
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/\/admin\/posts\/\d+\/edit$/);
   expect(await page.locator('.notice').textContent()).toContain('Post published.');
+  expect(served.repos.posts.findBySlug('written-in-chromium')!.status).toBe('published');
 
-  const post = served.repos.posts.findBySlug('written-in-chromium')!;
-  expect(post.status).toBe('published');
-  const commentId = served.repos.comments.insert({
-    post_id: post.id, parent_id: null, user_id: null, author_name: 'Careful Reader', author_email: 'reader@example.com', author_url: '',
-    body_md: 'First!', body_html: '<p>First!</p>', status: 'pending', held_reason: 'first-time commenter', ip_hash: '', user_agent: '',
-  });
+  // A first-time reader, in a browser of their own, comments through the real form: held.
+  const readerContext = await browser.newContext();
+  const reader = await readerContext.newPage();
+  reader.on('pageerror', (err) => errors.push(err.message));
+  await reader.goto(`${served.url}/posts/written-in-chromium`);
+  await reader.locator('#author').fill('Careful Reader');
+  await reader.locator('#email').fill('reader@example.com');
+  await reader.locator('#comment').fill('First, and *carefully*.');
+  await Promise.all([reader.waitForURL(/\?unapproved=\d+#comment-\d+$/), reader.locator('#submit').click()]);
+  const commentId = Number(/#comment-(\d+)$/.exec(reader.url())![1]);
+  const held = reader.locator(`li#comment-${commentId}`);
+  expect(await held.locator('.comment-awaiting-moderation').textContent()).toContain('awaiting moderation');
+  expect(served.repos.comments.findById(commentId)).toMatchObject({ status: 'pending', author_name: 'Careful Reader' });
 
+  // Nobody else sees it yet: not the author on the public page.
+  await page.goto(`${served.url}/posts/written-in-chromium`);
+  expect(await page.locator(`li#comment-${commentId}`).count()).toBe(0);
+
+  await page.goto(`${served.url}/admin`);
   await page.getByRole('link', { name: /Comments/ }).first().click();
   await page.waitForURL(/\/admin\/comments/);
   const item = page.locator(`#comment-${commentId}`);
-  expect(await item.locator('.held-reason').textContent()).toContain('first-time commenter');
+  expect(await item.locator('.held-reason').textContent()).toContain('First comment from this email address');
   await item.getByRole('button', { name: /Approve/ }).click();
   await expect.poll(() => page.locator('.notice').textContent()).toContain('Careful Reader approved');
   expect(served.repos.comments.findById(commentId)!.status).toBe('approved');
@@ -65,6 +80,12 @@ it('an author logs in, writes with a preview, publishes, and approves a held com
   await page.goto(`${served.url}/posts/written-in-chromium`);
   expect(await page.locator('h1.post-title').textContent()).toBe('Written in Chromium');
   expect(await page.locator('.post-content em').textContent()).toBe('live');
+  const shown = page.locator(`ol.comment-list > li#comment-${commentId}.comment`);
+  expect(await shown.locator('.comment-author').textContent()).toContain('Careful Reader');
+  expect(await shown.locator('.comment-content em').textContent()).toBe('carefully');
+  expect(await shown.locator('.comment-awaiting-moderation').count()).toBe(0);
+  expect(await page.locator('#comments').textContent()).toBe('1 Response');
+  await readerContext.close();
   expect(errors).toEqual([]);
 });
 

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
+import { seedComment } from '../helpers/comments.js';
+import { makePost, makeUser } from '../helpers/test-app.js';
+
+let browser: Browser;
+let served: ServedApp;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  served = await serveTestApp();
+  served.repos.settings.save({ report_hide_threshold: 2 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+});
+
+it('readers with no session yet report a comment from the page; the second report hides it', async () => {
+  const postId = makePost(served.repos, await makeUser(served.repos), { title: 'Reported' });
+  const id = seedComment(served.repos, postId, { body_md: 'Something unkind' });
+  const errors: string[] = [];
+  for (const [n, javaScriptEnabled] of [[1, true], [2, false]] as const) {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${served.url}/posts/reported`);
+    const control = page.locator(`#comment-${id} .comment-report`);
+    await control.locator('summary').click();
+    await control.getByLabel(/Why\?/).fill(`reader ${n}`);
+    await control.getByRole('button', { name: 'Send report' }).click();
+    if (!javaScriptEnabled) {
+      // No script to fetch a token first: one more click on the form given back.
+      expect(await page.locator('h1').textContent()).toBe('Please confirm your report');
+      expect(await page.getByLabel(/Why\?/).inputValue()).toBe(`reader ${n}`);
+      await page.getByRole('button', { name: 'Send report' }).click();
+    }
+    await page.waitForURL(/\?reported=\d+#comments$/);
+    expect(await page.locator('.comment-notice').textContent()).toContain('Thank you for your report.');
+    await context.close();
+  }
+  expect(served.repos.comments.findById(id)).toMatchObject({ status: 'pending', held_reason: 'Reported by 2 readers; hidden until reviewed' });
+  expect(served.repos.reports.summaryFor([id]).get(id)).toEqual({ count: 2, reasons: ['reader 1', 'reader 2'] });
+  expect(errors).toEqual([]);
+});
