@@ -81,6 +81,32 @@ describe('log-in', () => {
     expect((await attempt('alice', PASSWORD, '192.0.2.44')).status).toBe(303);
   });
 
+  it('takes next from a form field as well as from the address', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = request.agent(t.app);
+    const token = await tokenFrom(agent, '/admin/login');
+    const res = await agent.post('/admin/login').type('form').send({ username: 'alice', password: PASSWORD, _csrf: token, next: '/admin/settings' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/settings');
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set, so a client cannot pick its own address', async () => {
+    const direct = makeTestApp();
+    try {
+      await makeUser(direct.repos, 'admin', 'alice');
+      const tryFrom = async (address: string, password: string) => {
+        const agent = request.agent(direct.app);
+        const token = await tokenFrom(agent, '/admin/login');
+        return agent.post('/admin/login').set('X-Forwarded-For', address).type('form').send({ username: 'alice', password, _csrf: token });
+      };
+      for (let i = 0; i < 5; i++) expect((await tryFrom(`198.51.100.${i}`, 'wrong password!')).status).toBe(401);
+      // Five "different" forwarded addresses were one real client: it is refused.
+      expect((await tryFrom('192.0.2.99', PASSWORD)).status).toBe(429);
+    } finally {
+      direct.close();
+    }
+  });
+
   it('answers a stale token on the login form with 403 and the form again', async () => {
     await makeUser(t.repos, 'admin', 'alice');
     const res = await request(t.app).post('/admin/login').type('form').send({ username: 'alice', password: PASSWORD, _csrf: 'stale' });

@@ -24,7 +24,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     res.status(status).render('admin/login', {
       pageTitle: 'Log in',
       csrfToken: freshToken(req),
-      next: typeof req.query.next === 'string' ? safeNext(req.query.next) : '',
+      next: requestedNext(req) === undefined ? '' : safeNext(requestedNext(req)),
       username: extra.username ?? '',
       error: extra.error ?? '',
       notice: req.query.out === '1' ? 'You have logged out.' : '',
@@ -34,7 +34,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
   function show(req: Request, res: Response) {
     const s = req.session;
     if (s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, Date.now()) && repos.users.findById(s.userId)) {
-      return res.redirect(303, safeNext(req.query.next));
+      return res.redirect(303, safeNext(requestedNext(req)));
     }
     renderForm(req, res, 200);
   }
@@ -83,7 +83,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     req.session.seenAt = req.session.authAt;
     repos.audit.record({ userId: user.id, action: 'user.login', subject: `user:${user.id}` });
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-    res.redirect(303, safeNext(req.query.next));
+    res.redirect(303, safeNext(requestedNext(req)));
   }
 
   async function remove(req: Request, res: Response) {
@@ -98,4 +98,11 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
   router.post('/login', checkToken, create);
   router.post('/logout', requireLogin(repos.users), csrfProtection, remove);
   return router;
+}
+
+/** Where to go after logging in: `?next=` on the form's address, or a `next` field in its body. */
+function requestedNext(req: Request): string | undefined {
+  if (typeof req.query.next === 'string') return req.query.next;
+  const field: unknown = req.body?.next;
+  return typeof field === 'string' ? field : undefined;
 }

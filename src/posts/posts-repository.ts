@@ -27,19 +27,8 @@ export interface PostView extends Post {
   comment_count: number;
 }
 
-export interface PostFields {
-  kind: PostKind;
-  author_id: number;
-  title: string;
-  slug: string;
-  body_md: string;
-  body_html: string;
-  excerpt: string;
-  summary: string;
-  status: PostStatus;
-  published_at: string | null;
-  comments_open: boolean;
-}
+/** What a write sets: the stored columns but the id and timestamps. */
+export type PostFields = Omit<Post, 'id' | 'comments_open' | 'created_at' | 'updated_at'> & { comments_open: boolean };
 
 /** Which public posts a listing shows. Times are UTC ISO strings. */
 export type ListingFilter =

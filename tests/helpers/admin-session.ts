@@ -1,20 +1,9 @@
 // Logging in through the real form, for admin tests: an agent that keeps the
 // session cookie, and the CSRF token from any admin page.
 import request from 'supertest';
-import type { Repositories } from '../../src/repositories.js';
-import { hashPassword } from '../../src/users/passwords.js';
-import type { Role, User } from '../../src/users/users-repository.js';
-import type { TestContext } from './test-app.js';
+import { PASSWORD, type TestContext } from './test-app.js';
 
-export const PASSWORD = 'correct horse battery';
-
-let passwordHash: Promise<string> | undefined;
-
-/** Like makeUser, with one scrypt hash shared by every test user: the suite stays fast. */
-export async function makeUser(repos: Repositories, role: Role, username: string): Promise<User> {
-  const hash = await (passwordHash ??= hashPassword(PASSWORD));
-  return repos.users.create({ username, display_name: username.charAt(0).toUpperCase() + username.slice(1), password_hash: hash, role });
-}
+export { makeUser, PASSWORD } from './test-app.js';
 
 export type Agent = ReturnType<typeof request.agent>;
 

@@ -38,11 +38,16 @@ export function makeTestApp(env: Record<string, string> = {}): TestContext {
   };
 }
 
-let userCounter = 0;
+export const PASSWORD = 'correct horse battery';
 
-/** A user with a known password ('correct horse battery'). */
+let userCounter = 0;
+// One scrypt hash shared by every test user keeps the suite fast.
+let passwordHash: Promise<string> | undefined;
+
+/** A user whose password is PASSWORD. */
 export async function makeUser(repos: Repositories, role: Role = 'admin', username = `user${++userCounter}`): Promise<User> {
-  return repos.users.create({ username, display_name: username.charAt(0).toUpperCase() + username.slice(1), password_hash: await hashPassword('correct horse battery'), role });
+  const hash = await (passwordHash ??= hashPassword(PASSWORD));
+  return repos.users.create({ username, display_name: username.charAt(0).toUpperCase() + username.slice(1), password_hash: hash, role });
 }
 
 /** A published post (unless overridden) by `author`; returns its id. */
