@@ -57,6 +57,8 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
   app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
+  // Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
 
   // 2 MB: a 10,000-character comment of four-byte characters, form-encoded, is
   // about 120 KB; anything past 2 MB is not a person typing and answers 413.

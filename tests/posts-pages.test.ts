@@ -251,6 +251,16 @@ describe('errors and health', () => {
       expect(res.text).toContain('class="site-header"');
     });
 
+  it('has an icon, linked from every page and at /favicon.ico', async () => {
+    expect((await request(t.app).get('/')).text).toContain('<link rel="icon" href="/static/favicon.svg"');
+    const ico = await request(t.app).get('/favicon.ico');
+    expect(ico.status).toBe(301);
+    expect(ico.headers.location).toBe('/static/favicon.svg');
+    const svg = await request(t.app).get('/static/favicon.svg');
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+  });
+
   it('reports health at /healthz', async () => {
     const res = await request(t.app).get('/healthz');
     expect(res.status).toBe(200);
