@@ -4,6 +4,7 @@
 // reader with one, an administrator and an author. Table-driven; problems are
 // collected and reported together, so one run names every route that breaks.
 import type { Server } from 'node:http';
+import net from 'node:net';
 import request from 'supertest';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -545,5 +546,61 @@ describe('hostile headers', () => {
       problems.push(...problemsOf(res, `POST comment ${JSON.stringify(headers).slice(0, 80)}`));
     }
     expect(problems).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Malformed HTTP on the wire: Node's parser answers or drops it, and the server
+// keeps serving. (The same was checked by hand against dist/server.js.)
+
+/** Writes `chunks` to a raw socket; resolves with the status line, or '' when closed or timed out unanswered. */
+function rawExchange(port: number, chunks: string[], opts: { closeAfterMs?: number } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    const finish = () => { socket.destroy(); resolve(received.split('\r\n')[0] ?? ''); };
+    socket.on('data', (data) => { received += data.toString('latin1'); if (received.includes('\r\n')) finish(); });
+    socket.on('error', finish);
+    socket.on('close', finish);
+    socket.on('connect', async () => {
+      for (const chunk of chunks) {
+        socket.write(chunk);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      if (opts.closeAfterMs !== undefined) setTimeout(finish, opts.closeAfterMs);
+    });
+    setTimeout(finish, 2000);
+  });
+}
+
+describe('malformed HTTP on the wire', () => {
+  let w: World;
+  beforeAll(async () => { w = await makeWorld(); });
+  afterAll(() => closeWorld(w));
+
+  it('is answered 4xx or dropped, and the server still answers /healthz', async () => {
+    const port = (w.server.address() as net.AddressInfo).port;
+    const cases: [string, string[], string | RegExp, { closeAfterMs?: number }?][] = [
+      ['a bad request line', ['GARBAGE\r\n\r\n'], /^HTTP\/1\.1 400/],
+      ['an unknown HTTP version', ['GET / HTTP/9.9\r\nHost: x\r\n\r\n'], /^HTTP\/1\.1 400/],
+      ['binary noise', ['\u0000\u0001\u00ff\r\n\r\n'], /^HTTP\/1\.1 400/],
+      ['a 100 kB header', [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`], /^HTTP\/1\.1 431/],
+      ['a 100 kB URL', [`GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`], /^HTTP\/1\.1 431/],
+      ['a header without a colon', ['GET / HTTP/1.1\r\nHost x\r\n\r\n'], /^HTTP\/1\.1 400/],
+      ['two Content-Lengths', ['POST /posts/hello/comments HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello'], /^HTTP\/1\.1 400/],
+      ['Content-Length with chunked (smuggling)', ['POST /posts/hello/comments HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'], /^HTTP\/1\.1 400/],
+      ['a bad chunk size', ['POST /posts/hello/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n'], /^HTTP\/1\.1 400/],
+      ['a body shorter than its Content-Length, then closed', ['POST /posts/hello/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nauthor=a'], '', { closeAfterMs: 100 }],
+      ['headers sent slowly and never finished', ['GET / HTTP/1.1\r\n', 'Host: x\r\n', 'X-a: '], '', { closeAfterMs: 100 }],
+      ['an upload cut off mid-file', ['POST /admin/uploads HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n--XX\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n\r\nabc'], /^(HTTP\/1\.1 302 Found)?$/, { closeAfterMs: 100 }],
+      ['no Host header', ['GET / HTTP/1.1\r\n\r\n'], /^HTTP\/1\.1 400/],
+    ];
+    for (const [name, chunks, expected, opts] of cases) {
+      const line = await rawExchange(port, chunks, opts);
+      if (typeof expected === 'string') expect(line, name).toBe(expected);
+      else expect(line, name).toMatch(expected);
+      const health = await request(w.server).get('/healthz');
+      expect(health.status, `healthz after ${name}`).toBe(200);
+    }
   });
 });
