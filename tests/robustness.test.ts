@@ -226,6 +226,22 @@ describe('paths a bot may send', () => {
     expect(problems).toEqual([]);
   });
 
+  it('answers what a library refused in the site’s words, not the library’s', async () => {
+    const cases: [number, () => request.Test][] = [
+      [400, () => request(w.server).get('/posts/%E0%A4%A')],
+      [400, () => request(w.server).post('/posts/hello/comments').set('Content-Type', 'application/json').send('{"a": ')],
+      [413, () => request(w.server).post('/posts/hello/comments').type('form').send(`comment=${'x'.repeat(2_200_000)}`)],
+      [415, () => request(w.server).post('/posts/hello/comments').set('Content-Type', 'application/x-www-form-urlencoded; charset=klingon').send('a=1')],
+    ];
+    for (const [status, send] of cases) {
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.text).toContain('class="error-page"');
+      expect(res.text).toMatch(/nothing was (done|saved)/);
+      expect(res.text).not.toMatch(/entity too large|Unexpected end|KLINGON|Failed to decode/i);
+    }
+  });
+
   it('answers a malformed path with the site’s own 400 or 404 page', async () => {
     const admin = w.roles.find((r) => r.name === 'admin')!;
     for (const path of ['/posts/%E0%A4%A', '/%', '/tags/%FF', '/admin/posts/%E0/edit', '/admin/comments/%C0%AF/edit']) {
