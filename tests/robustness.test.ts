@@ -410,8 +410,8 @@ const BODIES: Body[] = [
   { name: 'over 2 MB', sampleOnly: true, send: (req, fields, token) => req.type('form').send(form([[fields[0] ?? 'x', 'x'.repeat(2_200_000)], ...withToken(token)])) },
 ];
 
-const DOOR_BODIES = ['no body at all', 'plain strings', 'JSON strings'];
-const SLOW_BODIES = ['no body at all', 'plain strings', 'every field twice', 'NUL and control characters', 'JSON with wrong types (0)', 'multipart'];
+const DOOR_BODIES = ['no body at all', 'plain strings', 'JSON strings', 'broken JSON', 'over 2 MB'];
+const SLOW_BODIES = ['no body at all', 'plain strings', 'every field twice', 'JSON with wrong types (0)'];
 
 describe('writing: every POST route with hostile bodies', () => {
   let w: World;
@@ -426,7 +426,7 @@ describe('writing: every POST route with hostile bodies', () => {
         // A reader at the desk's door is sent to log in whatever the body; a few bodies show it.
         const atTheDoor = path.startsWith('/admin/') && path !== '/admin/login' && (role.name === 'nobody' || role.name === 'reader');
         const bodies = BODIES.filter((b) => (route.sample || !b.sampleOnly)
-          && (!atTheDoor || route.sample || DOOR_BODIES.includes(b.name)) && (!route.slow || SLOW_BODIES.includes(b.name)));
+          && (!atTheDoor || DOOR_BODIES.includes(b.name)) && (!route.slow || SLOW_BODIES.includes(b.name)));
         for (const body of bodies) {
           const label = `${role.name} POST ${path} (${body.name})`;
           const before = fingerprint(w.t);
@@ -462,9 +462,9 @@ describe('writing: every POST route with hostile bodies', () => {
 
 const ODD_VALUES: [string, Record<string, string>, string[]][] = [
   ['/admin/posts', { title: 'Odd', body: 'Text', status: 'scheduled' }, ['published_at']],
-  ['/admin/posts', { title: 'Odd', body: 'Text', status: 'published' }, ['published_at', 'slug', 'tags', 'kind', 'status']],
-  ['/admin/settings', {}, ['thread_depth', 'posts_per_page', 'timezone', 'comment_moderation', 'comment_link_limit', 'title']],
-  ['/posts/hello/comments', { author: 'Ann', email: 'ann@example.com', comment: 'Hi there' }, ['comment_parent', 'url', 'email', 'comment_stamp']],
+  ['/admin/posts', { title: 'Odd', body: 'Text', status: 'published' }, ['published_at', 'slug', 'tags', 'status']],
+  ['/admin/settings', {}, ['thread_depth', 'posts_per_page', 'timezone', 'title']],
+  ['/posts/hello/comments', { author: 'Ann', email: 'ann@example.com', comment: 'Hi there' }, ['comment_parent', 'url', 'email']],
 ];
 const ODD = [
   '0000-01-01T00:00', '9999-12-31T23:59:59', '2026-02-30T10:00', '2026-13-01T25:61', '+275760-09-13T00:00', '1e9', '-1', '0x10',
