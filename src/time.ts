@@ -75,7 +75,8 @@ export function parseLocalDateTime(value: string, timeZone: string): Date | unde
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(value.trim());
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  // Date.UTC reads years 0 to 99 as 1900 to 1999, and the editor writes years as four digits: below 1000 is refused.
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   const probe = new Date(Date.UTC(year, month - 1, day));
   if (probe.getUTCDate() !== day) return undefined;
   return zonedTimeToUtc(year, month, day, hour, minute, second, timeZone);

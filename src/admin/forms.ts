@@ -1,9 +1,10 @@
 // Reading form and query values as a browser or a bot may send them: a string, an
 // array (`a=1&a=2`), or nothing. Never throws; odd shapes read as empty.
+import { firstString } from '../comments/comment-input.js';
 
+/** The field's value; a repeated field reads as its first value, as in the comment form, so typed text is kept. */
 export function text(source: unknown, name: string): string {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
+  return firstString((source as Record<string, unknown> | undefined)?.[name]);
 }
 
 /** A checkbox: present (any value) means on, as a browser sends it. */

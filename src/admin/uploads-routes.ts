@@ -22,7 +22,8 @@ function readMultipart(req: Request, res: Response, next: NextFunction) {
         ? new HttpError(413, `That image is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`)
         : new HttpError(400, 'Send one image in the field “image”.'));
     }
-    next(err);
+    // The parser's own errors (no boundary, a body cut off) are a malformed request, not ours.
+    next(err === undefined ? undefined : new HttpError(400, 'That upload arrived incomplete or malformed. Please choose the image and send it again.'));
   });
 }
 

@@ -35,9 +35,9 @@ export const TRAP_FIELD = 'website_confirm';
 
 /** One string per field whatever arrives (`?a=1&a=2` arrays, objects, nothing). */
 export function firstString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return firstString(value[0]);
-  return '';
+  // One level only: a JSON body can nest arrays deeper than the stack.
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
 }
 
 export function readCommentForm(body: unknown): CommentForm {

@@ -28,6 +28,15 @@ const TITLES: Record<number, string> = {
   500: 'Something went wrong',
 };
 
+// What a person is told when a library (the URL decoder, a body parser, the CSRF
+// check) refused the request: its own words ("request entity too large") are not for readers.
+const LIBRARY_MESSAGES: Record<number, string> = {
+  400: 'The address or the form data of this request could not be read, so nothing was done. Please go back and try again.',
+  403: 'This form had expired, so nothing was saved. Go back, reload the page, and send it again.',
+  413: 'That was too large to accept (the limit is 2 MB), so nothing was saved.',
+  415: 'That was sent in a form the site cannot read, so nothing was saved.',
+};
+
 /** After every route: whatever nothing answered is the site's own 404 page. */
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(notFound());
 
@@ -39,9 +48,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     const message = status >= 500
       ? 'The server could not finish this request. It has been logged; please try again in a moment.'
-      : err instanceof HttpError || (err as { expose?: boolean }).expose
-        ? (err as Error).message
-        : TITLES[status] ?? 'The request could not be handled.';
+      : err instanceof HttpError
+        ? err.message
+        : LIBRARY_MESSAGES[status] ?? TITLES[status] ?? 'The request could not be handled.';
     if (err instanceof HttpError) res.set(err.headers);
     // An error page is never kept: the missing post may be published a second later.
     res.status(status).set('Cache-Control', 'no-store');
