@@ -8,7 +8,7 @@ import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { text } from './forms.js';
 import { createLoginThrottle, safeNext, type LoginThrottle } from './login-throttle.js';
-import { requireLogin, sessionAlive } from './session-auth.js';
+import { requireLogin, signedInUser } from './session-auth.js';
 
 const MAX_PASSWORD = 1024;
 
@@ -32,8 +32,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
   }
 
   function show(req: Request, res: Response) {
-    const s = req.session;
-    if (s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, Date.now()) && repos.users.findById(s.userId)) {
+    if (signedInUser(repos.users, req.session, Date.now())) {
       return res.redirect(303, safeNext(requestedNext(req)));
     }
     renderForm(req, res, 200);
