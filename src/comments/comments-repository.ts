@@ -1,5 +1,6 @@
 // Comments: storage, the one-query thread read, and the moderation queue.
 import type { Db } from '../db/open.js';
+import { PUBLIC_POST } from '../posts/posts-repository.js';
 
 export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
 export const COMMENT_STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
@@ -95,7 +96,7 @@ export function createCommentsRepository(db: Db) {
   const recentApproved = db.prepare<{ limit: number; now: string }, QueuedComment>(
     `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
        FROM comments c JOIN posts p ON p.id = c.post_id
-      WHERE c.status = 'approved' AND p.status = 'published' AND p.published_at <= @now
+      WHERE c.status = 'approved' AND ${PUBLIC_POST}
       ORDER BY c.created_at DESC, c.id DESC LIMIT @limit`,
   );
 

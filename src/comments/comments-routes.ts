@@ -9,6 +9,7 @@ import { buildCommentsFeed } from '../feeds/comments-feed.js';
 import { notFound } from '../http/errors.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
+import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
 import { firstString, readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
@@ -44,15 +45,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/' };
   const router = Router();
 
-  /** The public post for :slug; an old slug redirects (301 GET, 308 POST); anything else is 404. */
-  function publicPost(req: SlugRequest, res: Response, rest = ''): PostView | undefined {
-    const post = repos.posts.findPublicBySlug(req.params.slug);
-    if (post) return post;
-    const current = repos.posts.findRedirect(req.params.slug);
-    if (!current) throw notFound();
-    res.redirect(req.method === 'GET' ? 301 : 308, `/posts/${current}${rest}`);
-    return undefined;
-  }
+  const publicPost = (req: SlugRequest, res: Response, rest: string) => loadPublicPost(repos.posts, req, res, rest);
 
   /** Runs csurf by hand so a refused token can still answer with the person's form. */
   function tokenIsValid(req: Request, res: Response): Promise<boolean> {
