@@ -22,11 +22,13 @@ export interface NewUserForm {
   password: string;
 }
 
+export const USERNAME_TAKEN = 'That username is taken.';
+
 export function validateNewUser(form: NewUserForm, usernameTaken: (name: string) => boolean): FieldErrors {
   const errors: FieldErrors = {};
   const username = form.username.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(username)) errors.username = 'Use 1 to 40 letters, digits, dots, hyphens or underscores.';
-  else if (usernameTaken(username)) errors.username = 'That username is taken.';
+  else if (usernameTaken(username)) errors.username = USERNAME_TAKEN;
   const display = form.display_name.trim();
   if ([...display].length > 100) errors.display_name = 'Use at most 100 characters.';
   const email = form.email.trim();
