@@ -4,13 +4,13 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { SESSION_COOKIE } from '../app.js';
+import { cookieOptions } from '../http/cookies.js';
 import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
-import { text } from './forms.js';
-import { createLoginThrottle, safeNext, type LoginThrottle } from './login-throttle.js';
+import { safeNext, text } from '../http/forms.js';
+import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { requireLogin, signedInUser } from './session-auth.js';
-
-const MAX_PASSWORD = 1024;
 
 export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
   const { repos } = ctx;
@@ -66,7 +66,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
 
     const user = username ? repos.users.findByUsername(username) : undefined;
-    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD
+    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH
       && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
       && user !== undefined;
     if (!ok || !user) {
@@ -89,7 +89,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     const userId = req.session.userId;
     if (userId !== undefined) repos.audit.record({ userId, action: 'user.logout', subject: `user:${userId}` });
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies });
+    res.clearCookie(SESSION_COOKIE, cookieOptions(ctx.config.secureCookies));
     res.redirect(303, '/admin/login?out=1');
   }
 

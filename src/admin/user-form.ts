@@ -1,10 +1,9 @@
 // Rules for people at the desk: names, roles and passwords, as plain values.
 import type { Role } from '../users/users-repository.js';
-import { MIN_PASSWORD_LENGTH } from '../users/passwords.js';
-import { hasErrors, type FieldErrors } from './forms.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js';
+import { hasErrors, type FieldErrors } from '../http/forms.js';
 
 export const ROLES: readonly Role[] = ['admin', 'author'];
-export const MAX_PASSWORD_LENGTH = 1024;
 
 export const isRole = (raw: string): raw is Role => (ROLES as readonly string[]).includes(raw);
 
@@ -59,5 +58,3 @@ export function validateOwnPassword(form: OwnPasswordForm, currentIsRight: boole
   else if (form.new_password !== form.confirm_password) errors.confirm_password = 'The two new passwords differ.';
   return errors;
 }
-
-export { hasErrors };

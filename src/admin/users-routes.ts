@@ -3,12 +3,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { notFound } from '../http/errors.js';
-import { generatePassword, hashPassword, verifyPassword } from '../users/passwords.js';
+import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../users/passwords.js';
 import type { User } from '../users/users-repository.js';
-import { parseId, text, type FieldErrors } from './forms.js';
+import { hasErrors, parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertAdmin, isAdmin } from './permissions.js';
 import { flash, me, renewLogin } from './session-auth.js';
-import { hasErrors, isRole, MAX_PASSWORD_LENGTH, passwordProblem, roleChangeProblem, USERNAME_TAKEN, validateNewUser, validateOwnPassword } from './user-form.js';
+import { isRole, passwordProblem, roleChangeProblem, USERNAME_TAKEN, validateNewUser, validateOwnPassword } from './user-form.js';
 
 interface UsersView {
   newUser?: Record<string, string>;

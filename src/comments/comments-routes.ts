@@ -4,14 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
-import { readCookie } from '../http/cookies.js';
+import { cookieOptions, readCookie } from '../http/cookies.js';
+import { firstString, parseId } from '../http/forms.js';
 import { buildCommentsFeed } from '../feeds/comments-feed.js';
 import { notFound } from '../http/errors.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
-import { firstString, readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
+import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import { createCommentsService } from './comments-service.js';
@@ -42,7 +43,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
   const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
   const reportLimiter = createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: 60_000 });
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/' };
+  const cookies = cookieOptions(config.secureCookies);
   const router = Router();
 
   const publicPost = (req: SlugRequest, res: Response, rest: string) => loadPublicPost(repos.posts, req, res, rest);
@@ -59,8 +60,8 @@ export function commentsRoutes(ctx: AppContext): Router {
   }
 
   function replyTarget(post: PostView, raw: string): { id: number; name: string } | null {
-    if (!/^\d{1,15}$/.test(raw.trim())) return null;
-    const parent = repos.comments.findById(Number(raw));
+    const id = parseId(raw.trim());
+    const parent = id === undefined ? undefined : repos.comments.findById(id);
     return parent && parent.post_id === post.id && parent.status === 'approved' ? { id: parent.id, name: parent.author_name } : null;
   }
 
@@ -81,9 +82,9 @@ export function commentsRoutes(ctx: AppContext): Router {
   function rememberCommenter(res: Response, form: CommentForm) {
     if (form.remember) {
       const saved = Buffer.from(JSON.stringify({ author: form.author.trim(), email: form.email.trim(), url: form.url.trim() })).toString('base64url');
-      res.cookie(REMEMBER_COOKIE, saved, { ...cookieOptions, maxAge: YEAR });
+      res.cookie(REMEMBER_COOKIE, saved, { ...cookies, maxAge: YEAR });
     } else {
-      res.clearCookie(REMEMBER_COOKIE, cookieOptions);
+      res.clearCookie(REMEMBER_COOKIE, cookies);
     }
   }
 
@@ -175,12 +176,12 @@ export function commentsRoutes(ctx: AppContext): Router {
     const known = readCookie(req, READER_COOKIE);
     if (known && /^[\w-]{16,64}$/.test(known)) return known;
     const made = randomBytes(18).toString('base64url');
-    res.cookie(READER_COOKIE, made, { ...cookieOptions, maxAge: 2 * YEAR });
+    res.cookie(READER_COOKIE, made, { ...cookies, maxAge: 2 * YEAR });
     return made;
   }
 
   async function report(req: Request<{ id: string }>, res: Response) {
-    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : undefined;
+    const id = parseId(req.params.id);
     const comment = id === undefined ? undefined : repos.comments.findById(id);
     const stored = comment?.status === 'approved' ? repos.posts.findById(comment.post_id) : undefined;
     const post = stored ? repos.posts.findPublicBySlug(stored.slug) : undefined;

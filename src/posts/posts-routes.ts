@@ -7,7 +7,7 @@ import { publicPageCache } from '../http/cache-control.js';
 import { loadDiscussion } from '../comments/discussion.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
-import { paginate } from './pagination.js';
+import { paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
 
 export function postsRoutes(ctx: AppContext): Router {
