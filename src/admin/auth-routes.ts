@@ -1,11 +1,11 @@
 // Logging in and out. Passwords are checked with scrypt in constant time (even for
 // unknown names, so timing does not reveal which accounts exist), failures are
 // throttled, and the session id is replaced at log-in.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { SESSION_COOKIE } from '../app.js';
 import { cookieOptions } from '../http/cookies.js';
-import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
+import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
@@ -38,17 +38,12 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     renderForm(req, res, 200);
   }
 
-  // A stale token on the login form (an old tab, an expired session) gets the form
-  // back with a fresh token and the name kept, not a bare 403 page.
-  function checkToken(req: Request, res: Response, next: NextFunction) {
-    csrfProtection(req, res, (err?: unknown) => {
-      if (err === undefined) return next();
-      if (!isCsrfError(err)) return next(err);
-      renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
-    });
-  }
-
   async function create(req: Request, res: Response) {
+    // A stale token on the login form (an old tab, an expired session) gets the form
+    // back with a fresh token and the name kept, not a bare 403 page.
+    if (!(await hasValidToken(req, res))) {
+      return renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
+    }
     const username = text(req.body, 'username').trim().slice(0, 100);
     const password = text(req.body, 'password');
     const address = req.ip ?? '';
@@ -94,7 +89,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
   }
 
   router.get('/login', csrfProtection, show);
-  router.post('/login', checkToken, create);
+  router.post('/login', create);
   router.post('/logout', requireLogin(repos.users), csrfProtection, remove);
   return router;
 }

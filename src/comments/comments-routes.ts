@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
-import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
+import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { buildCommentsFeed } from '../feeds/comments-feed.js';
@@ -47,17 +47,6 @@ export function commentsRoutes(ctx: AppContext): Router {
   const router = Router();
 
   const publicPost = (req: SlugRequest, res: Response, rest: string) => loadPublicPost(repos.posts, req, res, rest);
-
-  /** Runs csurf by hand so a refused token can still answer with the person's form. */
-  function tokenIsValid(req: Request, res: Response): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      csrfProtection(req, res, (err?: unknown) => {
-        if (!err) resolve(true);
-        else if (isCsrfError(err)) resolve(false);
-        else reject(err);
-      });
-    });
-  }
 
   function replyTarget(post: PostView, raw: string): { id: number; name: string } | null {
     const id = parseId(raw.trim());
@@ -103,7 +92,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       });
       return;
     }
-    if (!(await tokenIsValid(req, res))) {
+    if (!(await hasValidToken(req, res))) {
       return refuse(req, res, post, 403, 'Please send your comment again',
         'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', form);
     }
@@ -158,7 +147,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       res.status(status).render(view, { pageTitle: title, title, message, ...locals });
       return false;
     };
-    if (!(await tokenIsValid(req, res))) {
+    if (!(await hasValidToken(req, res))) {
       return refuse(403, `Please confirm your ${words.noun}`,
         `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`);
     }
