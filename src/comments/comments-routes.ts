@@ -1,12 +1,11 @@
-// Comment routes: posting comments and replies, likes, a token for the form script,
-// and the comment feeds. Every refusal gives the person's typed text back in a form.
+// Comment routes: posting comments and replies, likes, reports, a token for the form
+// script, and avatars. Every refusal gives the person's typed text back in a form.
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
-import { buildCommentsFeed } from '../feeds/comments-feed.js';
 import { notFound } from '../http/errors.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
@@ -19,7 +18,6 @@ import { createCommentsService } from './comments-service.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
-const FEED_SIZE = 50;
 // Likes are one click each; this only stops a script from hammering the table.
 const LIKES_PER_MINUTE = 30;
 // Each token handed out starts a session: a script must not fill the sessions table.
@@ -197,21 +195,6 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
   }
 
-  function postFeed(req: SlugRequest, res: Response) {
-    const post = publicPost(req, res, '/feed');
-    if (!post) return;
-    const comments = repos.comments.listApprovedForPost(post.id, FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
-    const link = `${config.baseUrl}/posts/${post.slug}`;
-    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
-  }
-
-  function siteFeed(_req: Request, res: Response) {
-    const site = res.locals.site as { title: string };
-    res.type('application/rss+xml').send(buildCommentsFeed({
-      title: `Comments on ${site.title}`, link: `${config.baseUrl}/`, self: `${config.baseUrl}/comments/feed`, baseUrl: config.baseUrl, comments: repos.comments.listRecentApproved(FEED_SIZE),
-    }));
-  }
-
   function avatar(req: Request<{ file: string }>, res: Response) {
     const digest = AVATAR_FILE.exec(req.params.file)?.[1];
     if (!digest) throw notFound();
@@ -221,8 +204,6 @@ export function commentsRoutes(ctx: AppContext): Router {
   router.post('/posts/:slug/comments', create);
   router.post('/posts/:slug/like', like);
   router.post('/comments/:id/report', report);
-  router.get('/posts/:slug/feed', postFeed);
-  router.get('/comments/feed', siteFeed);
   router.get('/comments/token', limitTokens, csrfProtection, token);
   router.get('/comments/avatars/:file', avatar);
   return router;
