@@ -9,6 +9,7 @@ import { createPing, type Db } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectPath } from './paths.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -80,7 +81,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
       // No session, and no cookie, until something is stored in it: reading stays free.
       saveUninitialized: false,
       rolling: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE },
+      cookie: { ...cookieOptions(config.secureCookies), maxAge: SESSION_MAX_AGE },
     }),
   );
   app.use(viewLocals(repos, config));

@@ -15,17 +15,18 @@ export async function bootstrap(repos: Repositories, config: Config): Promise<Bo
   if (repos.users.countAdmins() > 0) return {};
   const password = config.adminPassword ?? generatePassword();
   const hash = await hashPassword(password);
-  const result: BootstrapResult = { createdAdmin: config.adminUsername };
-  if (!config.adminPassword) result.generatedPassword = password;
-  repos.db.transaction(() => {
-    // Re-check inside the write: two processes starting at once create one admin.
-    if (repos.users.countAdmins() > 0) return;
+  const created = repos.db.transaction((): boolean => {
+    // Re-check inside the write: two processes starting at once create one admin,
+    // and only that one reports a password (the other's was never stored).
+    if (repos.users.countAdmins() > 0) return false;
     const existing = repos.users.findByUsername(config.adminUsername);
     const admin = existing
       ? (repos.users.setRole(existing.id, 'admin'), existing)
       : repos.users.create({ username: config.adminUsername, display_name: config.adminUsername, password_hash: hash, role: 'admin' });
     if (existing) repos.users.setPasswordHash(existing.id, hash);
     seedWelcome(repos, admin.id);
+    return true;
   }).immediate();
-  return result;
+  if (!created) return {};
+  return config.adminPassword ? { createdAdmin: config.adminUsername } : { createdAdmin: config.adminUsername, generatedPassword: password };
 }

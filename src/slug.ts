@@ -16,10 +16,6 @@ export function slugify(text: string): string {
     .replace(/-+$/g, '');
 }
 
-export function isSlug(text: string): boolean {
-  return /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(text) && text.length <= 80;
-}
-
 /** The first of `base`, `base-2`, `base-3`, … that `taken` does not hold. */
 export function uniqueSlug(base: string, taken: (slug: string) => boolean): string {
   if (!taken(base)) return base;

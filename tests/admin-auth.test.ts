@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLoginThrottle, DEFAULT_LIMITS, safeNext, verdict } from '../src/admin/login-throttle.js';
+import { createLoginThrottle, DEFAULT_LIMITS, verdict } from '../src/admin/login-throttle.js';
+import { safeNext } from '../src/http/forms.js';
 import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/admin/session-auth.js';
 import { SESSION_COOKIE } from '../src/app.js';
 import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';

@@ -42,19 +42,19 @@ describe('posts', () => {
     const draft = { kind: 'post' as const, author_id: author.id, body_md: 'x', excerpt: '', tags: [], status: 'published' as const, published_at: new Date(Date.now() - HOUR), comments_open: true };
     t.repos.postsService.update(id, { ...draft, title: 'Second name', slug: '' });
     expect(t.repos.posts.findById(id)!.slug).toBe('second-name');
-    expect(t.repos.posts.findRedirect('first-name')).toBe('second-name');
+    expect(t.repos.posts.findPublicRedirect('first-name')).toBe('second-name');
     // Someone else's old slug is taken: a new post titled the same gets -2.
     const other = makePost(t.repos, author, { title: 'First name' });
     expect(t.repos.posts.findById(other)!.slug).toBe('first-name-2');
     // Renaming again follows the chain: both old slugs lead to the newest.
     t.repos.postsService.update(id, { ...draft, title: 'Third name', slug: '' });
-    expect(t.repos.posts.findRedirect('first-name')).toBe('third-name');
-    expect(t.repos.posts.findRedirect('second-name')).toBe('third-name');
+    expect(t.repos.posts.findPublicRedirect('first-name')).toBe('third-name');
+    expect(t.repos.posts.findPublicRedirect('second-name')).toBe('third-name');
     // Taking an old slug back drops its redirect.
     t.repos.postsService.update(id, { ...draft, title: 'Back', slug: 'second-name' });
     expect(t.repos.posts.findById(id)!.slug).toBe('second-name');
-    expect(t.repos.posts.findRedirect('second-name')).toBeUndefined();
-    expect(t.repos.posts.findRedirect('third-name')).toBe('second-name');
+    expect(t.repos.posts.findPublicRedirect('second-name')).toBeUndefined();
+    expect(t.repos.posts.findPublicRedirect('third-name')).toBe('second-name');
   });
 
   it('shows a scheduled post only once its time has come, with no restart', () => {

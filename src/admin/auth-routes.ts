@@ -1,16 +1,16 @@
 // Logging in and out. Passwords are checked with scrypt in constant time (even for
 // unknown names, so timing does not reveal which accounts exist), failures are
 // throttled, and the session id is replaced at log-in.
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { SESSION_COOKIE } from '../app.js';
-import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
+import { cookieOptions } from '../http/cookies.js';
+import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
-import { text } from './forms.js';
-import { createLoginThrottle, safeNext, type LoginThrottle } from './login-throttle.js';
-import { requireLogin, sessionAlive } from './session-auth.js';
-
-const MAX_PASSWORD = 1024;
+import { safeNext, text } from '../http/forms.js';
+import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
+import { requireLogin, signedInUser } from './session-auth.js';
 
 export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
   const { repos } = ctx;
@@ -32,24 +32,18 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
   }
 
   function show(req: Request, res: Response) {
-    const s = req.session;
-    if (s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, Date.now()) && repos.users.findById(s.userId)) {
+    if (signedInUser(repos.users, req.session, Date.now())) {
       return res.redirect(303, safeNext(requestedNext(req)));
     }
     renderForm(req, res, 200);
   }
 
-  // A stale token on the login form (an old tab, an expired session) gets the form
-  // back with a fresh token and the name kept, not a bare 403 page.
-  function checkToken(req: Request, res: Response, next: NextFunction) {
-    csrfProtection(req, res, (err?: unknown) => {
-      if (err === undefined) return next();
-      if (!isCsrfError(err)) return next(err);
-      renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
-    });
-  }
-
   async function create(req: Request, res: Response) {
+    // A stale token on the login form (an old tab, an expired session) gets the form
+    // back with a fresh token and the name kept, not a bare 403 page.
+    if (!(await hasValidToken(req, res))) {
+      return renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
+    }
     const username = text(req.body, 'username').trim().slice(0, 100);
     const password = text(req.body, 'password');
     const address = req.ip ?? '';
@@ -67,7 +61,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
 
     const user = username ? repos.users.findByUsername(username) : undefined;
-    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD
+    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH
       && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
       && user !== undefined;
     if (!ok || !user) {
@@ -90,12 +84,12 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     const userId = req.session.userId;
     if (userId !== undefined) repos.audit.record({ userId, action: 'user.logout', subject: `user:${userId}` });
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies });
+    res.clearCookie(SESSION_COOKIE, cookieOptions(ctx.config.secureCookies));
     res.redirect(303, '/admin/login?out=1');
   }
 
   router.get('/login', csrfProtection, show);
-  router.post('/login', checkToken, create);
+  router.post('/login', create);
   router.post('/logout', requireLogin(repos.users), csrfProtection, remove);
   return router;
 }

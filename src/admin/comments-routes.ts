@@ -5,10 +5,10 @@ import type { AppContext } from '../app.js';
 import { checkCommentText } from '../comments/comment-input.js';
 import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
 import { createCommentsService, type PostOutcome } from '../comments/comments-service.js';
-import { HttpError, notFound } from '../http/errors.js';
+import { forbidden, notFound } from '../http/errors.js';
 import { renderCommentMarkdown } from '../markdown.js';
-import { paginate } from '../posts/pagination.js';
-import { adminPath, idList, parseId, text, type FieldErrors } from './forms.js';
+import { paginate } from '../http/pagination.js';
+import { adminPath, idList, parseId, text, type FieldErrors } from '../http/forms.js';
 import { ACTION_STATUS, actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
@@ -84,7 +84,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       return res.redirect(303, backTo(req, fallbackStatus));
     }
     const comments = repos.comments.findManyWithPost(ids);
-    if (comments.some((c) => !mayManagePost(user, c.post_author_id))) throw new HttpError(403, 'Some of those comments are on another author’s posts.');
+    if (comments.some((c) => !mayManagePost(user, c.post_author_id))) throw forbidden('Some of those comments are on another author’s posts.');
     const found = comments.map((c) => c.id);
     repos.db.transaction(() => {
       if (action === 'delete') {

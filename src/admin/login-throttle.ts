@@ -90,11 +90,3 @@ export function createLoginThrottle(limits: ThrottleLimits = DEFAULT_LIMITS) {
 }
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
-
-/** Where to go after logging in: a local path only (one leading slash, not `//` or `/\`), else the dashboard. */
-export function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length > 2000) return '/admin';
-  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/admin';
-  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/admin';
-  return raw;
-}

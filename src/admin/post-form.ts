@@ -5,7 +5,7 @@ import type { Post, PostKind, PostState } from '../posts/posts-repository.js';
 import type { PostDraft } from '../posts/posts-service.js';
 import { parseTagsField } from '../posts/posts-service.js';
 import { parseLocalDateTime, toLocalDateTimeInput } from '../time.js';
-import { checked, text, hasErrors, type FieldErrors } from './forms.js';
+import { checked, text, hasErrors, type FieldErrors } from '../http/forms.js';
 
 export interface PostForm {
   /** The author has seen the personal-data findings and publishes anyway. */

@@ -1,6 +1,7 @@
 // Who is at the desk: the signed-in user from the session, sessions that end when
 // idle or old, and the gate in front of every admin page.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { UsersRepository, User } from '../users/users-repository.js';
 
 declare module 'express-session' {
@@ -25,6 +26,18 @@ export function sessionAlive(authAt: number | undefined, seenAt: number | undefi
   return now - authAt < ABSOLUTE_LIMIT_MS && now - (seenAt ?? authAt) < IDLE_LIMIT_MS;
 }
 
+/**
+ * The person this session is signed in as, if that login still stands: not idle or
+ * old past the limits, and begun after the account's last password or role change
+ * (which ends the sessions that began before it). The desk and the public pages
+ * both ask this, so an ended login is trusted nowhere.
+ */
+export function signedInUser(users: UsersRepository, s: Partial<SessionData> | undefined, now: number): User | undefined {
+  if (s?.userId === undefined || !sessionAlive(s.authAt, s.seenAt, now)) return undefined;
+  const found = users.findById(s.userId);
+  return found && Date.parse(found.updated_at) <= (s.authAt ?? 0) ? found : undefined;
+}
+
 /** The signed-in user; only called behind requireLogin. */
 export function me(res: Response): User {
   return res.locals.currentUser as User;
@@ -38,9 +51,7 @@ export function requireLogin(users: UsersRepository): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const s = req.session;
     const now = Date.now();
-    const found = s?.userId !== undefined && sessionAlive(s.authAt, s.seenAt, now) ? users.findById(s.userId) : undefined;
-    // A password reset or a role change ends the sessions that began before it.
-    const user = found && Date.parse(found.updated_at) <= (s.authAt ?? 0) ? found : undefined;
+    const user = signedInUser(users, s, now);
     if (!user) {
       if (s?.userId !== undefined) {
         delete s.userId;

@@ -1,7 +1,7 @@
 // The settings form as plain values: a text or select field left out keeps its
 // value, a checkbox follows the browser's rule (absent means off).
 import { SETTING_PARSERS, formatSetting, type SettingKey, type Settings } from '../settings/settings.js';
-import type { FieldErrors } from './forms.js';
+import type { FieldErrors } from '../http/forms.js';
 
 const CHECKBOXES: readonly SettingKey[] = ['comments_open_default'];
 export const SETTING_KEYS = Object.keys(SETTING_PARSERS) as SettingKey[];

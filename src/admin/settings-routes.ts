@@ -1,7 +1,7 @@
 // The blog's settings, for administrators.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
-import { hasErrors } from './forms.js';
+import { hasErrors } from '../http/forms.js';
 import { assertAdmin } from './permissions.js';
 import { changedKeys, formFromSettings, readSettingsForm } from './settings-form.js';
 import { flash, me } from './session-auth.js';

@@ -7,7 +7,7 @@ import type { AppContext } from '../app.js';
 import { csrfProtection } from '../http/csrf.js';
 import { HttpError } from '../http/errors.js';
 import { MAX_UPLOAD_BYTES, saveUpload, uploadMarkdown } from '../uploads/uploads-store.js';
-import { isAdmin } from './permissions.js';
+import { scopeOf } from './permissions.js';
 import { me } from './session-auth.js';
 
 const parseImage = multer({
@@ -34,7 +34,7 @@ export function uploadsRoutes(ctx: AppContext): Router {
   function list(req: Request, res: Response) {
     const user = me(res);
     res.locals.csrfToken = req.csrfToken();
-    const uploads = repos.uploads.listRecent(isAdmin(user) ? null : user.id, 60);
+    const uploads = repos.uploads.listRecent(scopeOf(user), 60);
     res.render('admin/uploads', { pageTitle: 'Images', uploads: uploads.map((u) => ({ ...u, markdown: uploadMarkdown(u) })), justUploaded: undefined });
   }
 
@@ -47,7 +47,7 @@ export function uploadsRoutes(ctx: AppContext): Router {
     if (req.accepts(['html', 'json']) === 'json') {
       return res.status(201).json({ url: `/uploads/${upload.filename}`, markdown });
     }
-    const uploads = repos.uploads.listRecent(isAdmin(user) ? null : user.id, 60);
+    const uploads = repos.uploads.listRecent(scopeOf(user), 60);
     res.locals.csrfToken = req.csrfToken();
     res.status(201).render('admin/uploads', {
       pageTitle: 'Images',

@@ -1,10 +1,9 @@
 // Rules for people at the desk: names, roles and passwords, as plain values.
 import type { Role } from '../users/users-repository.js';
-import { MIN_PASSWORD_LENGTH } from '../users/passwords.js';
-import { hasErrors, type FieldErrors } from './forms.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js';
+import { hasErrors, type FieldErrors } from '../http/forms.js';
 
 export const ROLES: readonly Role[] = ['admin', 'author'];
-export const MAX_PASSWORD_LENGTH = 1024;
 
 export const isRole = (raw: string): raw is Role => (ROLES as readonly string[]).includes(raw);
 
@@ -22,11 +21,13 @@ export interface NewUserForm {
   password: string;
 }
 
+export const USERNAME_TAKEN = 'That username is taken.';
+
 export function validateNewUser(form: NewUserForm, usernameTaken: (name: string) => boolean): FieldErrors {
   const errors: FieldErrors = {};
   const username = form.username.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(username)) errors.username = 'Use 1 to 40 letters, digits, dots, hyphens or underscores.';
-  else if (usernameTaken(username)) errors.username = 'That username is taken.';
+  else if (usernameTaken(username)) errors.username = USERNAME_TAKEN;
   const display = form.display_name.trim();
   if ([...display].length > 100) errors.display_name = 'Use at most 100 characters.';
   const email = form.email.trim();
@@ -57,5 +58,3 @@ export function validateOwnPassword(form: OwnPasswordForm, currentIsRight: boole
   else if (form.new_password !== form.confirm_password) errors.confirm_password = 'The two new passwords differ.';
   return errors;
 }
-
-export { hasErrors };

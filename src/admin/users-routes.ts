@@ -3,12 +3,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
 import { notFound } from '../http/errors.js';
-import { generatePassword, hashPassword, verifyPassword } from '../users/passwords.js';
+import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../users/passwords.js';
 import type { User } from '../users/users-repository.js';
-import { parseId, text, type FieldErrors } from './forms.js';
+import { hasErrors, parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertAdmin, isAdmin } from './permissions.js';
 import { flash, me, renewLogin } from './session-auth.js';
-import { hasErrors, isRole, MAX_PASSWORD_LENGTH, passwordProblem, roleChangeProblem, validateNewUser, validateOwnPassword } from './user-form.js';
+import { isRole, passwordProblem, roleChangeProblem, USERNAME_TAKEN, validateNewUser, validateOwnPassword } from './user-form.js';
 
 interface UsersView {
   newUser?: Record<string, string>;
@@ -58,10 +58,14 @@ export function usersRoutes(ctx: AppContext): Router {
     if (hasErrors(errors) || !isRole(form.role)) return render(res, 422, { newUser: kept, errors });
     const hash = await hashPassword(form.password);
     const username = form.username.trim();
-    repos.db.transaction(() => {
+    // Checked again in the write: another request may have taken the name during the hash.
+    const added = repos.db.transaction((): boolean => {
+      if (repos.users.findByUsername(username)) return false;
       const user = repos.users.create({ username, display_name: form.display_name.trim() || username, email: form.email.trim(), password_hash: hash, role: form.role as User['role'] });
       repos.audit.record({ userId: me(res).id, action: 'user.create', subject: `user:${user.id}`, detail: `${username} as ${form.role}` });
-    })();
+      return true;
+    }).immediate();
+    if (!added) return render(res, 422, { newUser: kept, errors: { username: USERNAME_TAKEN } });
     flash(req, `Added ${username}.`);
     res.redirect(303, '/admin/users');
   }

@@ -1,5 +1,6 @@
 // Reading and checking the comment form as plain values: what the person typed (kept
 // as typed, to give back on any refusal) and, when valid, the cleaned comment.
+import { firstString, parseId } from '../http/forms.js';
 
 export const COMMENT_FIELDS = ['author', 'email', 'url', 'comment', 'comment_parent'] as const;
 export type CommentField = (typeof COMMENT_FIELDS)[number];
@@ -32,13 +33,6 @@ export const LIMITS = { author: 100, email: 254, url: 2000, comment: 10_000 } as
 /** Field names a form posts; the honeypot has a plausible name a bot will fill. */
 export const STAMP_FIELD = 'comment_stamp';
 export const TRAP_FIELD = 'website_confirm';
-
-/** One string per field whatever arrives (`?a=1&a=2` arrays, objects, nothing). */
-export function firstString(value: unknown): string {
-  // One level only: a JSON body can nest arrays deeper than the stack.
-  const first: unknown = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : '';
-}
 
 export function readCommentForm(body: unknown): CommentForm {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
@@ -125,8 +119,8 @@ export function validateComment(
   const parentRaw = form.comment_parent.trim();
   let parentId: number | null = null;
   if (parentRaw !== '' && parentRaw !== '0') {
-    const id = /^\d{1,15}$/.test(parentRaw) ? Number(parentRaw) : NaN;
-    if (Number.isSafeInteger(id) && id > 0 && isApprovedParent(id)) parentId = id;
+    const id = parseId(parentRaw);
+    if (id !== undefined && isApprovedParent(id)) parentId = id;
     else errors.comment_parent = 'The comment you are replying to is not available; your comment can be posted to the post instead.';
   }
 

@@ -1,5 +1,6 @@
 // Comments: storage, the one-query thread read, and the moderation queue.
 import type { Db } from '../db/open.js';
+import { PUBLIC_POST } from '../posts/posts-repository.js';
 
 export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
 export const COMMENT_STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
@@ -47,11 +48,6 @@ export function createCommentsRepository(db: Db) {
      VALUES (@post_id, @parent_id, @user_id, @author_name, @author_email, @email_key, @author_url, @body_md, @body_html,
        @status, @held_reason, @ip_hash, @user_agent, @now, @now)`,
   );
-  // Every comment of a post that a thread may need to show, in one indexed read:
-  // the approved ones, and removed ones (placeholders when they have visible replies).
-  const forThread = db.prepare<[number], Comment>(
-    `SELECT * FROM comments WHERE post_id = ? AND status IN ('approved', 'spam', 'trash') ORDER BY created_at, id`,
-  );
   const approvedForPost = db.prepare<[number, number], Comment>(
     `SELECT * FROM comments WHERE post_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
@@ -95,7 +91,7 @@ export function createCommentsRepository(db: Db) {
   const recentApproved = db.prepare<{ limit: number; now: string }, QueuedComment>(
     `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
        FROM comments c JOIN posts p ON p.id = c.post_id
-      WHERE c.status = 'approved' AND p.status = 'published' AND p.published_at <= @now
+      WHERE c.status = 'approved' AND ${PUBLIC_POST}
       ORDER BY c.created_at DESC, c.id DESC LIMIT @limit`,
   );
 
@@ -119,8 +115,6 @@ export function createCommentsRepository(db: Db) {
       return Number(lastInsertRowid);
     },
 
-    /** Approved comments and removed ones, oldest first, for building a thread. */
-    listForThread: (postId: number): Comment[] => forThread.all(postId),
     /** What a reader's thread may need, oldest first: the tree builder decides what shows. */
     listForReader: (postId: number, ownIds: readonly number[]): Comment[] => forReader.all({ postId, own: JSON.stringify(ownIds) }),
     /** Whether this commenter already posted this exact text on this post. */

@@ -1,23 +1,23 @@
-// Comment routes: posting comments and replies, likes, a token for the form script,
-// and the comment feeds. Every refusal gives the person's typed text back in a form.
+// Comment routes: posting comments and replies, likes, reports, a token for the form
+// script, and avatars. Every refusal gives the person's typed text back in a form.
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
-import { csrfProtection, freshToken, isCsrfError } from '../http/csrf.js';
-import { readCookie } from '../http/cookies.js';
-import { buildCommentsFeed } from '../feeds/comments-feed.js';
+import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
+import { cookieOptions, readCookie } from '../http/cookies.js';
+import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
+import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
-import { firstString, readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
+import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import { createCommentsService } from './comments-service.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
-const FEED_SIZE = 50;
 // Likes are one click each; this only stops a script from hammering the table.
 const LIKES_PER_MINUTE = 30;
 // Each token handed out starts a session: a script must not fill the sessions table.
@@ -41,33 +41,14 @@ export function commentsRoutes(ctx: AppContext): Router {
   const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
   const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
   const reportLimiter = createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: 60_000 });
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/' };
+  const cookies = cookieOptions(config.secureCookies);
   const router = Router();
 
-  /** The public post for :slug; an old slug redirects (301 GET, 308 POST); anything else is 404. */
-  function publicPost(req: SlugRequest, res: Response, rest = ''): PostView | undefined {
-    const post = repos.posts.findPublicBySlug(req.params.slug);
-    if (post) return post;
-    const current = repos.posts.findRedirect(req.params.slug);
-    if (!current) throw notFound();
-    res.redirect(req.method === 'GET' ? 301 : 308, `/posts/${current}${rest}`);
-    return undefined;
-  }
-
-  /** Runs csurf by hand so a refused token can still answer with the person's form. */
-  function tokenIsValid(req: Request, res: Response): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      csrfProtection(req, res, (err?: unknown) => {
-        if (!err) resolve(true);
-        else if (isCsrfError(err)) resolve(false);
-        else reject(err);
-      });
-    });
-  }
+  const publicPost = (req: SlugRequest, res: Response, rest: string) => loadPublicPost(repos.posts, req, res, rest);
 
   function replyTarget(post: PostView, raw: string): { id: number; name: string } | null {
-    if (!/^\d{1,15}$/.test(raw.trim())) return null;
-    const parent = repos.comments.findById(Number(raw));
+    const id = parseId(raw.trim());
+    const parent = id === undefined ? undefined : repos.comments.findById(id);
     return parent && parent.post_id === post.id && parent.status === 'approved' ? { id: parent.id, name: parent.author_name } : null;
   }
 
@@ -88,9 +69,9 @@ export function commentsRoutes(ctx: AppContext): Router {
   function rememberCommenter(res: Response, form: CommentForm) {
     if (form.remember) {
       const saved = Buffer.from(JSON.stringify({ author: form.author.trim(), email: form.email.trim(), url: form.url.trim() })).toString('base64url');
-      res.cookie(REMEMBER_COOKIE, saved, { ...cookieOptions, maxAge: YEAR });
+      res.cookie(REMEMBER_COOKIE, saved, { ...cookies, maxAge: YEAR });
     } else {
-      res.clearCookie(REMEMBER_COOKIE, cookieOptions);
+      res.clearCookie(REMEMBER_COOKIE, cookies);
     }
   }
 
@@ -109,7 +90,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       });
       return;
     }
-    if (!(await tokenIsValid(req, res))) {
+    if (!(await hasValidToken(req, res))) {
       return refuse(req, res, post, 403, 'Please send your comment again',
         'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', form);
     }
@@ -164,7 +145,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       res.status(status).render(view, { pageTitle: title, title, message, ...locals });
       return false;
     };
-    if (!(await tokenIsValid(req, res))) {
+    if (!(await hasValidToken(req, res))) {
       return refuse(403, `Please confirm your ${words.noun}`,
         `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`);
     }
@@ -182,12 +163,12 @@ export function commentsRoutes(ctx: AppContext): Router {
     const known = readCookie(req, READER_COOKIE);
     if (known && /^[\w-]{16,64}$/.test(known)) return known;
     const made = randomBytes(18).toString('base64url');
-    res.cookie(READER_COOKIE, made, { ...cookieOptions, maxAge: 2 * YEAR });
+    res.cookie(READER_COOKIE, made, { ...cookies, maxAge: 2 * YEAR });
     return made;
   }
 
   async function report(req: Request<{ id: string }>, res: Response) {
-    const id = /^\d{1,15}$/.test(req.params.id) ? Number(req.params.id) : undefined;
+    const id = parseId(req.params.id);
     const comment = id === undefined ? undefined : repos.comments.findById(id);
     const stored = comment?.status === 'approved' ? repos.posts.findById(comment.post_id) : undefined;
     const post = stored ? repos.posts.findPublicBySlug(stored.slug) : undefined;
@@ -214,21 +195,6 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
   }
 
-  function postFeed(req: SlugRequest, res: Response) {
-    const post = publicPost(req, res, '/feed');
-    if (!post) return;
-    const comments = repos.comments.listApprovedForPost(post.id, FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
-    const link = `${config.baseUrl}/posts/${post.slug}`;
-    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
-  }
-
-  function siteFeed(_req: Request, res: Response) {
-    const site = res.locals.site as { title: string };
-    res.type('application/rss+xml').send(buildCommentsFeed({
-      title: `Comments on ${site.title}`, link: `${config.baseUrl}/`, self: `${config.baseUrl}/comments/feed`, baseUrl: config.baseUrl, comments: repos.comments.listRecentApproved(FEED_SIZE),
-    }));
-  }
-
   function avatar(req: Request<{ file: string }>, res: Response) {
     const digest = AVATAR_FILE.exec(req.params.file)?.[1];
     if (!digest) throw notFound();
@@ -238,8 +204,6 @@ export function commentsRoutes(ctx: AppContext): Router {
   router.post('/posts/:slug/comments', create);
   router.post('/posts/:slug/like', like);
   router.post('/comments/:id/report', report);
-  router.get('/posts/:slug/feed', postFeed);
-  router.get('/comments/feed', siteFeed);
   router.get('/comments/token', limitTokens, csrfProtection, token);
   router.get('/comments/avatars/:file', avatar);
   return router;

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../app.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
+import { parseId } from '../http/forms.js';
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { avatarPath } from './avatar.js';
@@ -97,9 +98,6 @@ export function formView(ctx: AppContext, req: Request, res: Response, slug: str
   };
 }
 
-const positiveId = (value: unknown): number | undefined =>
-  typeof value === 'string' && /^\d{1,15}$/.test(value) && Number(value) > 0 ? Number(value) : undefined;
-
 export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
   const { repos } = ctx;
   const keys = commentKeys(repos);
@@ -111,13 +109,13 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const readerKey = readCookie(req, READER_COOKIE);
   const likeCount = repos.likes.countForPost(post.id);
 
-  const target = thread.byId.get(positiveId(req.query.replyto) ?? 0);
+  const target = thread.byId.get(parseId(req.query.replyto) ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...rememberedForm(req), comment_parent: String(replyTo?.id ?? 0) };
   const user = res.locals.currentUser as Pick<User, 'id' | 'role'> | undefined;
   const manage = user !== undefined && mayManagePost(user, post.author_id);
-  const unapproved = positiveId(req.query.unapproved);
-  const reported = positiveId(req.query.reported);
+  const unapproved = parseId(req.query.unapproved);
+  const reported = parseId(req.query.reported);
 
   const feedHref = `/posts/${post.slug}/feed`;
   (res.locals.feeds as { title: string; href: string }[]).push({ title: `Comments on “${post.title}”`, href: feedHref });

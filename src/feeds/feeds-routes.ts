@@ -1,11 +1,13 @@
-// Machine-read pages: the site feeds, the sitemap and robots.txt.
-// (A post's comment feed and the site's comment feed live with the comments.)
+// Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
+import { loadPublicPost } from '../posts/public-post.js';
+import { buildCommentsFeed } from './comments-feed.js';
 import { buildSiteFeed, type SiteFeed } from './site-feed.js';
 import { buildRobots, buildSitemap, type SitemapEntry } from './sitemap.js';
 
-export const FEED_SIZE = 20;
+const FEED_SIZE = 20;
+const COMMENTS_FEED_SIZE = 50;
 // Readers poll; five minutes late for a new post is fine and spares the database.
 const CACHE_CONTROL = 'public, max-age=300';
 
@@ -51,12 +53,29 @@ export function feedsRoutes(ctx: AppContext): Router {
     sendXml(res, 'application/xml; charset=utf-8', buildSitemap(config.baseUrl, entries));
   }
 
+  function showPostComments(req: Request<{ slug: string }>, res: Response) {
+    const post = loadPublicPost(repos.posts, req, res, '/feed');
+    if (!post) return;
+    const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
+    const link = `${config.baseUrl}/posts/${post.slug}`;
+    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
+  }
+
+  function showComments(_req: Request, res: Response) {
+    res.type('application/rss+xml').send(buildCommentsFeed({
+      title: `Comments on ${res.locals.site.title}`, link: `${config.baseUrl}/`, self: `${config.baseUrl}/comments/feed`, baseUrl: config.baseUrl,
+      comments: repos.comments.listRecentApproved(COMMENTS_FEED_SIZE),
+    }));
+  }
+
   function showRobots(_req: Request, res: Response) {
     res.set('Cache-Control', 'public, max-age=86400').type('text/plain; charset=utf-8').send(buildRobots(config.baseUrl));
   }
 
   router.get('/feed', showRss);
   router.get('/feed/atom', showAtom);
+  router.get('/posts/:slug/feed', showPostComments);
+  router.get('/comments/feed', showComments);
   router.get('/sitemap.xml', showSitemap);
   router.get('/robots.txt', showRobots);
   return router;

@@ -1,5 +1,12 @@
-// Reading one cookie from the request header (Express sets cookies but does not parse them).
-import type { Request } from 'express';
+// Our cookies: the one set of options every cookie of the site carries (the contract's
+// HttpOnly, SameSite=Lax, and Secure under https), and reading one back from the
+// request header (Express sets cookies but does not parse them).
+import type { CookieOptions, Request } from 'express';
+
+/** Options for every cookie the site sets or clears; add maxAge where it should outlive the browser. */
+export function cookieOptions(secure: boolean): CookieOptions & { httpOnly: true; sameSite: 'lax'; path: '/' } {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/' };
+}
 
 export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;

@@ -2,7 +2,7 @@
 // archived). Reading creates no session: a page gets a token only when its reader
 // already has a session; state-changing routes check the token and so start one.
 import csurf from 'csurf';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 const protect = csurf({
   value: (req: Request) => (typeof req.body?._csrf === 'string' ? req.body._csrf : String(req.headers['x-csrf-token'] ?? '')),
@@ -31,4 +31,19 @@ export function freshToken(req: Request): string {
 
 export function isCsrfError(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 'EBADCSRFTOKEN';
+}
+
+/**
+ * Checks the token by hand, for a POST whose refusal must still answer with the
+ * person's form (a comment, a like, the log-in) rather than the bare 403 page.
+ * Resolves false for a missing or stale token; other errors reject.
+ */
+export function hasValidToken(req: Request, res: Response): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    protect(req, res, (err?: unknown) => {
+      if (!err) resolve(true);
+      else if (isCsrfError(err)) resolve(false);
+      else reject(err);
+    });
+  });
 }

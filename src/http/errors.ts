@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DEFAULT_SETTINGS } from '../settings/settings.js';
+import { isCsrfError } from './csrf.js';
 
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -73,8 +74,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
-  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown };
-  if (e?.code === 'EBADCSRFTOKEN') return 403;
+  if (isCsrfError(err)) return 403;
+  const e = err as { status?: unknown; statusCode?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   return status >= 400 && status < 600 ? status : 500;
 }

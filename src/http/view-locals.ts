@@ -1,6 +1,7 @@
 // What every page's layout needs: the site's settings, navigation, the signed-in
 // person and date helpers in the site's time zone.
 import type { RequestHandler } from 'express';
+import { signedInUser } from '../admin/session-auth.js';
 import type { Config } from '../config.js';
 import type { Repositories } from '../repositories.js';
 import { formatDate, formatDateTime } from '../time.js';
@@ -12,7 +13,7 @@ export function viewLocals(repos: Repositories, config: Config): RequestHandler 
     res.locals.baseUrl = config.baseUrl;
     res.locals.path = req.path;
     res.locals.navPages = repos.posts.listPublicPages();
-    res.locals.currentUser = req.session?.userId ? repos.users.findById(req.session.userId) : undefined;
+    res.locals.currentUser = signedInUser(repos.users, req.session, Date.now());
     res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);
     res.locals.formatDate = (iso: string) => formatDate(iso, site.timezone);
     res.locals.pageTitle = undefined;

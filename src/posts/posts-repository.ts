@@ -38,8 +38,12 @@ export type ListingFilter =
 
 export type PostsRepository = ReturnType<typeof createPostsRepository>;
 
-// What "visible to the public" means, in one place: published and its time has come.
-const PUBLIC = `p.status = 'published' AND p.published_at <= @now`;
+/**
+ * What "visible to the public" means, in one place, for a query whose posts row is
+ * `p` and which binds `@now`: published and its time has come.
+ */
+export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now`;
+const PUBLIC = PUBLIC_POST;
 const VIEW_COLUMNS = `p.*, u.display_name AS author_name,
   (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count`;
 
@@ -54,8 +58,9 @@ export function createPostsRepository(db: Db) {
   const publicBySlug = db.prepare<{ slug: string; now: string }, PostView>(
     `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = @slug AND ${PUBLIC}`,
   );
-  const redirectFor = db.prepare<[string], string>(
-    'SELECT p.slug FROM post_redirects r JOIN posts p ON p.id = r.post_id WHERE r.old_slug = ?',
+  // Only to a public post: a redirect would name the new slug of a draft.
+  const redirectFor = db.prepare<{ slug: string; now: string }, string>(
+    `SELECT p.slug FROM post_redirects r JOIN posts p ON p.id = r.post_id WHERE r.old_slug = @slug AND ${PUBLIC}`,
   ).pluck();
   const insert = db.prepare(
     `INSERT INTO posts (kind, author_id, title, slug, body_md, body_html, excerpt, summary, status, published_at, comments_open, created_at, updated_at)
@@ -137,8 +142,8 @@ export function createPostsRepository(db: Db) {
     findBySlug: (slug: string): Post | undefined => bySlug.get(slug),
     /** A post or page the public may see, with its author and comment count. */
     findPublicBySlug: (slug: string, now = new Date().toISOString()): PostView | undefined => publicBySlug.get({ slug, now }),
-    /** The current slug of a post that once had `oldSlug`. */
-    findRedirect: (oldSlug: string): string | undefined => redirectFor.get(oldSlug),
+    /** The current slug of a public post that once had `oldSlug`. */
+    findPublicRedirect: (oldSlug: string, now = new Date().toISOString()): string | undefined => redirectFor.get({ slug: oldSlug, now }),
     /** Whether a slug is used by another post or reserved by a redirect. */
     isSlugTaken: (slug: string, exceptId = 0): boolean => slugTaken.get({ slug, id: exceptId }) !== undefined,
     listPublicPages: (now = new Date().toISOString()) => publicPages.all({ now }),

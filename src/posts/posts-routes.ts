@@ -7,7 +7,8 @@ import { publicPageCache } from '../http/cache-control.js';
 import { loadDiscussion } from '../comments/discussion.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
-import { paginate } from './pagination.js';
+import { paginate } from '../http/pagination.js';
+import { loadPublicPost } from './public-post.js';
 
 export function postsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
@@ -31,7 +32,7 @@ export function postsRoutes(ctx: AppContext): Router {
   const list = (req: Request, res: Response) => renderListing(req, res, { kind: 'all' }, undefined, '/');
 
   function byTag(req: Request<{ tag: string }>, res: Response) {
-    const tag = repos.tags.findBySlug(req.params.tag);
+    const tag = repos.tags.findPublicBySlug(req.params.tag);
     if (!tag) throw notFound('There is no such tag.');
     renderListing(req, res, { kind: 'tag', tagId: tag.id }, `Tagged “${tag.name}”`, `/tags/${tag.slug}`);
   }
@@ -49,12 +50,8 @@ export function postsRoutes(ctx: AppContext): Router {
   }
 
   function show(req: Request<{ slug: string }>, res: Response) {
-    const post = repos.posts.findPublicBySlug(req.params.slug);
-    if (!post) {
-      const current = repos.posts.findRedirect(req.params.slug);
-      if (current) return res.redirect(301, `/posts/${current}${queryString(req)}`);
-      throw notFound();
-    }
+    const post = loadPublicPost(repos.posts, req, res);
+    if (!post) return;
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
     res.render('posts/show', {
       pageTitle: post.title,
@@ -73,9 +70,4 @@ export function postsRoutes(ctx: AppContext): Router {
   router.get('/archive/:year', cache, byPeriod);
   router.get('/archive/:year/:month', cache, byPeriod);
   return router;
-}
-
-function queryString(req: Request): string {
-  const i = req.originalUrl.indexOf('?');
-  return i === -1 ? '' : req.originalUrl.slice(i);
 }

@@ -1,5 +1,6 @@
 // Tags and their links to posts.
 import type { Db } from '../db/open.js';
+import { PUBLIC_POST } from './posts-repository.js';
 
 export interface Tag {
   id: number;
@@ -15,6 +16,11 @@ export type TagsRepository = ReturnType<typeof createTagsRepository>;
 
 export function createTagsRepository(db: Db) {
   const bySlug = db.prepare<[string], Tag>('SELECT id, slug, name FROM tags WHERE slug = ?');
+  // A tag only drafts or scheduled posts carry is as unknown to the public as they are.
+  const publicBySlug = db.prepare<{ slug: string; now: string }, Tag>(
+    `SELECT t.id, t.slug, t.name FROM tags t WHERE t.slug = @slug AND EXISTS (
+       SELECT 1 FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.kind = 'post' AND ${PUBLIC_POST})`,
+  );
   // A post's whole tag list goes in as one JSON array: two statements, whatever its length.
   const insertMissing = db.prepare<[string]>(
     `INSERT INTO tags (slug, name)
@@ -37,6 +43,8 @@ export function createTagsRepository(db: Db) {
 
   return {
     findBySlug: (slug: string): Tag | undefined => bySlug.get(slug),
+    /** The tag, when at least one public post carries it. */
+    findPublicBySlug: (slug: string, now = new Date().toISOString()): Tag | undefined => publicBySlug.get({ slug, now }),
 
     /** Tags of each post, keyed by post id; posts without tags get an empty list. */
     forPosts(postIds: readonly number[]): Map<number, Tag[]> {

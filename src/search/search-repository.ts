@@ -1,6 +1,6 @@
 // Full-text search over public posts and pages (the posts_fts table of migration 004).
 import type { Db } from '../db/open.js';
-import type { PostKind } from '../posts/posts-repository.js';
+import { PUBLIC_POST, type PostKind } from '../posts/posts-repository.js';
 import { MARK_CLOSE, MARK_OPEN } from './search-query.js';
 
 /** One search result; title and snippet still carry the raw marks (see search-query.ts). */
@@ -19,7 +19,7 @@ export type SearchRepository = ReturnType<typeof createSearchRepository>;
 
 // Public as on every other page: published and its time has come. Pages are searched
 // too: a reader looking for "contact" or "about" wants that page.
-const MATCH_PUBLIC = `posts_fts MATCH @match AND p.status = 'published' AND p.published_at <= @now`;
+const MATCH_PUBLIC = `posts_fts MATCH @match AND ${PUBLIC_POST}`;
 
 export function createSearchRepository(db: Db) {
   // bm25 weights: a word in the title counts most, then a tag, then the body.

@@ -1,7 +1,7 @@
 // GET /search: full-text search over public posts and pages, paged like the home page.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
-import { paginate } from '../posts/pagination.js';
+import { paginate } from '../http/pagination.js';
 import { highlightToHtml, MAX_QUERY_LENGTH, normaliseQuery, snippetToHtml, toMatchExpression } from './search-query.js';
 
 export function searchRoutes(ctx: AppContext): Router {

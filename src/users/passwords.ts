@@ -33,3 +33,5 @@ export function generatePassword(): string {
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
+/** Longer is not a password a person types, and costs scrypt for nothing. */
+export const MAX_PASSWORD_LENGTH = 1024;

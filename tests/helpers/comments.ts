@@ -85,11 +85,12 @@ export function pageTree(html: string): { id: number; depth: number; classes: st
   return root.children;
 }
 
-/** A signed-in session for `userId`, as express-session's cookie (value `s:` + signed id). */
+/** A signed-in session for `userId` (logged in just now), as express-session's cookie (value `s:` + signed id). */
 export function signedInCookie(repos: Repositories, secret: string, userId: number): string {
   const sid = `test-${userId}-${Date.now()}`;
   const expires = Date.now() + 3_600_000;
-  repos.sessions.set(sid, JSON.stringify({ cookie: { originalMaxAge: 3_600_000, expires: new Date(expires).toISOString(), httpOnly: true, path: '/' }, userId }), expires);
+  const authAt = Date.now();
+  repos.sessions.set(sid, JSON.stringify({ cookie: { originalMaxAge: 3_600_000, expires: new Date(expires).toISOString(), httpOnly: true, path: '/' }, userId, authAt, seenAt: authAt }), expires);
   const signature = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
   return `colloquy.sid=${encodeURIComponent(`s:${sid}.${signature}`)}`;
 }

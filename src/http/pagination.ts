@@ -1,5 +1,5 @@
 // Page numbers from `?page=`: a positive whole number within the listing, else 404.
-import { notFound } from '../http/errors.js';
+import { notFound } from './errors.js';
 
 export interface Pagination {
   page: number;

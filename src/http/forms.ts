@@ -1,8 +1,8 @@
 // Reading form and query values as a browser or a bot may send them: a string, an
-// array (`a=1&a=2`), or nothing. Never throws; odd shapes read as empty.
-import { firstString } from '../comments/comment-input.js';
+// array (`a=1&a=2`), or nothing. Never throws; odd shapes read as empty. Also the
+// guards for paths a form hands back (where to go after logging in, or after an action).
 
-/** The field's value; a repeated field reads as its first value, as in the comment form, so typed text is kept. */
+/** A field as a string; a repeated field reads as its first value, so typed text is kept. */
 export function text(source: unknown, name: string): string {
   return firstString((source as Record<string, unknown> | undefined)?.[name]);
 }
@@ -10,6 +10,13 @@ export function text(source: unknown, name: string): string {
 /** A checkbox: present (any value) means on, as a browser sends it. */
 export function checked(source: unknown, name: string): boolean {
   return (source as Record<string, unknown> | undefined)?.[name] !== undefined;
+}
+
+/** A field as a string, the first value when the field came more than once (the public comment form keeps what a person typed). */
+export function firstString(value: unknown): string {
+  // One level only: a JSON body can nest arrays deeper than the stack.
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
 }
 
 /** A positive whole id, or undefined. */
@@ -31,4 +38,12 @@ export const hasErrors = (errors: FieldErrors): boolean => Object.values(errors)
 /** A path back inside the admin pages, from a hidden field; anything else gives `fallback`. */
 export function adminPath(raw: unknown, fallback: string): string {
   return typeof raw === 'string' && /^\/admin(?:[/?][^\\\s]*)?$/.test(raw) && !raw.startsWith('/admin//') ? raw : fallback;
+}
+
+/** Where to go after logging in: a local path only (one leading slash, not `//` or `/\`), else the dashboard. */
+export function safeNext(raw: unknown): string {
+  if (typeof raw !== 'string' || raw.length > 2000) return '/admin';
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/admin';
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/admin';
+  return raw;
 }

@@ -1,0 +1,45 @@
+// A login that the desk has ended (idle too long, or a password reset or role change
+// since) must not count on the public pages either: no trusted, approved comment
+// posted in that person's name.
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loginAs, makeUser } from './helpers/admin-session.js';
+import { tokenFor } from './helpers/comments.js';
+import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { hashPassword } from '../src/users/passwords.js';
+import type { User } from '../src/users/users-repository.js';
+
+let t: TestContext;
+let author: User;
+
+beforeEach(async () => {
+  t = makeTestApp();
+  author = await makeUser(t.repos, 'author', 'writer');
+  makePost(t.repos, author, { title: 'Hello' });
+});
+afterEach(() => t.close());
+
+const comments = () => t.db.prepare('SELECT user_id, status FROM comments').all() as { user_id: number | null; status: string }[];
+
+describe('an ended login on the public pages', () => {
+  it('signs the author in on the post page while the login is live', async () => {
+    const agent = await loginAs(t, 'writer');
+    const page = await agent.get('/posts/hello');
+    expect(page.text).toContain('Logged in as <strong>Writer</strong>');
+  });
+
+  it('after a password reset, shows the reader form and posts nothing as the author', async () => {
+    const agent = await loginAs(t, 'writer');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    t.repos.users.setPasswordHash(author.id, await hashPassword('another long password'));
+
+    const page = await agent.get('/posts/hello');
+    expect(page.text).not.toContain('Logged in as');
+    expect(page.text).toContain('name="author"');
+
+    const token = await tokenFor(agent);
+    const res = await agent.post('/posts/hello/comments').type('form').send({ _csrf: token, comment: 'Posted by whoever holds the old cookie' });
+    expect(res.status).toBe(422);
+    expect(comments()).toEqual([]);
+  });
+});
