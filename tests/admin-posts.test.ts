@@ -26,6 +26,29 @@ describe('writing posts', () => {
     }
   });
 
+  it('gives the author their text back on a stale token, saving nothing', async () => {
+    const alice = await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const typed = post({ title: 'A long essay', body: 'Three hours of *writing*.', _csrf: 'stale' });
+    const created = await agent.post('/admin/posts').type('form').send(typed);
+    expect(created.status).toBe(403);
+    expect(created.text).toContain('nothing was saved');
+    expect(created.text).toContain('value="A long essay"');
+    expect(created.text).toContain('Three hours of *writing*.');
+    const token = /name="_csrf" value="([^"]+)"/.exec(created.text)![1]!;
+    expect(token).not.toBe('stale');
+    expect(t.repos.posts.findBySlug('a-long-essay')).toBeUndefined();
+    // One more click saves it with the fresh token.
+    expect((await agent.post('/admin/posts').type('form').send({ ...typed, _csrf: token })).status).toBe(303);
+    expect(t.repos.posts.findBySlug('a-long-essay')).toBeDefined();
+
+    const id = makePost(t.repos, alice, { title: 'Kept', body_md: 'Original.' });
+    const updated = await agent.post(`/admin/posts/${id}`).type('form').send(post({ title: 'Kept', body: 'Edited text.', _csrf: '' }));
+    expect(updated.status).toBe(403);
+    expect(updated.text).toContain('Edited text.');
+    expect(t.repos.posts.findById(id)!.body_md).toBe('Original.');
+  });
+
   it('creates a published post: 303 to its edit page, public, with tags and audit', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');

@@ -1,7 +1,7 @@
 // The author's desk: log-in, then, behind it, the dashboard, posts, comments,
 // users, settings, images and the audit trail. Order matters: the log-in gate comes
 // before the CSRF check, so a logged-out POST is sent to log in and changes nothing.
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { AppContext } from '../app.js';
 import { csrfProtection } from '../http/csrf.js';
 import { auditRoutes } from './audit-routes.js';
@@ -30,9 +30,11 @@ export function adminRoutes(ctx: AppContext): Router {
     next();
   });
   router.use(uploadsRoutes(ctx));
-  router.use(csrfProtection);
+  // Saving a post checks its own token (posts-routes), so that a stale one gives the
+  // author's text back; every other request is checked here.
+  router.use((req, res, next) => (savesPost(req) ? next() : csrfProtection(req, res, next)));
   router.use((req, res, next) => {
-    res.locals.csrfToken = req.csrfToken();
+    if (!savesPost(req)) res.locals.csrfToken = req.csrfToken();
     next();
   });
   router.use(dashboardRoutes(ctx));
@@ -42,4 +44,9 @@ export function adminRoutes(ctx: AppContext): Router {
   router.use(settingsRoutes(ctx));
   router.use(auditRoutes(ctx));
   return router;
+}
+
+/** POST /admin/posts (create) and POST /admin/posts/:id (update). */
+function savesPost(req: Request): boolean {
+  return req.method === 'POST' && /^\/posts(?:\/[^/]+)?$/.test(req.path);
 }

@@ -2,6 +2,7 @@
 // JavaScript), saving, scheduling and deleting.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
+import { freshToken, hasValidToken } from '../http/csrf.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
 import { paginate } from '../http/pagination.js';
@@ -29,8 +30,9 @@ export function postsRoutes(ctx: AppContext): Router {
     return post;
   }
 
-  function renderEditor(res: Response, status: number, view: { post?: Post; form: PostForm; errors?: FieldErrors; preview?: string }) {
+  function renderEditor(res: Response, status: number, view: { post?: Post; form: PostForm; errors?: FieldErrors; preview?: string; notice?: string }) {
     const { post, form } = view;
+    if (view.notice) res.locals.flash = view.notice;
     const state = post ? stateOf(post, new Date()) : undefined;
     res.status(status).render('admin/post-edit', {
       pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
@@ -68,9 +70,22 @@ export function postsRoutes(ctx: AppContext): Router {
     renderEditor(res, 200, { form: blankPostForm(res.locals.site.comments_open_default, text(req.query, 'kind')) });
   }
 
-  function create(req: Request, res: Response) {
+  /**
+   * Saving checks its own token (admin-routes lets these two routes through): a stale
+   * one, from an old tab or a session that ended, gives the author's text back with a
+   * fresh token instead of a bare 403 that loses it.
+   */
+  async function tokenValid(req: Request, res: Response, view: { post?: Post; form: PostForm }): Promise<boolean> {
+    const valid = await hasValidToken(req, res);
+    res.locals.csrfToken = freshToken(req);
+    if (!valid) renderEditor(res, 403, { ...view, notice: EXPIRED_MESSAGE });
+    return valid;
+  }
+
+  async function create(req: Request, res: Response) {
     const user = me(res);
     const form = readPostForm(req.body);
+    if (!(await tokenValid(req, res, { form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date());
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
@@ -90,10 +105,11 @@ export function postsRoutes(ctx: AppContext): Router {
     renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date()) });
   }
 
-  function update(req: Request<{ id: string }>, res: Response) {
+  async function update(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
     const user = me(res);
     const form = readPostForm(req.body);
+    if (!(await tokenValid(req, res, { post, form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date());
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
@@ -139,6 +155,8 @@ export function postsRoutes(ctx: AppContext): Router {
   router.post('/preview', preview);
   return router;
 }
+
+const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';
 
 const HELD_MESSAGE = 'Saved as a draft, not published: the text seems to hold personal data. Check the findings below, then publish anyway if it is meant to be public.';
 
