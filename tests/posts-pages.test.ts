@@ -5,14 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler, notFoundHandler } from '../src/http/errors.js';
 import { createLogger } from '../src/logger.js';
 import type { User } from '../src/users/users-repository.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
-import { makeWriter } from './helpers/writers.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
 let author: User;
-beforeEach(() => {
+beforeEach(async () => {
   t = makeTestApp();
-  author = makeWriter(t.repos);
+  author = await makeUser(t.repos, 'author', 'writer');
 });
 afterEach(() => t.close());
 

@@ -2,14 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../src/users/users-repository.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
-import { makeWriter } from './helpers/writers.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
 
 let t: TestContext;
 let author: User;
-beforeEach(() => {
+beforeEach(async () => {
   t = makeTestApp();
-  author = makeWriter(t.repos);
+  author = await makeUser(t.repos, 'author', 'writer');
 });
 afterEach(() => t.close());
 
@@ -120,7 +119,7 @@ describe('tags', () => {
 });
 
 describe('users', () => {
-  it('finds people by name regardless of case, and changes role and password', () => {
+  it('finds people by name regardless of case, and changes role and password', async () => {
     expect(t.repos.users.findByUsername('WRITER')?.id).toBe(author.id);
     expect(t.repos.users.countAdmins()).toBe(0);
     t.repos.users.setRole(author.id, 'admin');
@@ -128,7 +127,7 @@ describe('users', () => {
     t.repos.users.setPasswordHash(author.id, 'scrypt$new');
     expect(t.repos.users.findById(author.id)?.password_hash).toBe('scrypt$new');
     expect(() => t.repos.users.create({ username: 'Writer', display_name: 'x', password_hash: 'x', role: 'author' })).toThrow(/UNIQUE/);
-    makeWriter(t.repos, 'aaron');
+    await makeUser(t.repos, 'author', 'aaron');
     expect(t.repos.users.list().map((u) => u.username)).toEqual(['aaron', 'writer']);
   });
 });

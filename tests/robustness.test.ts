@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, tokenFrom, type Agent } from './helpers/admin-session.js';
 import { seedComment, tokenFor } from './helpers/comments.js';
 import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { makeWriter } from './helpers/writers.js';
 
 // A stack frame, a source path or a dependency's folder in a page is a leak.
 const LEAK = /\bat [\w.$<>]+ \((?:file:|node:|\/)|\bat (?:file:\/\/)?\/[\w./-]+:\d+|node_modules|\/src\/|\.ts:\d+/;
@@ -75,7 +74,7 @@ async function makeWorld(): Promise<World> {
   t.repos.settings.save({ comment_rate_per_minute: 1000, comment_min_seconds: 0 });
   const boss = await makeUser(t.repos, 'admin', 'boss');
   const writer = await makeUser(t.repos, 'author', 'writer');
-  const other = makeWriter(t.repos, 'other');
+  const other = await makeUser(t.repos, 'author', 'other');
   const hello = makePost(t.repos, boss, { title: 'Hello', slug: 'hello', tags: ['News'] });
   const writersPost = makePost(t.repos, writer, { title: 'Writer’s post', slug: 'writers-post' });
   const draft = makePost(t.repos, writer, { title: 'A draft', slug: 'writer-draft', status: 'draft' });
