@@ -24,7 +24,7 @@ export function adminRoutes(ctx: AppContext): Router {
     next();
   });
   router.use(authRoutes(ctx, createLoginThrottle()));
-  router.use(requireLogin(ctx.repos.users));
+  router.use(requireLogin);
   router.use((_req, res, next) => {
     res.locals.pendingCount = ctx.repos.comments.countByStatus(scopeOf(me(res))).pending;
     next();

@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
-import { requireLogin, signedInUser } from './session-auth.js';
+import { requireLogin } from './session-auth.js';
 
 export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
   const { repos } = ctx;
@@ -32,7 +32,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
   }
 
   function show(req: Request, res: Response) {
-    if (signedInUser(repos.users, req.session, Date.now())) {
+    if (res.locals.currentUser) {
       return res.redirect(303, safeNext(requestedNext(req)));
     }
     renderForm(req, res, 200);
@@ -90,7 +90,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
 
   router.get('/login', csrfProtection, show);
   router.post('/login', create);
-  router.post('/logout', requireLogin(repos.users), csrfProtection, remove);
+  router.post('/logout', requireLogin, csrfProtection, remove);
   return router;
 }
 

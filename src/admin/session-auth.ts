@@ -46,27 +46,23 @@ export function me(res: Response): User {
 /**
  * Before anything else under /admin (before the CSRF check, so a logged-out POST is
  * sent to log in rather than refused): no live session means 302 to the login page.
+ * Who is signed in was decided once for the request, by the page locals (signedInUser).
  */
-export function requireLogin(users: UsersRepository): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const s = req.session;
-    const now = Date.now();
-    const user = signedInUser(users, s, now);
-    if (!user) {
-      if (s?.userId !== undefined) {
-        delete s.userId;
-        delete s.authAt;
-      }
-      res.locals.currentUser = undefined;
-      return res.redirect(302, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
+export const requireLogin: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  const s = req.session;
+  const now = Date.now();
+  if (!res.locals.currentUser) {
+    if (s?.userId !== undefined) {
+      delete s.userId;
+      delete s.authAt;
     }
-    if (now - (s.seenAt ?? 0) > 60_000) s.seenAt = now;
-    res.locals.currentUser = user;
-    res.locals.flash = s.flash;
-    delete s.flash;
-    next();
-  };
-}
+    return res.redirect(302, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
+  }
+  if (now - (s.seenAt ?? 0) > 60_000) s.seenAt = now;
+  res.locals.flash = s.flash;
+  delete s.flash;
+  next();
+};
 
 /** After changing one's own account: keep this session, which the change would end. */
 export function renewLogin(req: Request): void {
