@@ -1,5 +1,6 @@
-// A fixed-window counter per key, in memory (one process): comments, likes and log-ins
-// each make their own limiter and key it by what they count (a hashed address).
+// A fixed-window counter per key, in memory (one process): comments, likes, reports and
+// the token hand-out each make their own, keyed by a hashed address. (Log-ins count
+// failures instead, in admin/login-throttle.ts.)
 
 export interface RateLimiter {
   /** Counts one attempt for `key`; refused attempts say how many seconds until the next window. */
