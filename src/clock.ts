@@ -1,0 +1,5 @@
+// The one source of "now" (ms since the epoch), handed down from the composition root so
+// that tests of expiry, throttles, schedules and tokens move time instead of sleeping.
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();
