@@ -9,6 +9,8 @@ import { createPing, type Db } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectPath } from './paths.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { createCommentKeys, type CommentKeys } from './comments/comment-keys.js';
+import { loadSecretKey } from './keys/secret-key.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { requestLogging } from './http/request-logging.js';
@@ -32,6 +34,8 @@ export interface AppContext {
   config: Config;
   repos: Repositories;
   logger: Logger;
+  /** Keyed hashes and signed stamps, from the secret key read once at start-up. */
+  keys: CommentKeys;
 }
 
 export const SESSION_COOKIE = 'colloquy.sid';
@@ -39,7 +43,7 @@ const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
 
 export function createApp({ db, config, logger = createLogger('silent') }: AppDeps) {
   const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger };
+  const ctx: AppContext = { config, repos, logger, keys: createCommentKeys(loadSecretKey(config, repos.settings)) };
   const store = new SqliteSessionStore(repos.sessions);
   const app = express();
 

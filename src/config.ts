@@ -1,4 +1,5 @@
 // Reads and validates the environment once, for the server and the command line alike.
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export interface Config {
@@ -15,6 +16,10 @@ export interface Config {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
+  /** Where the secret key for keyed hashes and signed stamps lives (KEY_FILE), outside the database. */
+  readonly keyFile: string;
+  /** COLLOQUY_KEY: the secret key given directly; it wins over keyFile. */
+  readonly secretKey: string | undefined;
   readonly logLevel: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
@@ -25,6 +30,8 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The shortest secret key accepted, from COLLOQUY_KEY or KEY_FILE alike. */
+export const MIN_SECRET_KEY_LENGTH = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = parsePort(env.PORT);
@@ -39,6 +46,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (sessionSecret !== undefined && sessionSecret.length < 16) {
     throw new ConfigError('SESSION_SECRET must be at least 16 characters long');
   }
+  const secretKey = nonEmpty(env.COLLOQUY_KEY);
+  if (secretKey !== undefined && secretKey.length < MIN_SECRET_KEY_LENGTH) {
+    throw new ConfigError(`COLLOQUY_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters long (try: openssl rand -base64 32)`);
+  }
   return Object.freeze({
     port,
     host,
@@ -50,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminUsername: nonEmpty(env.ADMIN_USERNAME) ?? 'admin',
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
+    keyFile: path.resolve(cwd, nonEmpty(env.KEY_FILE) ?? path.join(path.dirname(databasePath), 'colloquy.key')),
+    secretKey,
     logLevel,
     development: env.NODE_ENV === 'development',
   });
@@ -83,8 +96,33 @@ function parseBaseUrl(raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+// Express's names for address ranges; anything else in the list is an address or a CIDR.
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const TRUST_PROXY_CHOICES =
+  'Give the number of proxies in front of Colloquy (for example 1), "loopback" for a proxy on this machine, ' +
+  'or the proxies\' addresses or CIDRs (for example 10.0.0.1 or 10.0.0.0/8, comma separated).';
+
 function parseTrustProxy(value: string | undefined): false | string | number {
   const raw = nonEmpty(value);
   if (raw === undefined || raw === '0' || raw.toLowerCase() === 'false') return false;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  // Trusting every hop would take the client address from X-Forwarded-For as sent,
+  // so anyone could pick the address that rate limits and report counts see.
+  if (['true', 'yes', 'on', '*', 'all'].includes(raw.toLowerCase())) {
+    throw new ConfigError(`TRUST_PROXY=${raw} is refused: trusting every hop lets anyone fake their address. ${TRUST_PROXY_CHOICES}`);
+  }
+  for (const entry of raw.split(',').map((part) => part.trim())) {
+    if (PROXY_RANGES.includes(entry)) continue;
+    const [address = '', bits, ...extra] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+    if (family === 0 || extra.length > 0 || prefix < 0 || prefix > max) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" is not a hop count, a range name or an address. ${TRUST_PROXY_CHOICES}`);
+    }
+    if (prefix === 0) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" trusts every address, which lets anyone fake theirs. ${TRUST_PROXY_CHOICES}`);
+    }
+  }
+  return raw;
 }

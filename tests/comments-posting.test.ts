@@ -2,7 +2,6 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
 import { inputValue, seedComment, signedInCookie, textareaValue, tokenFor } from './helpers/comments.js';
-import { commentKeys } from '../src/comments/comment-keys.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -208,7 +207,7 @@ describe('posting a comment', () => {
     expect(inputValue(quick.text, 'comment_stamp')).toBe(stamp);
     const forged = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: `${Date.now() - 60_000}.${'0'.repeat(32)}` });
     expect(forged.status).toBe(422);
-    const earlier = commentKeys(t.repos).stamp(Date.now() - 3000);
+    const earlier = t.keys.stamp(Date.now() - 3000);
     const later = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: earlier });
     expect(later.status).toBe(303);
   });
@@ -416,7 +415,7 @@ describe('signed-in authors', () => {
 
   it('shares the rules through postAuthorReply', async () => {
     const { createCommentsService } = await import('../src/comments/comments-service.js');
-    const service = createCommentsService(t.repos);
+    const service = createCommentsService(t.repos, t.keys);
     const parent = seedComment(t.repos, postId);
     const settings = t.repos.settings.load();
     expect(service.postAuthorReply({ id: postId }, author, parent, 'From the queue', settings)).toMatchObject({ kind: 'stored', status: 'approved' });

@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       adminUsername: 'admin',
       adminPassword: undefined,
       sessionSecret: undefined,
+      keyFile: path.resolve('/srv/blog/data/colloquy.key'),
+      secretKey: undefined,
       logLevel: 'info',
       development: false,
     });
@@ -40,6 +42,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toBe('10.0.0.0/8, 192.168.1.1');
+  });
+
+  it('refuses TRUST_PROXY=true and its kin, naming the alternatives', () => {
+    for (const all of ['true', 'TRUE', 'True', 'yes', 'on', '*']) {
+      expect(() => loadConfig({ TRUST_PROXY: all }), all).toThrow(ConfigError);
+      expect(() => loadConfig({ TRUST_PROXY: all }), all).toThrow(/trusting every hop lets anyone fake their address\. Give the number of proxies .*"loopback".*CIDRs/);
+    }
+    // Trusting every address by a range is the same hole.
+    expect(() => loadConfig({ TRUST_PROXY: '0.0.0.0/0' })).toThrow(/trusts every address/);
+    expect(() => loadConfig({ TRUST_PROXY: '::/0' })).toThrow(/trusts every address/);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(/"proxy\.local" is not a hop count/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(ConfigError);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, fd00::/8, 10.1.2.3' }).trustProxy).toBe('loopback, fd00::/8, 10.1.2.3');
   });
 
   it('resolves DATABASE_PATH against the working directory and keeps data beside it', () => {

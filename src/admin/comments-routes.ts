@@ -21,7 +21,7 @@ const DONE: Record<ModerationAction, string> = {
 
 export function commentsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
-  const service = createCommentsService(repos);
+  const service = createCommentsService(repos, ctx.keys);
   const router = Router();
 
   function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {

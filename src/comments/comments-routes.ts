@@ -13,7 +13,6 @@ import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
-import { commentKeys } from './comment-keys.js';
 import { createCommentsService } from './comments-service.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
@@ -34,9 +33,7 @@ const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
 type SlugRequest = Request<{ slug: string }>;
 
 export function commentsRoutes(ctx: AppContext): Router {
-  const { repos, config } = ctx;
-  // Made now, at start-up, so no reader's page view ever writes the key.
-  const keys = commentKeys(repos);
+  const { repos, config, keys } = ctx;
   const service = createCommentsService(repos, keys);
   const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
   const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });

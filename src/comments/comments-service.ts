@@ -9,7 +9,7 @@ import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
-import { commentKeys, type CommentKeys } from './comment-keys.js';
+import type { CommentKeys } from './comment-keys.js';
 import type { CommentStatus } from './comments-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
 
@@ -34,7 +34,7 @@ export interface Submission {
 
 export type CommentsService = ReturnType<typeof createCommentsService>;
 
-export function createCommentsService(repos: Repositories, keys: CommentKeys = commentKeys(repos)) {
+export function createCommentsService(repos: Repositories, keys: CommentKeys) {
   const limiter: RateLimiter = createRateLimiter({
     limit: () => repos.settings.load().comment_rate_per_minute,
     windowMs: 60_000,

@@ -8,7 +8,6 @@ import { parseId } from '../http/forms.js';
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { avatarPath } from './avatar.js';
-import { commentKeys } from './comment-keys.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { Comment } from './comments-repository.js';
 import { buildThread, type Thread } from './comment-tree.js';
@@ -82,7 +81,7 @@ export function rememberedForm(req: Request): CommentForm {
  * "send it again" is never answered with "too quickly".
  */
 export function formView(ctx: AppContext, req: Request, res: Response, slug: string, values: CommentForm, errors: FieldErrors, replyTo: FormView['replyTo']): FormView {
-  const keys = commentKeys(ctx.repos);
+  const { keys } = ctx;
   const submitted = req.method === 'POST';
   const user = res.locals.currentUser as { display_name: string } | undefined;
   return {
@@ -99,8 +98,7 @@ export function formView(ctx: AppContext, req: Request, res: Response, slug: str
 }
 
 export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
-  const { repos } = ctx;
-  const keys = commentKeys(repos);
+  const { repos, keys } = ctx;
   const site = res.locals.site as { thread_depth: number };
   const heldIds = req.session?.heldComments ?? [];
   const held = new Set(heldIds);

@@ -9,6 +9,8 @@ import { migrate } from '../../src/db/migrate.js';
 import { createRepositories, type Repositories } from '../../src/repositories.js';
 import type { PostDraft } from '../../src/posts/posts-service.js';
 import type { Role, User } from '../../src/users/users-repository.js';
+import { createCommentKeys, type CommentKeys } from '../../src/comments/comment-keys.js';
+import { loadSecretKey } from '../../src/keys/secret-key.js';
 import { hashPassword } from '../../src/users/passwords.js';
 
 export interface TestContext {
@@ -16,6 +18,8 @@ export interface TestContext {
   db: Db;
   repos: Repositories;
   config: Config;
+  /** The same keys the app uses (its key file, read again). */
+  keys: CommentKeys;
   dir: string;
   close(): void;
 }
@@ -30,6 +34,7 @@ export function makeTestApp(env: Record<string, string> = {}): TestContext {
   const app = createApp({ db, config });
   return {
     app, db, repos, config, dir,
+    keys: createCommentKeys(loadSecretKey(config, repos.settings)),
     close() {
       app.close();
       db.close();
