@@ -7,6 +7,8 @@ import { openDatabase } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { createRepositories } from './repositories.js';
+import { systemClock } from './clock.js';
+import { startRetentionJob } from './privacy/retention.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,12 +17,14 @@ async function main(): Promise<void> {
   const applied = migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 
-  const result = await bootstrap(createRepositories(db), config);
+  const repos = createRepositories(db);
+  const result = await bootstrap(repos, config);
   if (result.createdAdmin) logger.info({ username: result.createdAdmin }, 'created the administrator');
   // A plain line, not a JSON record: the person starting the blog has to read it.
   if (result.generatedPassword) process.stdout.write(`Admin password: ${result.generatedPassword}\n`);
 
   const app = createApp({ db, config, logger });
+  const retention = startRetentionJob(repos, systemClock, logger);
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ host: config.host, port, baseUrl: config.baseUrl }, 'listening');
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     // Stop accepting, let requests in flight finish, then close the database.
     server.close(() => {
+      retention.stop();
       app.close();
       db.close();
       process.exit(0);

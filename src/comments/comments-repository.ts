@@ -103,6 +103,10 @@ export function createCommentsRepository(db: Db) {
   const setStatusMany = db.prepare<[CommentStatus, string, string]>(
     'UPDATE comments SET status = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))',
   );
+  // Same condition as the partial index comments_with_address, so only those rows are read.
+  const forgetAddresses = db.prepare<[string]>(
+    `UPDATE comments SET ip_hash = '', user_agent = '' WHERE created_at < ? AND (ip_hash != '' OR user_agent != '')`,
+  );
   const allSources = db.prepare<[], Pick<Comment, 'id' | 'body_md'>>('SELECT id, body_md FROM comments ORDER BY id');
   // Not updated_at: rendering again is not an edit.
   const setRendered = db.prepare<[string, number]>('UPDATE comments SET body_html = ? WHERE id = ?');
@@ -155,6 +159,8 @@ export function createCommentsRepository(db: Db) {
     /** Every comment's Markdown, for rendering all of them again. */
     allSources: (): Pick<Comment, 'id' | 'body_md'>[] => allSources.all(),
     setRendered: (id: number, html: string): void => void setRendered.run(html, id),
+    /** Clears the address hash and user agent of comments written before `cutoff`; returns how many. Not an edit: updated_at stays. */
+    forgetAddressesBefore: (cutoff: string): number => forgetAddresses.run(cutoff).changes,
     /** Holds a comment back for moderation, saying why. */
     hold: (id: number, reason: string, now = new Date().toISOString()): void => void hold.run(reason, now, id),
   };

@@ -20,6 +20,10 @@ export interface Settings {
   /** Words or phrases, one a line, that hold a comment for moderation. */
   moderation_blocklist: string;
   posts_per_page: number;
+  /** Days that reader addresses (as keyed hashes) and user agents are kept. */
+  retention_days: number;
+  /** Where readers ask for their data to be erased: an email address or a web page; empty for none. */
+  privacy_contact: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -35,6 +39,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   report_hide_threshold: 3,
   moderation_blocklist: '',
   posts_per_page: 10,
+  retention_days: 30,
+  privacy_contact: '',
 });
 
 export type SettingKey = keyof Settings;
@@ -60,7 +66,22 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   report_hide_threshold: (raw) => intCheck(raw, 1, 1000, 'Report threshold'),
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
+  retention_days: (raw) => intCheck(raw, 1, 365, 'Retention'),
+  privacy_contact: (raw) => {
+    const value = raw.trim();
+    if (value === '' || (value.length <= 254 && (/^[^\s@]+@[^\s@]+$/.test(value) || isWebAddress(value)))) return { ok: true, value };
+    return { ok: false, error: 'Privacy contact must be an email address or an http(s) web address.' };
+  },
 };
+
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
 
 function lengthCheck(raw: string, min: number, max: number, label: string): { ok: true; value: string } | { ok: false; error: string } {
   const value = raw.trim();
