@@ -8,6 +8,7 @@ import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { commentsRoutes } from './comments-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
+import { erasureRoutes } from './erasure-routes.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { postsRoutes } from './posts-routes.js';
 import { scopeOf } from './permissions.js';
@@ -39,6 +40,7 @@ export function adminRoutes(ctx: AppContext): Router {
   });
   router.use(dashboardRoutes(ctx));
   router.use(postsRoutes(ctx));
+  router.use(erasureRoutes(ctx));
   router.use(commentsRoutes(ctx));
   router.use(usersRoutes(ctx));
   router.use(settingsRoutes(ctx));

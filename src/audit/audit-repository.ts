@@ -32,6 +32,7 @@ export function createAuditRepository(db: Db) {
       ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`,
   );
   const count = db.prepare<[], number>('SELECT count(*) FROM audit_log').pluck();
+  const forgetDetail = db.prepare<[string]>("UPDATE audit_log SET detail = '' WHERE subject IN (SELECT value FROM json_each(?))");
 
   return {
     record(entry: AuditRecord, now = new Date().toISOString()): void {
@@ -40,5 +41,7 @@ export function createAuditRepository(db: Db) {
     /** Newest first. */
     list: (limit: number, offset: number): AuditEntry[] => page.all(limit, offset),
     count: (): number => count.get() ?? 0,
+    /** Clears the detail (which may name a person) of the entries about these subjects; who did what, and when, stays. */
+    forgetDetailsOf: (subjects: readonly string[]): void => void forgetDetail.run(JSON.stringify(subjects)),
   };
 }

@@ -62,7 +62,7 @@ export function createCommentsRepository(db: Db) {
   // A deleted comment that still has replies keeps its row (the replies' true parent)
   // with everything personal wiped.
   const scrub = db.prepare<[string, number]>(
-    `UPDATE comments SET status = 'trash', author_name = '', author_email = '', email_key = '', author_url = '',
+    `UPDATE comments SET status = 'trash', user_id = NULL, author_name = '', author_email = '', email_key = '', author_url = '',
        body_md = '', body_html = '', held_reason = 'deleted', ip_hash = '', user_agent = '', updated_at = ? WHERE id = ?`,
   );
   const queue = db.prepare<{ status: CommentStatus; authorId: number | null; limit: number; offset: number }, QueuedComment>(
@@ -85,6 +85,7 @@ export function createCommentsRepository(db: Db) {
        OR EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id))
      ORDER BY c.created_at, c.id`,
   );
+  const idsByEmail = db.prepare<[string], number>('SELECT id FROM comments WHERE email_key = ? ORDER BY id').pluck();
   const sameText = db.prepare<[number, string, string], number>(
     `SELECT 1 FROM comments WHERE post_id = ? AND email_key = ? AND body_md = ? AND status != 'trash' LIMIT 1`,
   ).pluck();
@@ -127,6 +128,10 @@ export function createCommentsRepository(db: Db) {
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */
     listRecentApproved: (limit: number, now = new Date().toISOString()): QueuedComment[] => recentApproved.all({ limit, now }),
+    /** Every comment stored under this email (case-folded), whatever its status, oldest first. */
+    idsByEmail: (email: string): number[] => idsByEmail.all(emailKey(email)),
+    /** Whether a comment has replies (which keep it as a placeholder when it is deleted). */
+    hasReplies: (id: number): boolean => (childCount.get(id) ?? 0) > 0,
     /** Whether this email (case-folded) already has an approved comment. */
     hasApprovedFrom: (email: string): boolean => hasApproved.get(emailKey(email)) !== undefined,
 

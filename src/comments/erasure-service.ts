@@ -1,0 +1,68 @@
+// Erasing a commenter: everything stored under one email address, for the desk and
+// the command line alike. One transaction, and an audit entry that counts what went
+// without naming the address.
+import type { Repositories } from '../repositories.js';
+import { emailKey } from './comments-repository.js';
+
+export interface ErasureResult {
+  /** Comments erased. */
+  comments: number;
+  /** Of those, how many stay as empty "removed" rows because others replied to them. */
+  placeholders: number;
+}
+
+/** The address to erase, case-folded, or undefined when it cannot be one (empty would match erased rows). */
+export function erasureKey(raw: string): string | undefined {
+  const key = emailKey(raw);
+  return key.length <= 254 && /^[^\s@]+@[^\s@]+$/.test(key) ? key : undefined;
+}
+
+export type ErasureService = ReturnType<typeof createErasureService>;
+
+export function createErasureService(repos: Pick<Repositories, 'db' | 'comments' | 'reports' | 'audit'>) {
+  const keyOf = (email: string): string => {
+    const key = erasureKey(email);
+    if (key === undefined) throw new RangeError('An email address is needed to erase a commenter.');
+    return key;
+  };
+
+  return {
+    /** How many comments are stored under this email: what the confirmation step shows. */
+    countFor: (email: string): number => repos.comments.idsByEmail(keyOf(email)).length,
+
+    /**
+     * Erases every comment under this email (case-folded), whatever its status: one
+     * without replies is deleted; one with replies by others stays as a removed
+     * placeholder with nothing personal left, so the thread keeps its shape. Readers'
+     * reports on them go too, and the audit trail's details about them.
+     */
+    eraseCommenter(email: string, actorId: number | null, now = new Date().toISOString()): ErasureResult {
+      const key = keyOf(email);
+      return repos.db.transaction((): ErasureResult => {
+        const ids = repos.comments.idsByEmail(key);
+        let placeholders = 0;
+        // Newest first: replies go before their parents, so a comment whose replies
+        // are all erased too is deleted rather than kept as a placeholder.
+        for (const id of [...ids].reverse()) {
+          if (repos.comments.hasReplies(id)) placeholders += 1;
+          repos.comments.deletePermanently(id, now);
+        }
+        repos.reports.clearFor(ids);
+        repos.audit.forgetDetailsOf(ids.map((id) => `comment:${id}`));
+        repos.audit.record({
+          userId: actorId,
+          action: 'commenter.erase',
+          detail: `${ids.length} comment${ids.length === 1 ? '' : 's'} erased, ${placeholders} kept as placeholders for replies`,
+        }, now);
+        return { comments: ids.length, placeholders };
+      }).immediate();
+    },
+  };
+}
+
+/** The outcome in a sentence for the person who asked, without the address. */
+export function erasureSummary({ comments, placeholders }: ErasureResult): string {
+  if (comments === 0) return 'Nothing was stored under that address.';
+  const kept = placeholders === 0 ? '' : ` (${placeholders} kept as an empty “removed” placeholder because others replied)`;
+  return `Erased ${comments} comment${comments === 1 ? '' : 's'} stored under that address${kept}.`;
+}
