@@ -23,6 +23,7 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
 import { searchRoutes } from './search/search-routes.js';
 import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { privacyRoutes } from './privacy/privacy-routes.js';
 
 export interface AppDeps {
   db: Db;
@@ -95,6 +96,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.use(commentsRoutes(ctx));
   app.use(feedsRoutes(ctx));
   app.use(searchRoutes(ctx));
+  app.use(privacyRoutes());
   app.use(postsRoutes(ctx));
 
   app.use(notFoundHandler);
