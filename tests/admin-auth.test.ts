@@ -2,8 +2,8 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLoginThrottle, DEFAULT_LIMITS, verdict } from '../src/admin/login-throttle.js';
 import { safeNext } from '../src/http/forms.js';
-import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/admin/session-auth.js';
-import { SESSION_COOKIE } from '../src/app.js';
+import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/users/signed-in.js';
+import { SESSION_COOKIE } from '../src/http/session-cookie.js';
 import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';
 import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
 
@@ -136,7 +136,7 @@ describe('log-out and the gate', () => {
 
   it('sends every admin page and POST without a session to log in, changing nothing', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = makePost(t.repos, alice, { title: 'Kept' });
+    const id = makePost(t, alice, { title: 'Kept' });
     for (const path of ['/admin', '/admin/posts', '/admin/posts/new', `/admin/posts/${id}/edit`, '/admin/comments?status=spam', '/admin/settings', '/admin/users', '/admin/audit', '/admin/uploads', '/admin/nope']) {
       const res = await request(t.app).get(path);
       expect(res.status, path).toBe(302);
@@ -153,7 +153,7 @@ describe('log-out and the gate', () => {
 
   it('refuses a POST with a session but a bad token: 403, nothing changed', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = makePost(t.repos, alice, { title: 'Kept' });
+    const id = makePost(t, alice, { title: 'Kept' });
     const agent = await loginAs(t, 'alice');
     const res = await agent.post(`/admin/posts/${id}/delete`).type('form').send({ _csrf: 'forged' });
     expect(res.status).toBe(403);

@@ -20,7 +20,7 @@ const statusOf = (id: number): CommentStatus | undefined => t.repos.comments.fin
 describe('the moderation queue', () => {
   it('shows comments by status with counts, emails and why each was held', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice, { title: 'Talked about' });
+    const postId = makePost(t, alice, { title: 'Talked about' });
     comment(postId, { author_name: 'Carol', author_email: 'carol@example.com', held_reason: 'more than 2 links' });
     comment(postId, { author_name: 'Dave', status: 'approved', held_reason: '' });
     comment(postId, { author_name: 'Spammer', status: 'spam', held_reason: 'honeypot' });
@@ -46,7 +46,7 @@ describe('the moderation queue', () => {
 
   it('approves, unapproves, marks spam, trashes and deletes', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const id = comment(postId);
     const agent = await loginAs(t, 'alice');
     const steps: [string, CommentStatus | undefined][] = [['approve', 'approved'], ['unapprove', 'pending'], ['spam', 'spam'], ['trash', 'trash'], ['approve', 'approved'], ['delete', undefined]];
@@ -62,7 +62,7 @@ describe('the moderation queue', () => {
 
   it('refuses unknown actions and ids, and offsite back links', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = comment(makePost(t.repos, alice));
+    const id = comment(makePost(t, alice));
     const agent = await loginAs(t, 'alice');
     expect((await postForm(agent, `/admin/comments/${id}/publish`, {})).status).toBe(404);
     expect((await postForm(agent, '/admin/comments/999/approve', {})).status).toBe(404);
@@ -74,7 +74,7 @@ describe('the moderation queue', () => {
 
   it('acts on many at once', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const ids = [comment(postId), comment(postId), comment(postId)];
     const agent = await loginAs(t, 'alice');
     const res = await postForm(agent, '/admin/comments/bulk', { action: 'approve', ids: [String(ids[0]), String(ids[1])], status: 'pending' }, '/admin/comments');
@@ -92,7 +92,7 @@ describe('the moderation queue', () => {
 
   it('edits a comment’s text, rendered as a comment', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = comment(makePost(t.repos, alice));
+    const id = comment(makePost(t, alice));
     const agent = await loginAs(t, 'alice');
     const page = await agent.get(`/admin/comments/${id}/edit`);
     expect(page.status).toBe(200);
@@ -111,7 +111,7 @@ describe('the moderation queue', () => {
 
   it('replies from the queue: approved at once, as the author, approving the parent', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const parent = comment(postId);
     const agent = await loginAs(t, 'alice');
     const res = await postForm(agent, `/admin/comments/${parent}/reply`, { comment: 'Thanks for **reading**' }, `/admin/comments/${parent}/edit`);
@@ -131,7 +131,7 @@ describe('the moderation queue', () => {
 
   it('a refused reply changes nothing: the held parent stays held, the text is given back', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const parent = comment(postId);
     const agent = await loginAs(t, 'alice');
     const bad = await postForm(agent, `/admin/comments/${parent}/reply`, { comment: 'x'.repeat(10_001) }, `/admin/comments/${parent}/edit`);
@@ -153,8 +153,8 @@ describe('authors moderate only their own posts’ comments', () => {
   it('403 on another author’s comments, and the queue shows only their own', async () => {
     const alice = await makeUser(t.repos, 'author', 'alice');
     const bob = await makeUser(t.repos, 'author', 'bob');
-    const onAlice = comment(makePost(t.repos, alice, { title: 'Alice post' }), { author_name: 'On Alice' });
-    const onBob = comment(makePost(t.repos, bob, { title: 'Bob post' }), { author_name: 'On Bob' });
+    const onAlice = comment(makePost(t, alice, { title: 'Alice post' }), { author_name: 'On Alice' });
+    const onBob = comment(makePost(t, bob, { title: 'Bob post' }), { author_name: 'On Bob' });
     const agent = await loginAs(t, 'bob');
     for (const action of ['approve', 'spam', 'trash', 'delete', 'unapprove']) {
       expect((await postForm(agent, `/admin/comments/${onAlice}/${action}`, {})).status, action).toBe(403);
@@ -185,7 +185,7 @@ describe('moderation rules', () => {
 
 it('the queue page has a bulk form every checkbox belongs to', async () => {
   const alice = await makeUser(t.repos, 'admin', 'alice');
-  const id = comment(makePost(t.repos, alice));
+  const id = comment(makePost(t, alice));
   const agent = await loginAs(t, 'alice');
   const token = await tokenFrom(agent, '/admin/comments');
   expect(token).toBeTruthy();

@@ -42,7 +42,7 @@ describe('writing posts', () => {
     expect((await agent.post('/admin/posts').type('form').send({ ...typed, _csrf: token })).status).toBe(303);
     expect(t.repos.posts.findBySlug('a-long-essay')).toBeDefined();
 
-    const id = makePost(t.repos, alice, { title: 'Kept', body_md: 'Original.' });
+    const id = makePost(t, alice, { title: 'Kept', body_md: 'Original.' });
     const updated = await agent.post(`/admin/posts/${id}`).type('form').send(post({ title: 'Kept', body: 'Edited text.', _csrf: '' }));
     expect(updated.status).toBe(403);
     expect(updated.text).toContain('Edited text.');
@@ -160,7 +160,7 @@ describe('writing posts', () => {
 
   it('edits a post, and a changed slug leaves a 301 from the old one', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = makePost(t.repos, alice, { title: 'First title', tags: ['one'] });
+    const id = makePost(t, alice, { title: 'First title', tags: ['one'] });
     const agent = await loginAs(t, 'alice');
     const edit = await agent.get(`/admin/posts/${id}/edit`);
     expect(edit.text).toContain('value="first-title"');
@@ -176,7 +176,7 @@ describe('writing posts', () => {
 
   it('deletes after a confirmation page', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = makePost(t.repos, alice, { title: 'Doomed' });
+    const id = makePost(t, alice, { title: 'Doomed' });
     t.repos.comments.insert({ post_id: id, parent_id: null, user_id: null, author_name: 'R', author_email: 'r@example.com', author_url: '', body_md: 'x', body_html: '<p>x</p>', status: 'approved', held_reason: '', ip_hash: '', user_agent: '' });
     const agent = await loginAs(t, 'alice');
     expect((await agent.get(`/admin/posts/${id}/edit`)).text).toContain(`href="/admin/posts/${id}/delete"`);
@@ -193,8 +193,8 @@ describe('writing posts', () => {
 
   it('lists with status filters and search', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    makePost(t.repos, alice, { title: 'Apples and pears', body_md: 'fruit' });
-    makePost(t.repos, alice, { title: 'Bananas', status: 'draft', published_at: null, body_md: 'more fruit 100%' });
+    makePost(t, alice, { title: 'Apples and pears', body_md: 'fruit' });
+    makePost(t, alice, { title: 'Bananas', status: 'draft', published_at: null, body_md: 'more fruit 100%' });
     const agent = await loginAs(t, 'alice');
     const all = await agent.get('/admin/posts');
     expect(all.text).toContain('Apples and pears');
@@ -229,7 +229,7 @@ describe('authors', () => {
   it('may not touch another author’s post', async () => {
     const alice = await makeUser(t.repos, 'author', 'alice');
     await makeUser(t.repos, 'author', 'bob');
-    const id = makePost(t.repos, alice, { title: 'Alice’s' });
+    const id = makePost(t, alice, { title: 'Alice’s' });
     const bob = await loginAs(t, 'bob');
     expect((await bob.get(`/admin/posts/${id}/edit`)).status).toBe(403);
     expect((await bob.get(`/admin/posts/${id}/delete`)).status).toBe(403);
@@ -242,7 +242,7 @@ describe('authors', () => {
   it('an administrator edits anyone’s post and the author stays', async () => {
     const alice = await makeUser(t.repos, 'author', 'alice');
     await makeUser(t.repos, 'admin', 'root');
-    const id = makePost(t.repos, alice, { title: 'Alice’s' });
+    const id = makePost(t, alice, { title: 'Alice’s' });
     const root = await loginAs(t, 'root');
     expect((await root.get('/admin/posts')).text).toContain('Alice’s');
     expect((await postForm(root, `/admin/posts/${id}`, post({ title: 'Fixed typo' }))).status).toBe(303);

@@ -15,7 +15,7 @@ let author: User;
 beforeEach(async () => {
   t = makeTestApp();
   author = await makeUser(t.repos, 'author', 'writer');
-  makePost(t.repos, author, { title: 'Hello' });
+  makePost(t, author, { title: 'Hello' });
 });
 afterEach(() => t.close());
 

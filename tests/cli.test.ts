@@ -7,8 +7,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/commands.js';
-import { openDatabase } from '../src/db/open.js';
-import { createRepositories } from '../src/repositories.js';
+import { systemClock } from '../src/clock.js';
+import { buildContext } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, type Db } from '../src/db/open.js';
+import { createRepositories, type Repositories } from '../src/repositories.js';
+import type { Services } from '../src/services.js';
 import { verifyPassword } from '../src/users/passwords.js';
 import { writeFileAtomically } from '../src/cli/write-atomically.js';
 
@@ -46,10 +50,12 @@ function spawnColloquy(args: string[], input = '', env: Record<string, string> =
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function withRepos<T>(fn: (repos: ReturnType<typeof createRepositories>) => T, database = dbPath): T {
+/** `fn` over the repositories of `database`, with the database itself and the services for setting up. */
+function withRepos<T>(fn: (repos: Repositories, more: { db: Db; services: Services }) => T, database = dbPath): T {
   const db = openDatabase(database);
   try {
-    return fn(createRepositories(db));
+    const ctx = buildContext({ db, config: loadConfig({ DATABASE_PATH: database }, dir) });
+    return fn(ctx.repos, { db, services: ctx.services });
   } finally {
     db.close();
   }
@@ -113,9 +119,9 @@ describe('colloquy commands', () => {
   });
 
   it("renders stored post and comment HTML again from the Markdown, leaving the comment's edit time alone", async () => {
-    const commentId = withRepos((r) => {
+    const commentId = withRepos((r, { services }) => {
       const author = r.users.findByUsername('carol')!;
-      const id = r.postsService.create({
+      const id = services.posts.create({
         kind: 'post', author_id: author.id, title: 'Stale', slug: '', body_md: 'Fresh *words*.', excerpt: '',
         tags: [], status: 'published', published_at: null, comments_open: true,
       });
@@ -142,11 +148,11 @@ describe('colloquy commands', () => {
     const target = path.join(dir, 'backups', 'copy.db');
     expect((await colloquy(['backup', target])).code).toBe(0);
     const copy = openDatabase(target);
-    expect(createRepositories(copy).users.findByUsername('carol')).toBeDefined();
-    expect(createRepositories(copy).posts.findBySlug('stale')).toMatchObject({ title: 'Stale' });
+    expect(createRepositories(copy, systemClock).users.findByUsername('carol')).toBeDefined();
+    expect(createRepositories(copy, systemClock).posts.findBySlug('stale')).toMatchObject({ title: 'Stale' });
     copy.close();
     // A post written after the backup shows the second one really replaced the file.
-    withRepos((r) => r.postsService.create({
+    withRepos((r, { services }) => services.posts.create({
       kind: 'post', author_id: r.users.findByUsername('carol')!.id, title: 'After the backup', slug: '', body_md: 'New.', excerpt: '',
       tags: [], status: 'published', published_at: null, comments_open: true,
     }));
@@ -155,7 +161,7 @@ describe('colloquy commands', () => {
     expect(fs.readFileSync(target).equals(before)).toBe(true);
     expect((await colloquy(['backup', target, '--force'])).code).toBe(0);
     const replaced = openDatabase(target);
-    expect(createRepositories(replaced).posts.findBySlug('after-the-backup')).toBeDefined();
+    expect(createRepositories(replaced, systemClock).posts.findBySlug('after-the-backup')).toBeDefined();
     replaced.close();
     expect((await colloquy(['backup', path.join(dir, 'backups')])).code).toBe(2);
     expect((await colloquy(['backup', dbPath, '--force'])).code).toBe(2);
@@ -172,10 +178,10 @@ describe('colloquy import-wxr and export-wxr', () => {
   let n = 0;
   /** A fresh database file for one test. */
   const freshDb = () => path.join(dir, `wxr-${++n}.db`);
-  const count = (database: string) => withRepos((r) => ({
-    posts: r.db.prepare('SELECT count(*) FROM posts').pluck().get(),
-    comments: r.db.prepare('SELECT count(*) FROM comments').pluck().get(),
-    users: r.db.prepare('SELECT count(*) FROM users').pluck().get(),
+  const count = (database: string) => withRepos((_r, { db }) => ({
+    posts: db.prepare('SELECT count(*) FROM posts').pluck().get(),
+    comments: db.prepare('SELECT count(*) FROM comments').pluck().get(),
+    users: db.prepare('SELECT count(*) FROM users').pluck().get(),
   }), database);
 
   it('imports a WordPress export, says what came in, and names the authors who need a password', async () => {
@@ -268,12 +274,12 @@ describe('colloquy import-wxr and export-wxr', () => {
     const file = path.join(dir, 'round-trip.xml');
     expect((await colloquy(['export-wxr', file], '', from)).code).toBe(0);
     expect((await colloquy(['import-wxr', file], '', to)).code).toBe(0);
-    const snapshot = (database: string) => withRepos((r) => ({
-      posts: r.db.prepare(`SELECT p.title, p.slug, p.kind, p.status, p.published_at, p.body_md, p.excerpt, p.comments_open, u.username
+    const snapshot = (database: string) => withRepos((_r, { db }) => ({
+      posts: db.prepare(`SELECT p.title, p.slug, p.kind, p.status, p.published_at, p.body_md, p.excerpt, p.comments_open, u.username
         FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.slug`).all(),
-      comments: r.db.prepare(`SELECT c.author_name, c.author_email, c.status, c.created_at, c.body_md, parent.author_name AS parent
+      comments: db.prepare(`SELECT c.author_name, c.author_email, c.status, c.created_at, c.body_md, parent.author_name AS parent
         FROM comments c LEFT JOIN comments parent ON parent.id = c.parent_id ORDER BY c.created_at, c.author_name`).all(),
-      tags: r.db.prepare('SELECT name, slug FROM tags ORDER BY slug').all(),
+      tags: db.prepare('SELECT name, slug FROM tags ORDER BY slug').all(),
     }), database);
     const original = snapshot(from);
     expect(original.comments).toHaveLength(5);

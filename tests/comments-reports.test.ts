@@ -9,7 +9,7 @@ let t: TestContext;
 let postId: number;
 beforeEach(async () => {
   t = makeTestApp();
-  postId = makePost(t.repos, await makeUser(t.repos), { title: 'Hello' });
+  postId = makePost(t, await makeUser(t.repos), { title: 'Hello' });
 });
 afterEach(() => t.close());
 
@@ -95,7 +95,7 @@ describe('reporting a comment', () => {
 
   it('answers 404 for unknown, held, or unpublished comments and odd ids, never 500', async () => {
     const held = seedComment(t.repos, postId, { status: 'pending' });
-    const draft = makePost(t.repos, await makeUser(t.repos, 'author', 'drafty'), { title: 'Draft', status: 'draft' });
+    const draft = makePost(t, await makeUser(t.repos, 'author', 'drafty'), { title: 'Draft', status: 'draft' });
     const onDraft = seedComment(t.repos, draft);
     for (const id of [String(held), String(onDraft), '999999', 'abc', '1e3', '99999999999999999999']) {
       expect((await reportAs(id)).res.status, id).toBe(404);

@@ -12,7 +12,7 @@ let postId: number;
 beforeEach(async () => {
   t = makeTestApp({ BASE_URL: 'http://blog.example' });
   author = await makeUser(t.repos);
-  postId = makePost(t.repos, author, { title: 'Hello' });
+  postId = makePost(t, author, { title: 'Hello' });
 });
 afterEach(() => t.close());
 
@@ -84,7 +84,7 @@ describe('feeds', () => {
   });
 
   it('gives the blog\'s newest approved comments at /comments/feed, leaving out unpublished posts', async () => {
-    const draft = makePost(t.repos, author, { title: 'Draft', status: 'draft' });
+    const draft = makePost(t, author, { title: 'Draft', status: 'draft' });
     seedComment(t.repos, postId, { body_md: 'public' });
     seedComment(t.repos, draft, { body_md: 'on a draft' });
     const list = items((await request(t.app).get('/comments/feed')).text);
@@ -132,7 +132,7 @@ describe('the thread on the page', () => {
     const other = makeTestApp();
     try {
       const u = await makeUser(other.repos);
-      const p = makePost(other.repos, u, { title: 'Hello' });
+      const p = makePost(other, u, { title: 'Hello' });
       seedComment(other.repos, p, { author_email: 'a@example.com' });
       const elsewhere = /class="avatar" src="([^"]+)"/.exec((await request(other.app).get('/posts/hello')).text)?.[1];
       // Another blog (another key) draws another picture for the same address.
@@ -153,7 +153,7 @@ describe('the thread on the page', () => {
 
   it('renders 200 comments up to depth 6 correctly, with a query count independent of the comment count', async () => {
     t.repos.settings.save({ thread_depth: 6 });
-    const small = makePost(t.repos, author, { title: 'Small' });
+    const small = makePost(t, author, { title: 'Small' });
     seedComment(t.repos, small);
 
     // 200 comments: 20 top-level, each with a chain of replies up to 9 deep (past the cap) and side branches.
@@ -208,7 +208,7 @@ describe('the thread on the page', () => {
 describe('the welcome post', () => {
   it('starts with a sample thread three levels deep, all approved', async () => {
     const { seedWelcome } = await import('../src/welcome.js');
-    const id = seedWelcome(t.repos, author.id);
+    const id = seedWelcome(t, author.id);
     const slug = t.repos.posts.findById(id)!.slug;
     const res = await request(t.app).get(`/posts/${slug}`);
     expect(res.text).toContain('<h2 id="comments" class="comments-title">3 Responses</h2>');
@@ -227,7 +227,7 @@ describe('the thread read', () => {
     const own = seedComment(t.repos, postId, { status: 'pending' });
     seedComment(t.repos, postId, { status: 'pending' });
     for (let i = 0; i < 5; i++) seedComment(t.repos, postId, { status: 'spam' });
-    seedComment(t.repos, makePost(t.repos, author, { title: 'Other' }));
+    seedComment(t.repos, makePost(t, author, { title: 'Other' }));
     expect(t.repos.comments.listForReader(postId, [own]).map((c) => c.id)).toEqual([approved, spamParent, reply, own]);
     expect(t.repos.comments.listForReader(postId, []).map((c) => c.id)).toEqual([approved, spamParent, reply]);
   });

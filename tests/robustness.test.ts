@@ -75,11 +75,11 @@ async function makeWorld(): Promise<World> {
   const boss = await makeUser(t.repos, 'admin', 'boss');
   const writer = await makeUser(t.repos, 'author', 'writer');
   const other = await makeUser(t.repos, 'author', 'other');
-  const hello = makePost(t.repos, boss, { title: 'Hello', slug: 'hello', tags: ['News'] });
-  const writersPost = makePost(t.repos, writer, { title: 'Writer’s post', slug: 'writers-post' });
-  const draft = makePost(t.repos, writer, { title: 'A draft', slug: 'writer-draft', status: 'draft' });
-  const page = makePost(t.repos, boss, { title: 'About', slug: 'about', kind: 'page' });
-  const othersPost = makePost(t.repos, other, { title: 'Other’s post', slug: 'others-post' });
+  const hello = makePost(t, boss, { title: 'Hello', slug: 'hello', tags: ['News'] });
+  const writersPost = makePost(t, writer, { title: 'Writer’s post', slug: 'writers-post' });
+  const draft = makePost(t, writer, { title: 'A draft', slug: 'writer-draft', status: 'draft' });
+  const page = makePost(t, boss, { title: 'About', slug: 'about', kind: 'page' });
+  const othersPost = makePost(t, other, { title: 'Other’s post', slug: 'others-post' });
   const c1 = seedComment(t.repos, hello);
   const c2 = seedComment(t.repos, hello);
   const held = seedComment(t.repos, hello, { status: 'pending' });

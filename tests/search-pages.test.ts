@@ -25,10 +25,10 @@ describe('GET /search', () => {
 
   it('finds published posts and pages by title, body and tag, title matches first, with highlights', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'Gardening notes', body_md: 'Tomatoes need **sun** and water.' });
-    makePost(t.repos, author, { title: 'Tomatoes, a love story', body_md: 'Red fruit.' });
-    makePost(t.repos, author, { title: 'Kitchen', body_md: 'Nothing here.', tags: ['tomatoes'] });
-    makePost(t.repos, author, { title: 'About tomatoes', kind: 'page', body_md: 'The page.' });
+    makePost(t, author, { title: 'Gardening notes', body_md: 'Tomatoes need **sun** and water.' });
+    makePost(t, author, { title: 'Tomatoes, a love story', body_md: 'Red fruit.' });
+    makePost(t, author, { title: 'Kitchen', body_md: 'Nothing here.', tags: ['tomatoes'] });
+    makePost(t, author, { title: 'About tomatoes', kind: 'page', body_md: 'The page.' });
     const res = await search('tomatoes');
     expect(res.status).toBe(200);
     expect(res.text).toContain('4 results.');
@@ -41,8 +41,8 @@ describe('GET /search', () => {
 
   it('never finds drafts or scheduled posts', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'Secret plans', status: 'draft', body_md: 'zebra' });
-    makePost(t.repos, author, { title: 'Future plans', published_at: new Date(Date.now() + 3_600_000), body_md: 'zebra' });
+    makePost(t, author, { title: 'Secret plans', status: 'draft', body_md: 'zebra' });
+    makePost(t, author, { title: 'Future plans', published_at: new Date(Date.now() + 3_600_000), body_md: 'zebra' });
     const res = await search('zebra');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Nothing matched “zebra”.');
@@ -51,9 +51,9 @@ describe('GET /search', () => {
 
   it('follows edits, tag changes and deletions', async () => {
     const author = await makeUser(t.repos);
-    const id = makePost(t.repos, author, { title: 'Before', body_md: 'original words', tags: ['oldtag'] });
+    const id = makePost(t, author, { title: 'Before', body_md: 'original words', tags: ['oldtag'] });
     expect(resultTitles((await search('original')).text)).toEqual(['Before']);
-    t.repos.postsService.update(id, {
+    t.services.posts.update(id, {
       kind: 'post', author_id: author.id, title: 'After', slug: 'before', body_md: 'replacement words', excerpt: '',
       tags: ['newtag'], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true,
     });
@@ -66,15 +66,15 @@ describe('GET /search', () => {
 
   it('matches the last word as a prefix and every word together', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'Steam engines', body_md: 'Boilers and pistons.' });
-    makePost(t.repos, author, { title: 'Steam baths', body_md: 'Hot rooms.' });
+    makePost(t, author, { title: 'Steam engines', body_md: 'Boilers and pistons.' });
+    makePost(t, author, { title: 'Steam baths', body_md: 'Hot rooms.' });
     expect(resultTitles((await search('steam eng')).text)).toEqual(['Steam engines']);
     expect(resultTitles((await search('pist')).text)).toEqual(['Steam engines']);
   });
 
   it('answers every odd query with a page, never a server error, and escapes what it shows back', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'NEAR and AND', body_md: 'Operators: a - b : c "quoted" <b>bold</b> 🎉 party' });
+    makePost(t, author, { title: 'NEAR and AND', body_md: 'Operators: a - b : c "quoted" <b>bold</b> 🎉 party' });
     const queries = ['"', '""', '*', 'AND', 'OR NOT', 'NEAR(', 'near(a b)', '-', 'a:b', 'title:near', '🎉', '^', '(', ')', "'", '\\', '{x}', '"unbalanced', 'a AND', '* OR *', '\u0000', '<script>alert(1)</script>', 'x'.repeat(5000)];
     for (const q of queries) {
       const res = await search(q);
@@ -94,7 +94,7 @@ describe('GET /search', () => {
 
   it('escapes the post text in snippets, keeping only its own highlight marks', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'Markup', body_md: 'Use a < b & c, <em>friends</em> like \uE000this\uE001 wisely: <script>bad()</script> searchword' });
+    makePost(t, author, { title: 'Markup', body_md: 'Use a < b & c, <em>friends</em> like \uE000this\uE001 wisely: <script>bad()</script> searchword' });
     const res = await search('searchword');
     const snippet = /<div class="post-excerpt"><p>(.*?)<\/p><\/div>/.exec(res.text)![1]!;
     expect(snippet).toContain('<mark>searchword</mark>');
@@ -106,7 +106,7 @@ describe('GET /search', () => {
 
   it('pages results 10 at a time; a page past the last, or not a page number, is 404', async () => {
     const author = await makeUser(t.repos);
-    for (let i = 0; i < 12; i++) makePost(t.repos, author, { title: `Walrus ${i}`, body_md: 'walrus facts' });
+    for (let i = 0; i < 12; i++) makePost(t, author, { title: `Walrus ${i}`, body_md: 'walrus facts' });
     const first = await search('walrus');
     expect(resultTitles(first.text)).toHaveLength(10);
     expect(first.text).toContain('href="/search?q=walrus&amp;page=2"');

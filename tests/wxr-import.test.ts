@@ -17,7 +17,7 @@ const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${tabl
 describe('importWxr: a WordPress export', () => {
   it('imports authors, posts, pages, tags and comments with their statuses', async () => {
     const existing = await makeUser(t.repos, 'author', 'existing');
-    const counts = importWxr(t.repos, fixture('wordpress-export.xml'));
+    const counts = importWxr(t, fixture('wordpress-export.xml'));
     expect(counts).toEqual({ usersCreated: 1, usersMatched: 1, posts: 3, pages: 1, comments: 4, skippedItems: 2, skippedComments: 1 });
 
     const head = t.repos.users.findByUsername('head')!;
@@ -49,7 +49,7 @@ describe('importWxr: a WordPress export', () => {
   });
 
   it('renders the WordPress HTML body sanely on the post page', async () => {
-    importWxr(t.repos, fixture('wordpress-export.xml'));
+    importWxr(t, fixture('wordpress-export.xml'));
     const res = await request(t.app).get('/posts/year-4-science-museum');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<p>Year 4 visited the <strong>Science Museum</strong> on Friday.</p>');
@@ -62,7 +62,7 @@ describe('importWxr: a WordPress export', () => {
   });
 
   it('reads a file with a single author, item, category and comment (WXR 1.1)', () => {
-    const counts = importWxr(t.repos, fixture('wordpress-single.xml'));
+    const counts = importWxr(t, fixture('wordpress-single.xml'));
     expect(counts).toMatchObject({ usersCreated: 1, posts: 1, comments: 1 });
     expect(rows('SELECT title, slug, body_md FROM posts')).toEqual([{ title: 'Only one', slug: 'only-one', body_md: 'Just this.' }]);
     expect(rows('SELECT name FROM tags')).toEqual([{ name: 'Solo' }]);
@@ -71,19 +71,19 @@ describe('importWxr: a WordPress export', () => {
 
   it('keeps only http(s) commenter sites and reads a file that starts with a byte-order mark', () => {
     const xml = `\uFEFF${fixture('wordpress-single.xml').replace('<wp:comment_author_email>', '<wp:comment_author_url>javascript:alert(1)</wp:comment_author_url><wp:comment_author_email>')}`;
-    importWxr(t.repos, xml);
+    importWxr(t, xml);
     expect(rows('SELECT author_url FROM comments')).toEqual([{ author_url: '' }]);
   });
 
   it('gives items without an author to the first administrator', async () => {
     const admin = await makeUser(t.repos, 'admin', 'boss');
-    importWxr(t.repos, fixture('wordpress-single.xml').replace('<dc:creator>solo</dc:creator>', ''));
+    importWxr(t, fixture('wordpress-single.xml').replace('<dc:creator>solo</dc:creator>', ''));
     expect(rows('SELECT author_id FROM posts')).toEqual([{ author_id: admin.id }]);
   });
 
   it('importing the same file twice keeps slugs unique and users matched', () => {
-    importWxr(t.repos, fixture('wordpress-single.xml'));
-    const again = importWxr(t.repos, fixture('wordpress-single.xml'));
+    importWxr(t, fixture('wordpress-single.xml'));
+    const again = importWxr(t, fixture('wordpress-single.xml'));
     expect(again).toMatchObject({ usersCreated: 0, usersMatched: 1, posts: 1 });
     expect(rows('SELECT slug FROM posts ORDER BY id')).toEqual([{ slug: 'only-one' }, { slug: 'only-one-2' }]);
   });
@@ -97,21 +97,21 @@ describe('importWxr: files it must refuse, changing nothing', () => {
     ['an HTML page', '<html><body><p>hello</p></body></html>', /not a WordPress export/],
     ['empty', '', /not well-formed XML|not a WordPress export/],
   ])('%s', (_name, xml, message) => {
-    expect(() => importWxr(t.repos, xml)).toThrow(WxrImportError);
-    expect(() => importWxr(t.repos, xml)).toThrow(message);
+    expect(() => importWxr(t, xml)).toThrow(WxrImportError);
+    expect(() => importWxr(t, xml)).toThrow(message);
     expect([count('users'), count('posts'), count('comments'), count('tags')]).toEqual([0, 0, 0, 0]);
   });
 
   it('refuses a file with entity declarations (an entity bomb)', () => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 8 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}]>
       <rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&i;</title><wp:post_type>post</wp:post_type></item></channel></rss>`;
-    expect(() => importWxr(t.repos, bomb)).toThrow(/DOCTYPE/);
+    expect(() => importWxr(t, bomb)).toThrow(/DOCTYPE/);
     expect(count('posts')).toBe(0);
   });
 
   it('rolls everything back when a write fails half-way', () => {
     t.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON comments WHEN NEW.author_name = 'Waiting' BEGIN SELECT RAISE(ABORT, 'refused'); END");
-    expect(() => importWxr(t.repos, fixture('wordpress-export.xml'))).toThrow('refused');
+    expect(() => importWxr(t, fixture('wordpress-export.xml'))).toThrow('refused');
     expect([count('users'), count('posts'), count('comments'), count('tags'), count('posts_fts')]).toEqual([0, 0, 0, 0, 0]);
   });
 });

@@ -2,13 +2,12 @@
 // users, settings, images and the audit trail. Order matters: the log-in gate comes
 // before the CSRF check, so a logged-out POST is sent to log in and changes nothing.
 import { Router, type Request } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { csrfProtection } from '../http/csrf.js';
 import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { commentsRoutes } from './comments-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
-import { createLoginThrottle } from './login-throttle.js';
 import { postsRoutes } from './posts-routes.js';
 import { scopeOf } from './permissions.js';
 import { me, requireLogin } from './session-auth.js';
@@ -23,8 +22,8 @@ export function adminRoutes(ctx: AppContext): Router {
     res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' });
     next();
   });
-  router.use(authRoutes(ctx, createLoginThrottle()));
-  router.use(requireLogin);
+  router.use(authRoutes(ctx));
+  router.use(requireLogin(ctx.clock));
   router.use((_req, res, next) => {
     res.locals.pendingCount = ctx.repos.comments.countByStatus(scopeOf(me(res))).pending;
     next();

@@ -1,6 +1,6 @@
 // The audit trail, for administrators: who changed what, and when.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { paginate } from '../http/pagination.js';
 import { assertAdmin } from './permissions.js';
 import { me } from './session-auth.js';

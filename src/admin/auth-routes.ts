@@ -2,18 +2,18 @@
 // unknown names, so timing does not reveal which accounts exist), failures are
 // throttled, and the session id is replaced at log-in.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { SESSION_COOKIE } from '../app.js';
+import type { AppContext } from '../context.js';
+import { SESSION_COOKIE } from '../http/session-cookie.js';
 import { cookieOptions } from '../http/cookies.js';
 import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
-import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { requireLogin } from './session-auth.js';
 
-export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
-  const { repos } = ctx;
+export function authRoutes(ctx: AppContext): Router {
+  const { repos, clock } = ctx;
+  const throttle = ctx.limiters.logins;
   const router = Router();
   // Compared against when the name is unknown, so both paths cost one scrypt. Made on
   // first need: every app start would otherwise pay for a hash nobody may use.
@@ -47,7 +47,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     const username = text(req.body, 'username').trim().slice(0, 100);
     const password = text(req.body, 'password');
     const address = req.ip ?? '';
-    const now = Date.now();
+    const now = clock();
     const verdict = throttle.check(username, address, now);
     if (!verdict.allowed) {
       const seconds = Math.max(1, Math.ceil((verdict.retryAt - now) / 1000));
@@ -73,7 +73,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     // A new session id at log-in, so an id planted before it (session fixation) is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;
-    req.session.authAt = Date.now();
+    req.session.authAt = clock();
     req.session.seenAt = req.session.authAt;
     repos.audit.record({ userId: user.id, action: 'user.login', subject: `user:${user.id}` });
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
@@ -90,7 +90,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
 
   router.get('/login', csrfProtection, show);
   router.post('/login', create);
-  router.post('/logout', requireLogin, csrfProtection, remove);
+  router.post('/logout', requireLogin(clock), csrfProtection, remove);
   return router;
 }
 

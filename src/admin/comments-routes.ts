@@ -1,15 +1,14 @@
 // The moderation queue: comments by status with counts, one-click actions, bulk
 // actions, editing a comment's text and replying as the author.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { checkCommentText } from '../comments/comment-input.js';
 import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
-import { createCommentsService, type PostOutcome } from '../comments/comments-service.js';
+import type { PostOutcome } from '../comments/comments-service.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { renderCommentMarkdown } from '../markdown.js';
 import { paginate } from '../http/pagination.js';
 import { adminPath, idList, parseId, text, type FieldErrors } from '../http/forms.js';
-import { ACTION_STATUS, actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
+import { actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
 
@@ -21,7 +20,7 @@ const DONE: Record<ModerationAction, string> = {
 
 export function commentsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
-  const service = createCommentsService(repos);
+  const { desk } = ctx.services;
   const router = Router();
 
   function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {
@@ -53,21 +52,11 @@ export function commentsRoutes(ctx: AppContext): Router {
     });
   }
 
-  function moderate(comment: QueuedComment, action: ModerationAction, userId: number) {
-    repos.db.transaction(() => {
-      if (action === 'delete') repos.comments.deletePermanently(comment.id);
-      else repos.comments.setStatus(comment.id, ACTION_STATUS[action]);
-      // Reviewed and kept: readers' reports so far are answered, counting starts again.
-      if (action === 'approve') repos.reports.clearFor([comment.id]);
-      repos.audit.record({ userId, action: `comment.${action}`, subject: `comment:${comment.id}`, detail: `on post:${comment.post_id} by ${comment.author_name}` });
-    })();
-  }
-
   function act(req: Request<{ id: string; action: string }>, res: Response) {
     const action = parseAction(req.params.action);
     if (!action) throw notFound('There is no such action.');
     const comment = loadComment(req, res);
-    moderate(comment, action, me(res).id);
+    desk.moderate(comment, action, me(res).id);
     flash(req, `Comment by ${comment.author_name || 'someone'} ${DONE[action]}.`);
     const back = backTo(req, comment.status);
     // A deleted comment's own page is gone: back to its queue instead.
@@ -86,17 +75,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     const comments = repos.comments.findManyWithPost(ids);
     if (comments.some((c) => !mayManagePost(user, c.post_author_id))) throw forbidden('Some of those comments are on another author’s posts.');
     const found = comments.map((c) => c.id);
-    repos.db.transaction(() => {
-      if (action === 'delete') {
-        // Newest first, so replies go before their parents and a parent left with
-        // no replies is removed rather than kept as a placeholder.
-        for (const id of [...found].sort((a, b) => b - a)) repos.comments.deletePermanently(id);
-      } else {
-        repos.comments.setStatusMany(found, ACTION_STATUS[action]);
-        if (action === 'approve') repos.reports.clearFor(found);
-      }
-      repos.audit.record({ userId: user.id, action: `comment.bulk-${action}`, subject: found.map((id) => `comment:${id}`).join(' ').slice(0, 500), detail: `${found.length} comments` });
-    })();
+    desk.moderateMany(found, action, user.id);
     flash(req, `${found.length} comment${found.length === 1 ? '' : 's'} ${DONE[action]}.`);
     res.redirect(303, backTo(req, fallbackStatus));
   }
@@ -122,10 +101,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     const typed = text(req.body, 'comment');
     const checked = checkCommentText(typed);
     if (!checked.ok) return renderEdit(res, 422, comment, { body: typed, errors: { comment: checked.error } });
-    repos.db.transaction(() => {
-      repos.comments.setBody(comment.id, checked.text, renderCommentMarkdown(checked.text));
-      repos.audit.record({ userId: me(res).id, action: 'comment.edit', subject: `comment:${comment.id}` });
-    })();
+    desk.editComment(comment.id, checked.text, me(res).id);
     flash(req, 'Comment text saved.');
     res.redirect(303, backTo(req, comment.status));
   }
@@ -137,14 +113,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     if (parent.status === 'spam' || parent.status === 'trash') {
       return renderEdit(res, 422, parent, { reply: typed, errors: { reply: 'Approve this comment before replying to it.' } });
     }
-    // The audit line belongs to the reply: the service's own transaction nests in this one.
-    const outcome = repos.db.transaction((): PostOutcome => {
-      const result = service.postAuthorReply({ id: parent.post_id }, user, parent.id, typed, res.locals.site);
-      if (result.kind === 'stored') {
-        repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${result.id}`, detail: `reply to comment:${parent.id}` });
-      }
-      return result;
-    })();
+    const outcome = desk.replyToComment(parent, user, typed, res.locals.site);
     if (outcome.kind !== 'stored') return renderEdit(res, outcome.kind === 'duplicate' ? 409 : 422, parent, { reply: typed, errors: { reply: replyError(outcome) } });
     flash(req, parent.status === 'pending' ? 'Comment approved and your reply posted.' : 'Your reply is posted.');
     res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${outcome.id}`));

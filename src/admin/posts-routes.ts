@@ -1,7 +1,7 @@
 // Writing: the list of posts and pages, the editor (with a preview that needs no
 // JavaScript), saving, scheduling and deleting.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { freshToken, hasValidToken } from '../http/csrf.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
@@ -18,7 +18,8 @@ import { flash, me } from './session-auth.js';
 const PER_PAGE = 20;
 
 export function postsRoutes(ctx: AppContext): Router {
-  const { repos } = ctx;
+  const { repos, clock } = ctx;
+  const { desk } = ctx.services;
   const router = Router();
 
   /** The post named by :id, if this user may manage it: 404 when missing, 403 when another author's. */
@@ -33,7 +34,7 @@ export function postsRoutes(ctx: AppContext): Router {
   function renderEditor(res: Response, status: number, view: { post?: Post; form: PostForm; errors?: FieldErrors; preview?: string; notice?: string }) {
     const { post, form } = view;
     if (view.notice) res.locals.flash = view.notice;
-    const state = post ? stateOf(post, new Date()) : undefined;
+    const state = post ? stateOf(post, new Date(clock())) : undefined;
     res.status(status).render('admin/post-edit', {
       pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
       post,
@@ -55,7 +56,7 @@ export function postsRoutes(ctx: AppContext): Router {
     const kind = kindRaw === 'post' || kindRaw === 'page' ? (kindRaw as PostKind) : null;
     const filter: AdminPostFilter = { state, authorId: scopeOf(user), kind, search: q };
     const pagination = paginate(req.query.page, repos.posts.countForAdmin(filter), PER_PAGE);
-    const now = new Date();
+    const now = new Date(clock());
     res.render('admin/posts', {
       pageTitle: 'Posts',
       posts: repos.posts.listForAdmin(filter, pagination.limit, pagination.offset).map((p) => ({ ...p, state: stateOf(p, now) })),
@@ -87,22 +88,18 @@ export function postsRoutes(ctx: AppContext): Router {
     const form = readPostForm(req.body);
     if (!(await tokenValid(req, res, { form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
-    const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date());
+    const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
     const held = holdForPersonalData(form, result.draft);
-    const id = repos.db.transaction(() => {
-      const newId = repos.postsService.create(result.draft);
-      repos.audit.record({ userId: user.id, action: `${result.draft.kind}.create`, subject: `post:${newId}`, detail: result.draft.title });
-      return newId;
-    })();
-    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!));
+    const id = desk.createPost(result.draft, user.id);
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!, new Date(clock())));
     res.redirect(303, `/admin/posts/${id}/edit`);
   }
 
   function edit(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
     const tags = (repos.tags.forPosts([post.id]).get(post.id) ?? []).map((t) => t.name);
-    renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date()) });
+    renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date(clock())) });
   }
 
   async function update(req: Request<{ id: string }>, res: Response) {
@@ -111,16 +108,11 @@ export function postsRoutes(ctx: AppContext): Router {
     const form = readPostForm(req.body);
     if (!(await tokenValid(req, res, { post, form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
-    const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date());
+    const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
     const held = holdForPersonalData(form, result.draft);
-    repos.db.transaction(() => {
-      repos.postsService.update(post.id, result.draft);
-      const after = repos.posts.findById(post.id)!;
-      const detail = after.slug !== post.slug ? `slug ${post.slug} → ${after.slug}` : after.title;
-      repos.audit.record({ userId: user.id, action: `${post.kind}.update`, subject: `post:${post.id}`, detail });
-    })();
-    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!));
+    desk.updatePost(post, result.draft, user.id);
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!, new Date(clock())));
     res.redirect(303, `/admin/posts/${post.id}/edit`);
   }
 
@@ -132,10 +124,7 @@ export function postsRoutes(ctx: AppContext): Router {
   function remove(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
     const user = me(res);
-    repos.db.transaction(() => {
-      repos.posts.remove(post.id);
-      repos.audit.record({ userId: user.id, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` });
-    })();
+    desk.removePost(post, user.id);
     flash(req, `Deleted “${post.title}”.`);
     res.redirect(303, '/admin/posts');
   }
@@ -171,9 +160,9 @@ function holdForPersonalData(form: PostForm, draft: PostDraft): boolean {
   return true;
 }
 
-function savedMessage(post: Post): string {
+function savedMessage(post: Post, now: Date): string {
   const noun = post.kind === 'page' ? 'Page' : 'Post';
-  switch (stateOf(post, new Date())) {
+  switch (stateOf(post, now)) {
     case 'draft': return `${noun} saved as a draft.`;
     case 'scheduled': return `${noun} scheduled.`;
     case 'published': return `${noun} published.`;

@@ -7,7 +7,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { migrate } from '../db/migrate.js';
-import { createRepositories } from '../repositories.js';
+import { buildContext } from '../compose.js';
+import type { AppContext } from '../context.js';
 import { InputError, readNewPassword } from './read-password.js';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../users/passwords.js';
 import type { Role } from '../users/users-repository.js';
@@ -46,6 +47,8 @@ interface Invocation {
   err: (line: string) => void;
   write: (chunk: string) => void;
   readPassword: CliIo['readPassword'];
+  /** The repositories and services over the opened database, built on first use. */
+  context: () => AppContext;
 }
 
 interface Command {
@@ -144,14 +147,14 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     },
     arity: [1, 1],
     database: 'migrated',
-    async run({ positionals: [username = ''], values, out, readPassword }, db) {
+    async run({ positionals: [username = ''], values, out, readPassword, context }) {
       const role = values.role;
       if (typeof role !== 'string') throw new UsageError(`--role is required: ${ROLES.join(' or ')}.`);
       if (!ROLES.includes(role as Role)) throw new UsageError(`Unknown role "${role}": use ${ROLES.join(' or ')}.`);
       if (!USERNAME.test(username)) {
         throw new UsageError(`"${username}" is not a usable name: 1 to 60 letters, digits, dots, hyphens or underscores.`);
       }
-      const repos = createRepositories(db);
+      const { repos } = context();
       if (repos.users.findByUsername(username)) throw new Refusal(`A user named "${username}" already exists.`);
       const hash = await newPasswordHash(readPassword, values['password-stdin'] === true);
       const displayName = typeof values['display-name'] === 'string' && values['display-name'].trim() ? values['display-name'].trim() : username;
@@ -168,8 +171,8 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     options: passwordStdin,
     arity: [1, 1],
     database: 'migrated',
-    async run({ positionals: [username = ''], values, out, readPassword }, db) {
-      const repos = createRepositories(db);
+    async run({ positionals: [username = ''], values, out, readPassword, context }) {
+      const { repos } = context();
       const user = repos.users.findByUsername(username);
       if (!user) throw new Refusal(`There is no user named "${username}".`);
       repos.users.setPasswordHash(user.id, await newPasswordHash(readPassword, values['password-stdin'] === true));
@@ -183,12 +186,12 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     details: 'Run it after the Markdown or sanitising rules change. All or nothing: one transaction.',
     arity: [0, 0],
     database: 'migrated',
-    run({ out }, db) {
-      const repos = createRepositories(db);
+    run({ out, context }, db) {
+      const { repos, services } = context();
       const [posts, comments] = db.transaction((): [number, number] => {
         const sources = repos.comments.allSources();
         for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
-        return [repos.postsService.rerenderAll(), sources.length];
+        return [services.posts.rerenderAll(), sources.length];
       })();
       out(`Rendered ${plural(posts, 'post')} and ${plural(comments, 'comment')} again.`);
     },
@@ -204,13 +207,14 @@ authors who cannot log in until \`colloquy user passwd NAME\` gives them a passw
 Importing the same file twice imports its posts twice.`,
     arity: [1, 1],
     database: 'migrated',
-    run({ positionals: [file = ''], out }, db) {
+    run({ positionals: [file = ''], out, context }, db) {
       const xml = readInputFile(file);
-      const repos = createRepositories(db);
+      const ctx = context();
+      const { repos } = ctx;
       const before = new Set(repos.users.list().map((u) => u.id));
       let counts;
       try {
-        counts = importWxr(repos, xml);
+        counts = importWxr({ db, ...ctx }, xml);
       } catch (err) {
         if (err instanceof WxrImportError) throw new Refusal(`${file}: ${err.message} Nothing was imported.`);
         throw err;
@@ -230,8 +234,8 @@ existing FILE is replaced only with --force.`,
     options: { force: { type: 'boolean', default: false } },
     arity: [0, 1],
     database: 'migrated',
-    run({ positionals: [file], values, config, out, err, write }, db) {
-      const repos = createRepositories(db);
+    run({ positionals: [file], values, config, out, err, write, context }) {
+      const { repos } = context();
       if (file === undefined) {
         const counts = exportWxr(repos, config.baseUrl, write);
         // Standard output holds the XML alone: the summary goes to standard error.
@@ -338,7 +342,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command.database === 'migrated') migrate(db);
     const values = parsed.values as Invocation['values'];
-    await command.run({ positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword }, db);
+    let ctx: AppContext | undefined;
+    const context = () => (ctx ??= buildContext({ db, config }));
+    await command.run({ positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword, context }, db);
     return 0;
   } finally {
     db.close();

@@ -2,29 +2,21 @@
 // script, and avatars. Every refusal gives the person's typed text back in a form.
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
-import { commentKeys } from './comment-keys.js';
-import { createCommentsService } from './comments-service.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
-// Likes are one click each; this only stops a script from hammering the table.
-const LIKES_PER_MINUTE = 30;
-// Each token handed out starts a session: a script must not fill the sessions table.
-const TOKENS_PER_MINUTE = 60;
 const HELD_REMEMBERED = 20;
-// A report is one click too; this stops a script, not a reader.
-const REPORTS_PER_MINUTE = 10;
 const REASON_MAX = 500;
 
 interface OneClickWords { noun: string; done: string; does: string }
@@ -34,13 +26,8 @@ const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
 type SlugRequest = Request<{ slug: string }>;
 
 export function commentsRoutes(ctx: AppContext): Router {
-  const { repos, config } = ctx;
-  // Made now, at start-up, so no reader's page view ever writes the key.
-  const keys = commentKeys(repos);
-  const service = createCommentsService(repos, keys);
-  const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
-  const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
-  const reportLimiter = createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: 60_000 });
+  const { repos, config, keys, limiters } = ctx;
+  const service = ctx.services.comments;
   const cookies = cookieOptions(config.secureCookies);
   const router = Router();
 
@@ -128,7 +115,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     const post = publicPost(req, res, '/like');
     if (!post) return;
     const refusal = () => ({ view: 'comments/like-again', post, likes: likesText(repos.likes.countForPost(post.id)) });
-    if (!(await oneClickAllowed(req, res, LIKE, likeLimiter, refusal))) return;
+    if (!(await oneClickAllowed(req, res, LIKE, limiters.likes, refusal))) return;
     repos.likes.add(post.id, readerKey(req, res));
     res.redirect(303, `/posts/${post.slug}#likes`);
   }
@@ -176,7 +163,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     if (!comment || !post) throw notFound();
     // Control characters out, at most 500 characters (the field's maxlength).
     const reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
-    if (!(await oneClickAllowed(req, res, REPORT, reportLimiter, () => ({ view: 'comments/report-again', post, comment, reason })))) return;
+    if (!(await oneClickAllowed(req, res, REPORT, limiters.reports, () => ({ view: 'comments/report-again', post, comment, reason })))) return;
     service.reportComment(comment.id, readerKey(req, res), reason, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
@@ -184,7 +171,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   /** Limits new sessions per address before csurf can start one. */
   function limitTokens(req: Request, res: Response, next: () => void) {
     if (req.session.csrfSecret) return next();
-    const rate = tokenLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiters.tokens.hit(keys.hash('ip', req.ip ?? ''));
     if (rate.allowed) return next();
     res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
       .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });

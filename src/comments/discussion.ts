@@ -1,14 +1,13 @@
 // What the post page shows below a post: likes, the comment thread and the form,
 // built from one read of the post's comments. Reading writes nothing.
 import type { Request, Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
 import { parseId } from '../http/forms.js';
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { avatarPath } from './avatar.js';
-import { commentKeys } from './comment-keys.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { Comment } from './comments-repository.js';
 import { buildThread, type Thread } from './comment-tree.js';
@@ -82,7 +81,7 @@ export function rememberedForm(req: Request): CommentForm {
  * "send it again" is never answered with "too quickly".
  */
 export function formView(ctx: AppContext, req: Request, res: Response, slug: string, values: CommentForm, errors: FieldErrors, replyTo: FormView['replyTo']): FormView {
-  const keys = commentKeys(ctx.repos);
+  const { keys, clock } = ctx;
   const submitted = req.method === 'POST';
   const user = res.locals.currentUser as { display_name: string } | undefined;
   return {
@@ -91,7 +90,7 @@ export function formView(ctx: AppContext, req: Request, res: Response, slug: str
     errors,
     replyTo,
     csrfToken: (res.locals.csrfToken as string | undefined) ?? '',
-    stamp: !submitted ? keys.stamp() : keys.stampTime(values.stamp) !== undefined ? values.stamp : '',
+    stamp: !submitted ? keys.stamp(clock()) : keys.stampTime(values.stamp) !== undefined ? values.stamp : '',
     stampField: STAMP_FIELD,
     trapField: TRAP_FIELD,
     signedInAs: user ? user.display_name : null,
@@ -99,8 +98,7 @@ export function formView(ctx: AppContext, req: Request, res: Response, slug: str
 }
 
 export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
-  const { repos } = ctx;
-  const keys = commentKeys(repos);
+  const { repos, keys } = ctx;
   const site = res.locals.site as { thread_depth: number };
   const heldIds = req.session?.heldComments ?? [];
   const held = new Set(heldIds);

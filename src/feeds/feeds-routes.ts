@@ -1,6 +1,6 @@
 // Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import { buildCommentsFeed } from './comments-feed.js';
 import { buildSiteFeed, type SiteFeed } from './site-feed.js';

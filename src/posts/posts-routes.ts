@@ -1,6 +1,6 @@
 // Public reading: the home page, a post, tag and archive listings.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { csrfTokenIfSession } from '../http/csrf.js';
 import { publicPageCache } from '../http/cache-control.js';

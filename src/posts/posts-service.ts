@@ -1,5 +1,6 @@
 // The rules of writing a post: rendering at write time, unique slugs, tags and
 // redirects, all in one transaction so a post is never half saved.
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { htmlToText, renderPostMarkdown, summarise } from '../markdown.js';
 import { slugify, uniqueSlug } from '../slug.js';
@@ -24,13 +25,13 @@ export interface PostDraft {
 
 export type PostsService = ReturnType<typeof createPostsService>;
 
-export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRepository) {
+export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRepository, clock: Clock) {
   function prepare(draft: PostDraft, id: number) {
     const body_html = renderPostMarkdown(draft.body_md);
     const base = slugify(draft.slug || draft.title) || (draft.kind === 'page' ? 'page' : 'post');
     const slug = uniqueSlug(base, (s) => posts.isSlugTaken(s, id));
     const summary = summaryOf(draft.excerpt, body_html);
-    const published_at = draft.status === 'published' ? (draft.published_at ?? new Date()).toISOString() : draft.published_at?.toISOString() ?? null;
+    const published_at = draft.status === 'published' ? (draft.published_at ?? new Date(clock())).toISOString() : draft.published_at?.toISOString() ?? null;
     return {
       kind: draft.kind,
       author_id: draft.author_id,

@@ -10,7 +10,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CommentStatus } from '../comments/comments-repository.js';
 import { renderCommentMarkdown } from '../markdown.js';
 import type { PostStatus } from '../posts/posts-repository.js';
-import type { Repositories } from '../repositories.js';
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/open.js';
 import { MARKDOWN_META_KEY } from './export-wxr.js';
 import { commentHtmlToMarkdown, decodeEntities } from './wordpress-html.js';
 
@@ -113,13 +114,13 @@ function readChannel(xml: string): Node {
   return channel;
 }
 
-export function importWxr(repos: Repositories, xml: string): ImportCounts {
+export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppContext, 'repos' | 'services' | 'clock'>, xml: string): ImportCounts {
   const channel = readChannel(xml);
   // Our own export writes titles exactly; WordPress keeps some with HTML entities.
   const plain = field(channel, 'generator') === 'Colloquy' ? (s: string) => s : decodeEntities;
   const counts: ImportCounts = { usersCreated: 0, usersMatched: 0, posts: 0, pages: 0, comments: 0, skippedItems: 0, skippedComments: 0 };
 
-  const run = repos.db.transaction(() => {
+  const run = db.transaction(() => {
     const userByLogin = new Map<string, number>();
     const userByWpId = new Map<string, number>();
 
@@ -178,7 +179,7 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
           return (domain === 'post_tag' || domain === 'category') && text(c['@_nicename']) !== 'uncategorized';
         })
         .map((c) => plain(text(c).trim()));
-      const postId = repos.postsService.create({
+      const postId = services.posts.create({
         kind: type,
         author_id: creator ? userFor(creator) : fallbackAuthor(),
         title: plain(field(item, 'title')) || '(untitled)',
@@ -191,7 +192,7 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
         comments_open: field(item, 'wp:comment_status') !== 'closed',
       });
       counts[type === 'page' ? 'pages' : 'posts']++;
-      importComments(item, postId, publishedAt ?? new Date(), userByWpId);
+      importComments(item, postId, publishedAt ?? new Date(clock()), userByWpId);
     }
   });
 

@@ -91,7 +91,7 @@ it('an author logs in, writes with a preview, publishes, approves a held comment
 
 it('selects every comment at once for a bulk action', async () => {
   const bob = await makeUser(served.repos, 'admin', 'bob');
-  const postId = served.repos.postsService.create({
+  const postId = served.services.posts.create({
     kind: 'post', author_id: bob.id, title: 'Bulk', slug: '', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: null, comments_open: true,
   });
   const ids = [1, 2, 3].map((n) => served.repos.comments.insert({

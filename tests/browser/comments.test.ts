@@ -11,8 +11,8 @@ beforeAll(async () => {
   served = await serveTestApp();
   served.repos.settings.save({ comment_moderation: 'none', comment_min_seconds: 0 });
   const author = await makeUser(served.repos);
-  makePost(served.repos, author, { title: 'Without script' });
-  makePost(served.repos, author, { title: 'With script' });
+  makePost(served, author, { title: 'Without script' });
+  makePost(served, author, { title: 'With script' });
 });
 afterAll(async () => {
   await browser?.close();

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const r = served.repos;
   const author = await makeUser(r, 'admin', 'editor');
   r.settings.save({ thread_depth: 10 });
-  postId = r.postsService.create({
+  postId = served.services.posts.create({
     kind: 'post', author_id: author.id, title: 'A long conversation', slug: '', body_md: 'Say what you think.\n\n```\nconst aVeryLongLineOfCodeThatMustScrollInsideItsOwnBox = [1, 2, 3, 4, 5, 6, 7, 8, 9];\n```',
     excerpt: '', tags: ['talk'], status: 'published', published_at: null, comments_open: true,
   });

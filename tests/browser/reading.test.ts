@@ -17,7 +17,7 @@ afterAll(async () => {
 
 it('a reader opens a post from the home page', async () => {
   const author = await makeUser(served.repos);
-  makePost(served.repos, author, { title: 'Reading in a browser', body_md: 'Hello from **Chromium**.' });
+  makePost(served, author, { title: 'Reading in a browser', body_md: 'Hello from **Chromium**.' });
   const page = await browser.newPage();
   await page.goto(served.url + '/');
   await page.click('text=Reading in a browser');

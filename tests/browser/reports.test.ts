@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 it('readers with no session yet report a comment from the page; the second report hides it', async () => {
-  const postId = makePost(served.repos, await makeUser(served.repos), { title: 'Reported' });
+  const postId = makePost(served, await makeUser(served.repos), { title: 'Reported' });
   const id = seedComment(served.repos, postId, { body_md: 'Something unkind' });
   const errors: string[] = [];
   for (const [n, javaScriptEnabled] of [[1, true], [2, false]] as const) {
