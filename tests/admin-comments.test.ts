@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommentStatus, NewComment } from '../src/comments/comments-repository.js';
 import { actionsFor, parseAction } from '../src/admin/comment-moderation.js';
-import { loginAs, postForm, tokenFrom, makeUser } from './helpers/admin-session.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, postForm, pageToken, makeUser, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -187,7 +186,7 @@ it('the queue page has a bulk form every checkbox belongs to', async () => {
   const alice = await makeUser(t.repos, 'admin', 'alice');
   const id = comment(makePost(t, alice));
   const agent = await loginAs(t, 'alice');
-  const token = await tokenFrom(agent, '/admin/comments');
+  const token = await pageToken(agent, '/admin/comments');
   expect(token).toBeTruthy();
   const page = await agent.get('/admin/comments');
   expect(page.text).toContain('<form method="post" action="/admin/comments/bulk" id="bulk"');

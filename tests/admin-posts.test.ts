@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stateOf, validatePostForm, readPostForm } from '../src/admin/post-form.js';
-import { loginAs, postForm, tokenFrom, type Agent, makeUser } from './helpers/admin-session.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, postForm, pageToken, type Agent, makeUser, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -132,7 +131,7 @@ describe('writing posts', () => {
   it('never answers 500 to odd shapes', async () => {
     await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');
-    const token = await tokenFrom(agent, '/admin/posts/new');
+    const token = await pageToken(agent, '/admin/posts/new');
     const res = await agent.post('/admin/posts').type('form').send(`title=a&title=b&status=x&status=y&kind=zzz&published_at=2020-02-30T10:00&_csrf=${token}`);
     expect(res.status).toBe(422);
     for (const path of ['/admin/posts/abc/edit', '/admin/posts/99999999999999999999/edit', '/admin/posts/0/edit', '/admin/posts?page=abc', '/admin/posts?status=a&status=b']) {

@@ -1,8 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, makeUser } from './helpers/admin-session.js';
-import { seedComment } from './helpers/comments.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, makeUser, seedComment, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });

@@ -4,8 +4,7 @@ import { readSettingsForm } from '../src/admin/settings-form.js';
 import { roleChangeProblem, validateNewUser } from '../src/admin/user-form.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, postForm, pageToken, PASSWORD, makeUser, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -128,7 +127,7 @@ describe('settings', () => {
     expect(res.text).toContain('value="Typed title"');
     expect(res.text).toContain('value="Mars/Olympus"');
     expect(t.repos.settings.load().title).toBe('Colloquy');
-    const token = await tokenFrom(agent, '/admin/settings');
+    const token = await pageToken(agent, '/admin/settings');
     const arrays = await agent.post('/admin/settings').type('form').send(`title=a&title=b&_csrf=${token}`);
     expect(arrays.status).toBe(422);
   });

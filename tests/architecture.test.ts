@@ -3,7 +3,7 @@
 // reaches into tests. A failure prints the circles or the imports that break the rule.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findCycles, importGraph } from './helpers/import-graph.js';
+import { findCycles, importGraph } from './helpers/index.js';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
 const TESTS = path.resolve(import.meta.dirname);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });

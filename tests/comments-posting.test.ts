@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { inputValue, seedComment, signedInCookie, textareaValue, tokenFor } from './helpers/comments.js';
+import { makePost, makeTestApp, makeUser, type TestContext, inputValue, seedComment, signedInCookie, textareaValue, scriptToken } from './helpers/index.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -20,7 +19,7 @@ const allComments = () => t.db.prepare('SELECT * FROM comments ORDER BY id').all
 const sessionCount = () => t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number };
 
 async function post(agent = request.agent(t.app), fields: Record<string, unknown> = typed, slug = 'hello') {
-  const token = await tokenFor(agent);
+  const token = await scriptToken(agent);
   const res = await agent.post(`/posts/${slug}/comments`).type('form').send({ _csrf: token, ...fields });
   return { agent, res };
 }
@@ -90,7 +89,7 @@ describe('posting a comment', () => {
 
   it('answers 403 for a stale token, keeping the text', async () => {
     const agent = request.agent(t.app);
-    await tokenFor(agent);
+    await scriptToken(agent);
     const res = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: 'forged-token' });
     expect(res.status).toBe(403);
     expect(textareaValue(res.text)).toContain('A *first* thought');
@@ -197,7 +196,7 @@ describe('posting a comment', () => {
 
   it('answers 422 to a comment sent too soon after the form, and takes it once the time has passed', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const page = await agent.get('/posts/hello');
     const stamp = inputValue(page.text, 'comment_stamp')!;
     const quick = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: stamp });
@@ -241,7 +240,7 @@ describe('posting a comment', () => {
   it('answers an old slug with 308 for a comment or a like and 301 for its feed, storing nothing there', async () => {
     t.services.posts.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const comment = await agent.post('/posts/hello/comments').type('form').send({ _csrf: token, ...typed });
     expect(comment.status).toBe(308);
     expect(comment.headers.location).toBe('/posts/renamed/comments');
@@ -265,7 +264,7 @@ describe('posting a comment', () => {
 describe('input a browser or bot can send', () => {
   it('never answers 500 and stores nothing on odd bodies', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const bodies = [
       `author=a&author=b&email=x%40y.z&comment=hi&comment=there&_csrf=${token}&comment_parent=1&comment_parent=2`,
       `_csrf=${token}`,
@@ -287,7 +286,7 @@ describe('input a browser or bot can send', () => {
 
   it('accepts 10,000 four-byte characters and refuses a body over 2 MB with 413', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const long = await agent.post('/posts/hello/comments').type('form').send({ ...typed, comment: '𝄞'.repeat(10_000), _csrf: token });
     expect(long.status).toBe(303);
     const huge = await agent.post('/posts/hello/comments').type('form').send({ ...typed, comment: 'x'.repeat(2_200_000), _csrf: token });
@@ -427,7 +426,7 @@ describe('sessions', () => {
     const { createApp } = await import('../src/app.js');
     const { buildContext } = await import('../src/compose.js');
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const cookie = String(agent.jar.getCookie('colloquy.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.toValueString());
     const restarted = createApp(buildContext({ db: t.db, config: t.config }));
     try {

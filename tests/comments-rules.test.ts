@@ -132,7 +132,7 @@ describe('rate limiter', () => {
 
 describe('comment keys', () => {
   it('signs form stamps so a changed time or a foreign signature is not accepted', async () => {
-    const { makeTestApp } = await import('./helpers/test-app.js');
+    const { makeTestApp } = await import('./helpers/index.js');
     const t = makeTestApp();
     try {
       const keys = t.ctx.keys;

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { countQueries, inputValue, pageTree, seedComment, tokenFor } from './helpers/comments.js';
+import { makePost, makeTestApp, makeUser, type TestContext, countQueries, inputValue, pageTree, seedComment, scriptToken } from './helpers/index.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -22,7 +21,7 @@ describe('likes', () => {
   it('counts once per browser, with the contract\'s words, and works with a plain form post', async () => {
     expect(likesText((await request(t.app).get('/posts/hello')).text)).toBe('Be the first to like this');
     const reader = request.agent(t.app);
-    const token = await tokenFor(reader);
+    const token = await scriptToken(reader);
     const first = await reader.post('/posts/hello/like').type('form').send({ _csrf: token });
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/posts/hello#likes');
@@ -34,7 +33,7 @@ describe('likes', () => {
 
     // Another browser behind the same address counts too.
     const other = request.agent(t.app);
-    const otherToken = await tokenFor(other);
+    const otherToken = await scriptToken(other);
     expect((await other.post('/posts/hello/like').type('form').send({ _csrf: otherToken })).status).toBe(303);
     expect(likesText((await request(t.app).get('/posts/hello')).text)).toBe('2 bloggers like this');
   });
@@ -53,7 +52,7 @@ describe('likes', () => {
 
   it('limits likes per address', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     let last = 0;
     for (let i = 0; i < 31; i++) last = (await agent.post('/posts/hello/like').type('form').send({ _csrf: token })).status;
     expect(last).toBe(429);

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
+import { makePost, makeTestApp, makeUser, type TestContext, seedComment } from './helpers/index.js';
 
 const BASE = 'https://blog.example.org';
 let t: TestContext;

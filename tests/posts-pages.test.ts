@@ -5,12 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler, notFoundHandler } from '../src/http/errors.js';
 import { createLogger } from '../src/logger.js';
 import type { User } from '../src/users/users-repository.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makeTestClock, type TestClock, makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
+let clock: TestClock;
 let author: User;
 beforeEach(async () => {
-  t = makeTestApp();
+  clock = makeTestClock();
+  t = makeTestApp({}, { clock });
   author = await makeUser(t.repos, 'author', 'writer');
 });
 afterEach(() => t.close());
@@ -133,14 +135,14 @@ describe('post page', () => {
 
   it('hides drafts and scheduled posts, and shows a scheduled one when its time comes, with no restart', async () => {
     makePost(t, author, { title: 'Draft', status: 'draft' });
-    makePost(t, author, { title: 'Later', published_at: new Date(Date.now() + 60 * MINUTE) });
-    const soon = Date.now() + 2000;
+    makePost(t, author, { title: 'Later', published_at: new Date(clock() + 60 * MINUTE) });
+    const soon = clock() + 2000;
     makePost(t, author, { title: 'Soon', published_at: new Date(soon) });
     expect((await request(t.app).get('/posts/draft')).status).toBe(404);
     expect((await request(t.app).get('/posts/later')).status).toBe(404);
     expect((await request(t.app).get('/posts/soon')).status).toBe(404);
     expect((await request(t.app).get('/')).text).not.toContain('Soon');
-    await new Promise((resolve) => setTimeout(resolve, soon - Date.now() + 50));
+    clock.advance(2050);
     expect((await request(t.app).get('/posts/soon')).status).toBe(200);
     expect(titlesOn((await request(t.app).get('/')).text)).toEqual(['Soon']);
   });

@@ -3,7 +3,7 @@
 // redirect that names the post's new slug.
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 import type { PostDraft } from '../src/posts/posts-service.js';
 import type { User } from '../src/users/users-repository.js';
 

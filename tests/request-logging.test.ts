@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterEach, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { buildContext } from '../src/compose.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext | undefined;
 afterEach(() => t?.close());

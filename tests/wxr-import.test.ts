@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importWxr, WxrImportError } from '../src/wxr/import-wxr.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 

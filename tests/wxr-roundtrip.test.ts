@@ -4,7 +4,7 @@ import { renderCommentMarkdown } from '../src/markdown.js';
 import type { CommentStatus } from '../src/comments/comments-repository.js';
 import { exportWxr } from '../src/wxr/export-wxr.js';
 import { importWxr } from '../src/wxr/import-wxr.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let source: TestContext;
 let target: TestContext;

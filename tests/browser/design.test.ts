@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { makeUser, PASSWORD } from '../helpers/admin-session.js';
-import { seedComment } from '../helpers/comments.js';
+import { makeUser, PASSWORD, seedComment } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { seedComment } from '../helpers/comments.js';
-import { makePost, makeUser } from '../helpers/test-app.js';
+import { seedComment, makePost, makeUser } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
