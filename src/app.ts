@@ -16,12 +16,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
 import { SqliteSessionStore } from './http/session-store.js';
 import { viewLocals } from './http/view-locals.js';
-import { postsRoutes } from './posts/posts-routes.js';
-import { commentsRoutes } from './comments/comments-routes.js';
-import { adminRoutes } from './admin/admin-routes.js';
-import { feedsRoutes } from './feeds/feeds-routes.js';
-import { searchRoutes } from './search/search-routes.js';
-import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { routes } from './routes.js';
 
 export function createApp(ctx: AppContext) {
   const { config, repos, services, clock, logger } = ctx;
@@ -70,12 +65,7 @@ export function createApp(ctx: AppContext) {
   );
   app.use(viewLocals(ctx));
 
-  app.use('/admin', adminRoutes(ctx));
-  app.use(uploadsRoutes(ctx));
-  app.use(commentsRoutes(ctx));
-  app.use(feedsRoutes(ctx));
-  app.use(searchRoutes(ctx));
-  app.use(postsRoutes(ctx));
+  app.use(routes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

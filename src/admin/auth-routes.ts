@@ -1,20 +1,18 @@
 // Logging in and out. Passwords are checked with scrypt in constant time (even for
 // unknown names, so timing does not reveal which accounts exist), failures are
 // throttled, and the session id is replaced at log-in.
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { SESSION_COOKIE } from '../http/session-cookie.js';
 import { cookieOptions } from '../http/cookies.js';
-import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
+import { checkTokenOr, csrfProtection, freshToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
-import { requireLogin } from './session-auth.js';
 
-export function authRoutes(ctx: AppContext): Router {
+export function authRoutes(ctx: AppContext) {
   const { repos, clock } = ctx;
   const throttle = ctx.limiters.logins;
-  const router = Router();
   // Compared against when the name is unknown, so both paths cost one scrypt. Made on
   // first need: every app start would otherwise pay for a hash nobody may use.
   let dummy: Promise<string> | undefined;
@@ -38,12 +36,12 @@ export function authRoutes(ctx: AppContext): Router {
     renderForm(req, res, 200);
   }
 
+  /** A stale token on the login form (an old tab, an expired session) gets the form back with the name kept, not a bare 403 page. */
+  function refuseStale(req: Request, res: Response) {
+    renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
+  }
+
   async function create(req: Request, res: Response) {
-    // A stale token on the login form (an old tab, an expired session) gets the form
-    // back with a fresh token and the name kept, not a bare 403 page.
-    if (!(await hasValidToken(req, res))) {
-      return renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
-    }
     const username = text(req.body, 'username').trim().slice(0, 100);
     const password = text(req.body, 'password');
     const address = req.ip ?? '';
@@ -88,10 +86,7 @@ export function authRoutes(ctx: AppContext): Router {
     res.redirect(303, '/admin/login?out=1');
   }
 
-  router.get('/login', csrfProtection, show);
-  router.post('/login', create);
-  router.post('/logout', requireLogin(clock), csrfProtection, remove);
-  return router;
+  return { show, create, refuseStale, remove };
 }
 
 /** Where to go after logging in: `?next=` on the form's address, or a `next` field in its body. */

@@ -1,8 +1,8 @@
 // Writing: the list of posts and pages, the editor (with a preview that needs no
-// JavaScript), saving, scheduling and deleting.
+// JavaScript), saving, scheduling and deleting. Saving is mounted apart (src/routes.ts),
+// behind a token check that answers with the editor and the author's text.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { freshToken, hasValidToken } from '../http/csrf.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
 import { paginate } from '../http/pagination.js';
@@ -17,7 +17,14 @@ import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 20;
 
-export function postsRoutes(ctx: AppContext): Router {
+export interface DeskPosts {
+  /** Everything but saving, behind the desk's ordinary token check. */
+  router: Router;
+  /** Saving, and the answer to a stale token: the editor again with the typed text. */
+  save: { create(req: Request, res: Response): void; update(req: Request<{ id: string }>, res: Response): void; refuseStale(req: Request, res: Response): void };
+}
+
+export function postsRoutes(ctx: AppContext): DeskPosts {
   const { repos, clock } = ctx;
   const { desk } = ctx.services;
   const router = Router();
@@ -72,21 +79,17 @@ export function postsRoutes(ctx: AppContext): Router {
   }
 
   /**
-   * Saving checks its own token (admin-routes lets these two routes through): a stale
-   * one, from an old tab or a session that ended, gives the author's text back with a
-   * fresh token instead of a bare 403 that loses it.
+   * A stale token on saving, from an old tab or a session that ended, gives the
+   * author's text back instead of a bare 403 that loses it.
    */
-  async function tokenValid(req: Request, res: Response, view: { post?: Post; form: PostForm }): Promise<boolean> {
-    const valid = await hasValidToken(req, res);
-    res.locals.csrfToken = freshToken(req);
-    if (!valid) renderEditor(res, 403, { ...view, notice: EXPIRED_MESSAGE });
-    return valid;
+  function refuseStale(req: Request, res: Response) {
+    const post = req.params.id === undefined ? undefined : loadPost(req as Request<{ id: string }>, res);
+    renderEditor(res, 403, { post, form: readPostForm(req.body), notice: EXPIRED_MESSAGE });
   }
 
-  async function create(req: Request, res: Response) {
+  function create(req: Request, res: Response) {
     const user = me(res);
     const form = readPostForm(req.body);
-    if (!(await tokenValid(req, res, { form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
@@ -102,11 +105,10 @@ export function postsRoutes(ctx: AppContext): Router {
     renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date(clock())) });
   }
 
-  async function update(req: Request<{ id: string }>, res: Response) {
+  function update(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
     const user = me(res);
     const form = readPostForm(req.body);
-    if (!(await tokenValid(req, res, { post, form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
@@ -136,13 +138,11 @@ export function postsRoutes(ctx: AppContext): Router {
 
   router.get('/posts', list);
   router.get('/posts/new', add);
-  router.post('/posts', create);
   router.get('/posts/:id/edit', edit);
-  router.post('/posts/:id', update);
   router.get('/posts/:id/delete', confirmRemove);
   router.post('/posts/:id/delete', remove);
   router.post('/preview', preview);
-  return router;
+  return { router, save: { create, update, refuseStale } };
 }
 
 const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';

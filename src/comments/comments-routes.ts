@@ -1,9 +1,9 @@
-// Comment routes: posting comments and replies, likes, reports, a token for the form
+// Comment handlers: posting comments and replies, likes, reports, a token for the form
 // script, and avatars. Every refusal gives the person's typed text back in a form.
+// Which checks stand in front of each is declared in src/routes.ts.
 import { randomBytes } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context.js';
-import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
@@ -11,6 +11,7 @@ import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
+import type { Comment } from './comments-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
@@ -25,13 +26,20 @@ const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
 
 type SlugRequest = Request<{ slug: string }>;
 
-export function commentsRoutes(ctx: AppContext): Router {
-  const { repos, config, keys, limiters } = ctx;
+export function commentsRoutes(ctx: AppContext) {
+  const { repos, config, keys } = ctx;
   const service = ctx.services.comments;
   const cookies = cookieOptions(config.secureCookies);
-  const router = Router();
 
-  const publicPost = (req: SlugRequest, res: Response, rest: string) => loadPublicPost(repos.posts, req, res, rest);
+  /** The public post named by :slug in `res.locals.post`; an old slug redirects (308 keeps the body), anything else is 404. */
+  const loadPost = (rest: string): RequestHandler<{ slug: string }> => (req, res, next) => {
+    const post = loadPublicPost(repos.posts, req, res, rest);
+    if (post) {
+      res.locals.post = post;
+      next();
+    }
+  };
+  const postOf = (res: Response) => res.locals.post as PostView;
 
   function replyTarget(post: PostView, raw: string): { id: number; name: string } | null {
     const id = parseId(raw.trim());
@@ -39,9 +47,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     return parent && parent.post_id === post.id && parent.status === 'approved' ? { id: parent.id, name: parent.author_name } : null;
   }
 
-  /** A refusal: the message, and the form again with everything typed and a fresh token. */
+  /** A refusal: the message, and the form again with everything typed (the token check put a fresh token in the locals). */
   function refuse(req: Request, res: Response, post: PostView, status: number, title: string, message: string, form: CommentForm, errors: FieldErrors = {}) {
-    res.locals.csrfToken = freshToken(req);
     res.set('Cache-Control', 'no-store');
     res.status(status).render('comments/respond', {
       pageTitle: title,
@@ -62,26 +69,28 @@ export function commentsRoutes(ctx: AppContext): Router {
     }
   }
 
-  async function create(req: SlugRequest, res: Response) {
-    const post = publicPost(req, res, '/comments');
-    if (!post) return;
-    const form = readCommentForm(req.body);
-    if (post.comments_open !== 1) {
-      res.status(403).render('comments/respond', {
-        pageTitle: 'Comments are closed',
-        title: 'Comments are closed',
-        message: 'Comments are closed on this post, so yours was not posted. Here is what you wrote, to keep:',
-        post,
-        closed: true,
-        form: formView(ctx, req, res, post.slug, form, {}, null),
-      });
-      return;
-    }
-    if (!(await hasValidToken(req, res))) {
-      return refuse(req, res, post, 403, 'Please send your comment again',
-        'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', form);
-    }
+  /** Before the token: on a closed post the comment is refused whatever the token, with the text to keep. */
+  function whenOpen(req: Request, res: Response, next: NextFunction) {
+    const post = postOf(res);
+    if (post.comments_open === 1) return next();
+    res.status(403).render('comments/respond', {
+      pageTitle: 'Comments are closed',
+      title: 'Comments are closed',
+      message: 'Comments are closed on this post, so yours was not posted. Here is what you wrote, to keep:',
+      post,
+      closed: true,
+      form: formView(ctx, req, res, post.slug, readCommentForm(req.body), {}, null),
+    });
+  }
 
+  function staleComment(req: Request, res: Response) {
+    refuse(req, res, postOf(res), 403, 'Please send your comment again',
+      'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', readCommentForm(req.body));
+  }
+
+  function create(req: Request, res: Response) {
+    const post = postOf(res);
+    const form = readCommentForm(req.body);
     const user = res.locals.currentUser as User | undefined;
     const outcome = service.postComment({
       post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
@@ -111,38 +120,36 @@ export function commentsRoutes(ctx: AppContext): Router {
     }
   }
 
-  async function like(req: SlugRequest, res: Response) {
-    const post = publicPost(req, res, '/like');
-    if (!post) return;
-    const refusal = () => ({ view: 'comments/like-again', post, likes: likesText(repos.likes.countForPost(post.id)) });
-    if (!(await oneClickAllowed(req, res, LIKE, limiters.likes, refusal))) return;
-    repos.likes.add(post.id, readerKey(req, res));
-    res.redirect(303, `/posts/${post.slug}#likes`);
-  }
-
   /**
-   * The checks a reader's one-click action (a like, a report) passes: the token, then
-   * the address's rate. A refusal answers with the one-click form again, and false.
+   * The refusals of a reader's one-click action (a like, a report): a stale token, or
+   * too many from one address. Each answers with the one-click form again.
    */
-  async function oneClickAllowed(req: Request, res: Response, words: OneClickWords, limiter: RateLimiter, refusal: () => { view: string } & object): Promise<boolean> {
-    const refuse = (status: number, title: string, message: string) => {
-      const { view, ...locals } = refusal();
-      res.locals.csrfToken = freshToken(req);
+  function oneClick(words: OneClickWords, refusal: (res: Response) => { view: string } & object) {
+    const refuseWith = (res: Response, status: number, title: string, message: string) => {
+      const { view, ...locals } = refusal(res);
       res.set('Cache-Control', 'no-store');
       res.status(status).render(view, { pageTitle: title, title, message, ...locals });
-      return false;
     };
-    if (!(await hasValidToken(req, res))) {
-      return refuse(403, `Please confirm your ${words.noun}`,
-        `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`);
-    }
-    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
-    if (!rate.allowed) {
-      res.set('Retry-After', String(rate.retryAfter));
-      return refuse(429, `Too many ${words.noun}s just now`,
-        `Too many ${words.noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
-    }
-    return true;
+    return {
+      stale: (_req: Request, res: Response) => refuseWith(res, 403, `Please confirm your ${words.noun}`,
+        `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`),
+      limit: (limiter: RateLimiter): RequestHandler => (req, res, next) => {
+        const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+        if (rate.allowed) return next();
+        res.set('Retry-After', String(rate.retryAfter));
+        refuseWith(res, 429, `Too many ${words.noun}s just now`,
+          `Too many ${words.noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
+      },
+    };
+  }
+
+  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesText(repos.likes.countForPost(postOf(res).id)) }));
+  const reports = oneClick(REPORT, (res) => ({ view: 'comments/report-again', post: postOf(res), comment: res.locals.reported, reason: res.locals.reason }));
+
+  function like(req: Request, res: Response) {
+    const post = postOf(res);
+    repos.likes.add(post.id, readerKey(req, res));
+    res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
   /** This browser's key for "once per reader" (likes, reports), made on its first use. */
@@ -154,28 +161,35 @@ export function commentsRoutes(ctx: AppContext): Router {
     return made;
   }
 
-  async function report(req: Request<{ id: string }>, res: Response) {
+  /** The reported comment, its post and the reason in the locals; only a comment the public can see can be reported, anything else is unknown. */
+  function loadReported(req: Request<{ id: string }>, res: Response, next: NextFunction) {
     const id = parseId(req.params.id);
     const comment = id === undefined ? undefined : repos.comments.findById(id);
     const stored = comment?.status === 'approved' ? repos.posts.findById(comment.post_id) : undefined;
     const post = stored ? repos.posts.findPublicBySlug(stored.slug) : undefined;
-    // Only a comment the public can see can be reported; anything else is unknown.
     if (!comment || !post) throw notFound();
     // Control characters out, at most 500 characters (the field's maxlength).
-    const reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
-    if (!(await oneClickAllowed(req, res, REPORT, limiters.reports, () => ({ view: 'comments/report-again', post, comment, reason })))) return;
-    service.reportComment(comment.id, readerKey(req, res), reason, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    res.locals.reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
+    res.locals.reported = comment;
+    res.locals.post = post;
+    next();
+  }
+
+  function report(req: Request, res: Response) {
+    const post = postOf(res);
+    const comment = res.locals.reported as Comment;
+    service.reportComment(comment.id, readerKey(req, res), res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 
   /** Limits new sessions per address before csurf can start one. */
-  function limitTokens(req: Request, res: Response, next: () => void) {
+  const limitNewSessions = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
     if (req.session.csrfSecret) return next();
-    const rate = limiters.tokens.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
     if (rate.allowed) return next();
     res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
       .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });
-  }
+  };
 
   /** A token for the form script, asked for only when a reader starts to write. */
   function token(req: Request, res: Response) {
@@ -188,12 +202,14 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'public, max-age=31536000, immutable').type('image/svg+xml').send(identicon(digest));
   }
 
-  router.post('/posts/:slug/comments', create);
-  router.post('/posts/:slug/like', like);
-  router.post('/comments/:id/report', report);
-  router.get('/comments/token', limitTokens, csrfProtection, token);
-  router.get('/comments/avatars/:file', avatar);
-  return router;
+  return {
+    loadPost,
+    comment: { whenOpen, stale: staleComment, create },
+    like: { ...likes, add: like },
+    report: { load: loadReported, ...reports, add: report },
+    token: { limitNewSessions, send: token },
+    avatar,
+  };
 }
 
 function firstHeader(value: string | string[] | undefined): string {

@@ -47,3 +47,17 @@ export function hasValidToken(req: Request, res: Response): Promise<boolean> {
     });
   });
 }
+
+/**
+ * The token check for a form whose refusal must give the person's text back: a
+ * missing or stale token is answered by `refuse` (the form again, 403) instead of the
+ * bare 403 page. Either way the page gets a fresh token in `res.locals.csrfToken`.
+ */
+export function checkTokenOr(refuse: (req: Request, res: Response) => void): RequestHandler {
+  return async (req, res, next) => {
+    const valid = await hasValidToken(req, res);
+    res.locals.csrfToken = freshToken(req);
+    if (valid) next();
+    else refuse(req, res);
+  };
+}
