@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { SESSION_COOKIE } from '../http/session-cookie.js';
 import { cookieOptions } from '../http/cookies.js';
-import { checkTokenOr, csrfProtection, freshToken } from '../http/csrf.js';
+import { freshToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';

@@ -24,8 +24,6 @@ interface OneClickWords { noun: string; done: string; does: string }
 const LIKE: OneClickWords = { noun: 'like', done: 'counted', does: 'counts' };
 const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
 
-type SlugRequest = Request<{ slug: string }>;
-
 export function commentsRoutes(ctx: AppContext) {
   const { repos, config, keys } = ctx;
   const service = ctx.services.comments;

@@ -38,7 +38,7 @@ export function isCsrfError(err: unknown): boolean {
  * person's form (a comment, a like, the log-in) rather than the bare 403 page.
  * Resolves false for a missing or stale token; other errors reject.
  */
-export function hasValidToken(req: Request, res: Response): Promise<boolean> {
+function hasValidToken(req: Request, res: Response): Promise<boolean> {
   return new Promise((resolve, reject) => {
     protect(req, res, (err?: unknown) => {
       if (!err) resolve(true);
