@@ -9,6 +9,10 @@ import { createPing, type Db } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectPath } from './paths.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { createServices, type Services } from './services.js';
+import { systemClock } from './clock.js';
+import { commentKeys } from './comments/comment-keys.js';
+import { WORDS } from './wording.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { requestLogging } from './http/request-logging.js';
@@ -31,6 +35,7 @@ export interface AppDeps {
 export interface AppContext {
   config: Config;
   repos: Repositories;
+  services: Services;
   logger: Logger;
 }
 
@@ -39,7 +44,9 @@ const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
 
 export function createApp({ db, config, logger = createLogger('silent') }: AppDeps) {
   const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger };
+  // Made now, at start-up, so no reader's page view ever writes the key.
+  const services = createServices({ db, repos, keys: commentKeys(repos), clock: systemClock });
+  const ctx: AppContext = { config, repos, services, logger };
   const store = new SqliteSessionStore(repos.sessions);
   const app = express();
 
@@ -56,6 +63,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   // Compiled templates (and their includes) are kept unless someone is editing views.
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');
+  app.locals.words = WORDS;
 
   app.use(requestLogging(logger));
   app.use(securityHeaders(config.secureCookies));

@@ -1,7 +1,9 @@
 // First start on an empty database: the administrator, and a welcome post so a
 // new user sees at once what the engine does.
 import type { Config } from './config.js';
+import type { Db } from './db/open.js';
 import type { Repositories } from './repositories.js';
+import type { UsersService } from './users/users-service.js';
 import { generatePassword, hashPassword } from './users/passwords.js';
 import { seedWelcome } from './welcome.js';
 
@@ -11,19 +13,21 @@ export interface BootstrapResult {
   createdAdmin?: string;
 }
 
-export async function bootstrap(repos: Repositories, config: Config): Promise<BootstrapResult> {
+export interface BootstrapDeps {
+  db: Db;
+  repos: Repositories;
+  services: { users: UsersService };
+}
+
+export async function bootstrap({ db, repos, services }: BootstrapDeps, config: Config): Promise<BootstrapResult> {
   if (repos.users.countAdmins() > 0) return {};
   const password = config.adminPassword ?? generatePassword();
   const hash = await hashPassword(password);
-  const created = repos.db.transaction((): boolean => {
-    // Re-check inside the write: two processes starting at once create one admin,
-    // and only that one reports a password (the other's was never stored).
-    if (repos.users.countAdmins() > 0) return false;
-    const existing = repos.users.findByUsername(config.adminUsername);
-    const admin = existing
-      ? (repos.users.setRole(existing.id, 'admin'), existing)
-      : repos.users.create({ username: config.adminUsername, display_name: config.adminUsername, password_hash: hash, role: 'admin' });
-    if (existing) repos.users.setPasswordHash(existing.id, hash);
+  // Re-checked inside the write: two processes starting at once create one admin,
+  // and only that one reports a password (the other's was never stored).
+  const created = db.transaction((): boolean => {
+    const admin = services.users.makeFirstAdmin(config.adminUsername, hash);
+    if (!admin) return false;
     seedWelcome(repos, admin.id);
     return true;
   }).immediate();

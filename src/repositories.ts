@@ -4,6 +4,7 @@ import { createCommentsRepository } from './comments/comments-repository.js';
 import { createLikesRepository } from './comments/likes-repository.js';
 import { createPostsRepository } from './posts/posts-repository.js';
 import { createPostsService } from './posts/posts-service.js';
+import { systemClock } from './clock.js';
 import { createTagsRepository } from './posts/tags-repository.js';
 import { createSessionsRepository } from './sessions/sessions-repository.js';
 import { createSettingsRepository } from './settings/settings-repository.js';
@@ -19,18 +20,19 @@ export type Repositories = ReturnType<typeof createRepositories>;
 export function createRepositories(db: Db) {
   const posts = createPostsRepository(db);
   const tags = createTagsRepository(db);
+  const audit = createAuditRepository(db);
   return {
     db,
     posts,
     tags,
-    postsService: createPostsService(db, posts, tags),
+    postsService: createPostsService({ db, repos: { posts, tags, audit }, clock: systemClock }),
     comments: createCommentsRepository(db),
     users: createUsersRepository(db),
     settings: createSettingsRepository(db),
     sessions: createSessionsRepository(db),
     search: createSearchRepository(db),
     wxr: createWxrRepository(db),
-    audit: createAuditRepository(db),
+    audit,
     uploads: createUploadsRepository(db),
     likes: createLikesRepository(db),
     reports: createReportsRepository(db),

@@ -7,6 +7,9 @@ import { openDatabase } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { createRepositories } from './repositories.js';
+import { createServices } from './services.js';
+import { systemClock } from './clock.js';
+import { commentKeys } from './comments/comment-keys.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +18,9 @@ async function main(): Promise<void> {
   const applied = migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 
-  const result = await bootstrap(createRepositories(db), config);
+  const repos = createRepositories(db);
+  const services = createServices({ db, repos, keys: commentKeys(repos), clock: systemClock });
+  const result = await bootstrap({ db, repos, services }, config);
   if (result.createdAdmin) logger.info({ username: result.createdAdmin }, 'created the administrator');
   // A plain line, not a JSON record: the person starting the blog has to read it.
   if (result.generatedPassword) process.stdout.write(`Admin password: ${result.generatedPassword}\n`);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommentStatus, NewComment } from '../src/comments/comments-repository.js';
-import { actionsFor, parseAction } from '../src/admin/comment-moderation.js';
+import { actionsFor, parseAction } from '../src/comments/moderation-actions.js';
 import { loginAs, postForm, tokenFrom, makeUser } from './helpers/admin-session.js';
 import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSettingsForm } from '../src/admin/settings-form.js';
-import { roleChangeProblem, validateNewUser } from '../src/admin/user-form.js';
+import { roleChangeProblem, validateNewUser } from '../src/users/user-rules.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
 import { verifyPassword } from '../src/users/passwords.js';
 import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';

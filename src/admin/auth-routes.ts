@@ -11,6 +11,7 @@ import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import { requireLogin } from './session-auth.js';
+import { plural } from '../wording.js';
 
 export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
   const { repos } = ctx;
@@ -55,7 +56,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
       res.set('Retry-After', String(seconds));
       return renderForm(req, res, 429, {
         username,
-        error: `Too many failed log-ins from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
+        error: `Too many failed log-ins from your address. Try again in ${plural(minutes, 'minute')} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
       });
     }
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));

@@ -5,20 +5,20 @@ import type { AppContext } from '../app.js';
 import { freshToken, hasValidToken } from '../http/csrf.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import type { AdminPostFilter, Post, PostKind, PostState } from '../posts/posts-repository.js';
-import { findPersonalData } from '../risk/personal-data.js';
+import { personalDataIn } from '../posts/posts-service.js';
 import { uploadMarkdown } from '../uploads/uploads-store.js';
 import { checked, parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertMayManagePost, isAdmin, scopeOf } from './permissions.js';
-import { blankPostForm, formFromPost, POST_STATES, publicText, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
-import type { PostDraft } from '../posts/posts-service.js';
+import { blankPostForm, formFromPost, POST_STATES, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
 import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 20;
 
 export function postsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
+  const { posts } = ctx.services;
   const router = Router();
 
   /** The post named by :id, if this user may manage it: 404 when missing, 403 when another author's. */
@@ -39,7 +39,7 @@ export function postsRoutes(ctx: AppContext): Router {
       post,
       state,
       // A draft is checked before it goes public, so the author sees why it was held.
-      findings: post && state === 'draft' ? findPersonalData(publicText({ title: post.title, body: post.body_md, excerpt: post.excerpt })) : [],
+      findings: post && state === 'draft' ? personalDataIn(post) : [],
       form,
       errors: view.errors ?? {},
       preview: view.preview,
@@ -62,6 +62,7 @@ export function postsRoutes(ctx: AppContext): Router {
       counts: repos.posts.countStatesForAdmin(scopeOf(user)),
       filter: { state, kind: kind ?? '', q },
       pagination,
+      pageHref: pageLinks('/admin/posts', { ...(state !== 'all' ? { status: state } : {}), ...(kind ? { kind } : {}), ...(q ? { q } : {}) }),
       showAuthor: isAdmin(user),
     });
   }
@@ -89,12 +90,7 @@ export function postsRoutes(ctx: AppContext): Router {
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date());
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
-    const held = holdForPersonalData(form, result.draft);
-    const id = repos.db.transaction(() => {
-      const newId = repos.postsService.create(result.draft);
-      repos.audit.record({ userId: user.id, action: `${result.draft.kind}.create`, subject: `post:${newId}`, detail: result.draft.title });
-      return newId;
-    })();
+    const { id, held } = posts.createByAuthor(result.draft, user.id, { confirmPersonalData: form.confirm_personal_data });
     flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!));
     res.redirect(303, `/admin/posts/${id}/edit`);
   }
@@ -113,13 +109,7 @@ export function postsRoutes(ctx: AppContext): Router {
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date());
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
-    const held = holdForPersonalData(form, result.draft);
-    repos.db.transaction(() => {
-      repos.postsService.update(post.id, result.draft);
-      const after = repos.posts.findById(post.id)!;
-      const detail = after.slug !== post.slug ? `slug ${post.slug} → ${after.slug}` : after.title;
-      repos.audit.record({ userId: user.id, action: `${post.kind}.update`, subject: `post:${post.id}`, detail });
-    })();
+    const { held } = posts.updateByAuthor(post, result.draft, user.id, { confirmPersonalData: form.confirm_personal_data });
     flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!));
     res.redirect(303, `/admin/posts/${post.id}/edit`);
   }
@@ -131,11 +121,7 @@ export function postsRoutes(ctx: AppContext): Router {
 
   function remove(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
-    const user = me(res);
-    repos.db.transaction(() => {
-      repos.posts.remove(post.id);
-      repos.audit.record({ userId: user.id, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` });
-    })();
+    posts.trash(post, me(res).id);
     flash(req, `Deleted “${post.title}”.`);
     res.redirect(303, '/admin/posts');
   }
@@ -159,17 +145,6 @@ export function postsRoutes(ctx: AppContext): Router {
 const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';
 
 const HELD_MESSAGE = 'Saved as a draft, not published: the text seems to hold personal data. Check the findings below, then publish anyway if it is meant to be public.';
-
-/**
- * A post asked to go public whose text holds personal data is kept as a draft
- * (its date kept), unless the author has seen the findings and confirmed.
- */
-function holdForPersonalData(form: PostForm, draft: PostDraft): boolean {
-  if (draft.status !== 'published' || form.confirm_personal_data) return false;
-  if (findPersonalData(publicText(form)).length === 0) return false;
-  draft.status = 'draft';
-  return true;
-}
 
 function savedMessage(post: Post): string {
   const noun = post.kind === 'page' ? 'Page' : 'Post';

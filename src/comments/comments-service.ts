@@ -1,6 +1,7 @@
 // Posting a comment: the checks after the token, in order (input, too quick, rate,
 // duplicate), then the moderation decision and the insert. The public form and the
 // author's reply (from the post page or the moderation queue) share this one path.
+// A comment's HTML is rendered here alone: at posting, at an edit, and all again.
 import { renderCommentMarkdown, countLinks } from '../markdown.js';
 import { findPersonalData } from '../risk/personal-data.js';
 import type { Repositories } from '../repositories.js';
@@ -120,6 +121,18 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
       };
       return postComment({ post, form, settings, ip: '', userAgent: '', user }, true);
     },
+
+    /** New text for a comment (a moderator's edit), rendered as a reader's would be. */
+    rewrite(commentId: number, text: string, now: string): void {
+      repos.comments.setBody(commentId, text, renderCommentMarkdown(text), now);
+    },
+
+    /** Renders every stored comment again, after the Markdown or sanitising rules change; how many. */
+    rerenderAll: repos.db.transaction((): number => {
+      const sources = repos.comments.allSources();
+      for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
+      return sources.length;
+    }),
 
     /**
      * A reader's report on a visible comment, counted once per browser. Reaching the

@@ -4,10 +4,10 @@ import type { AppContext } from '../app.js';
 import { notFound } from '../http/errors.js';
 import { csrfTokenIfSession } from '../http/csrf.js';
 import { publicPageCache } from '../http/cache-control.js';
-import { loadDiscussion } from '../comments/discussion.js';
+import { loadDiscussion } from '../comments/discussion-request.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
 
 export function postsRoutes(ctx: AppContext): Router {
@@ -21,11 +21,11 @@ export function postsRoutes(ctx: AppContext): Router {
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
-      canonical: pagination.page === 1 ? basePath : `${basePath}?page=${pagination.page}`,
+      canonical: pageLinks(basePath)(pagination.page),
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
-      basePath,
+      pageHref: pageLinks(basePath),
     });
   }
 

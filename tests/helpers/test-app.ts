@@ -8,6 +8,9 @@ import { openDatabase, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createRepositories, type Repositories } from '../../src/repositories.js';
 import type { PostDraft } from '../../src/posts/posts-service.js';
+import { createServices, type Services } from '../../src/services.js';
+import { commentKeys } from '../../src/comments/comment-keys.js';
+import { systemClock } from '../../src/clock.js';
 import type { Role, User } from '../../src/users/users-repository.js';
 import { hashPassword } from '../../src/users/passwords.js';
 
@@ -15,6 +18,8 @@ export interface TestContext {
   app: ReturnType<typeof createApp>;
   db: Db;
   repos: Repositories;
+  /** The services over the same database, for what a test does outside a request (an import, first start). */
+  services: Services;
   config: Config;
   dir: string;
   close(): void;
@@ -28,8 +33,9 @@ export function makeTestApp(env: Record<string, string> = {}): TestContext {
   migrate(db);
   const repos = createRepositories(db);
   const app = createApp({ db, config });
+  const services = createServices({ db, repos, keys: commentKeys(repos), clock: systemClock });
   return {
-    app, db, repos, config, dir,
+    app, db, repos, services, config, dir,
     close() {
       app.close();
       db.close();
