@@ -11,7 +11,7 @@ import type { User } from '../users/users-repository.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import { commentKeys, type CommentKeys } from './comment-keys.js';
-import type { CommentStatus } from './comments-repository.js';
+import type { CommentStatus, NewComment } from './comments-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
 
 export type PostOutcome =
@@ -120,6 +120,11 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
         author: '', email: '', url: '', comment: text, comment_parent: String(parentId), remember: false, stamp: '', trap: '',
       };
       return postComment({ post, form, settings, ip: '', userAgent: '', user }, true);
+    },
+
+    /** A comment brought in as it was (an import): its HTML rendered here, nothing decided. */
+    insertAsWritten(comment: Omit<NewComment, 'body_html'>, createdAt: string): number {
+      return repos.comments.insert({ ...comment, body_html: renderCommentMarkdown(comment.body_md) }, createdAt);
     },
 
     /** New text for a comment (a moderator's edit), rendered as a reader's would be. */

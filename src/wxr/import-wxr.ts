@@ -1,9 +1,10 @@
 // Reads a WordPress eXtended RSS (WXR) export into the blog in one transaction:
 // authors, posts and pages with their tags, and comments with their true parents.
 // A file that is not well-formed WXR changes nothing and says why. Authors go in
-// through the users service (a login that is not a usable name is renamed) and posts
+// through the users service (a login that is not a usable name is renamed), posts
 // through the posts service, which reports personal data in published posts rather
-// than unpublishing them: an import does not change what was public.
+// than unpublishing them (an import does not change what was public), and comments
+// through the comments service, which renders them.
 //
 // Post bodies from WordPress are HTML and are stored as the Markdown source
 // unchanged: Markdown passes HTML through and the post sanitiser cleans it. A
@@ -11,7 +12,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CommentStatus } from '../comments/comments-repository.js';
 import type { Db } from '../db/open.js';
-import { renderCommentMarkdown } from '../markdown.js';
 import type { PostStatus } from '../posts/posts-repository.js';
 import type { Repositories } from '../repositories.js';
 import { describeFindings } from '../risk/personal-data.js';
@@ -47,8 +47,8 @@ export interface ImportReport {
 
 export interface ImportDeps {
   db: Db;
-  repos: Pick<Repositories, 'users' | 'comments' | 'posts'>;
-  services: Pick<Services, 'users' | 'posts'>;
+  repos: Pick<Repositories, 'users' | 'posts'>;
+  services: Pick<Services, 'users' | 'posts' | 'comments'>;
 }
 
 type Node = Record<string, unknown>;
@@ -230,7 +230,7 @@ export function importWxr({ db, repos, services }: ImportDeps, xml: string): Imp
       const body_md = metaValue(c, 'wp:commentmeta', MARKDOWN_META_KEY) ?? commentHtmlToMarkdown(text(c['wp:comment_content']));
       const createdAt = parseWpDate(field(c, 'wp:comment_date_gmt'), field(c, 'wp:comment_date')) ?? postDate;
       counts.comments++;
-      return repos.comments.insert({
+      return services.comments.insertAsWritten({
         post_id: postId,
         parent_id: parentId,
         user_id: userByWpId.get(field(c, 'wp:comment_user_id')) ?? null,
@@ -238,7 +238,6 @@ export function importWxr({ db, repos, services }: ImportDeps, xml: string): Imp
         author_email: field(c, 'wp:comment_author_email').slice(0, 254),
         author_url: webUrl(field(c, 'wp:comment_author_url')),
         body_md,
-        body_html: renderCommentMarkdown(body_md),
         status: COMMENT_STATUS[field(c, 'wp:comment_approved')] ?? 'pending',
         held_reason: '',
         ip_hash: '',
