@@ -17,6 +17,7 @@ import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
 import { SqliteSessionStore } from './http/session-store.js';
 import { viewLocals } from './http/view-locals.js';
 import { routes } from './routes.js';
+import { WORDS } from './wording.js';
 
 export function createApp(ctx: AppContext) {
   const { config, repos, services, clock, logger } = ctx;
@@ -33,6 +34,7 @@ export function createApp(ctx: AppContext) {
   app.engine('ejs', (file, data, callback) =>
     ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: !config.development }, callback));
   app.set('view engine', 'ejs');
+  app.locals.words = WORDS;
   // Compiled templates (and their includes) are kept unless someone is editing views.
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');

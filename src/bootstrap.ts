@@ -13,19 +13,15 @@ export interface BootstrapResult {
 }
 
 export async function bootstrap(deps: { db: Db } & Pick<AppContext, 'repos' | 'services' | 'clock'>, config: Config): Promise<BootstrapResult> {
-  const { db, repos } = deps;
+  const { db, repos, services } = deps;
   if (repos.users.countAdmins() > 0) return {};
   const password = config.adminPassword ?? generatePassword();
   const hash = await hashPassword(password);
+  // Re-checked inside the write: two processes starting at once create one admin,
+  // and only that one reports a password (the other's was never stored).
   const created = db.transaction((): boolean => {
-    // Re-check inside the write: two processes starting at once create one admin,
-    // and only that one reports a password (the other's was never stored).
-    if (repos.users.countAdmins() > 0) return false;
-    const existing = repos.users.findByUsername(config.adminUsername);
-    const admin = existing
-      ? (repos.users.setRole(existing.id, 'admin'), existing)
-      : repos.users.create({ username: config.adminUsername, display_name: config.adminUsername, password_hash: hash, role: 'admin' });
-    if (existing) repos.users.setPasswordHash(existing.id, hash);
+    const admin = services.users.makeFirstAdmin(config.adminUsername, hash);
+    if (!admin) return false;
     seedWelcome(deps, admin.id);
     return true;
   }).immediate();

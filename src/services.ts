@@ -3,12 +3,13 @@
 import type { Clock } from './clock.js';
 import type { CommentKeys } from './comments/comment-keys.js';
 import { createCommentsService } from './comments/comments-service.js';
+import { createModerationService } from './comments/moderation-service.js';
 import type { Limiters } from './context.js';
 import { createPing, type Db } from './db/open.js';
-import { createDeskService } from './admin/desk-service.js';
 import { createPostsService } from './posts/posts-service.js';
 import type { Repositories } from './repositories.js';
 import { createSettingsService } from './settings/settings-service.js';
+import { createUsersService } from './users/users-service.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -21,13 +22,13 @@ export interface ServiceDeps {
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices({ db, repos, keys, limiters, clock }: ServiceDeps) {
-  const posts = createPostsService(db, repos.posts, repos.tags, clock);
   const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock });
   return {
-    posts,
     comments,
-    settings: createSettingsService(db, repos),
-    desk: createDeskService(db, repos, { posts, comments }),
+    moderation: createModerationService({ db, repos, comments, clock }),
+    posts: createPostsService({ db, repos, clock }),
+    users: createUsersService({ db, repos, clock }),
+    settings: createSettingsService({ db, repos, clock }),
     /** For /healthz: whether the database answers. */
     health: { ping: createPing(db) },
   };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommentStatus, NewComment } from '../src/comments/comments-repository.js';
-import { actionsFor, parseAction } from '../src/admin/comment-moderation.js';
+import { actionsFor, parseAction } from '../src/comments/moderation-actions.js';
 import { loginAs, postForm, pageToken, makeUser, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
@@ -191,4 +191,32 @@ it('the queue page has a bulk form every checkbox belongs to', async () => {
   const page = await agent.get('/admin/comments');
   expect(page.text).toContain('<form method="post" action="/admin/comments/bulk" id="bulk"');
   expect(page.text).toContain(`<input type="checkbox" name="ids" value="${id}" form="bulk"`);
+});
+
+describe('the moderation service', () => {
+  it('clears readers’ reports when it approves, for one comment and for many alike, with one audit row each time', async () => {
+    const alice = await makeUser(t.repos, 'admin', 'alice');
+    const postId = makePost(t, alice);
+    const [one, two, three] = [comment(postId), comment(postId, { body_md: 'Two.' }), comment(postId, { body_md: 'Three.' })];
+    for (const id of [one, two, three]) t.repos.reports.add(id, `reader-key-${id}-0123456789`, 'rude');
+    const queued = t.repos.comments.findManyWithPost([one, two, three]);
+    const byId = (id: number) => queued.find((c) => c.id === id)!;
+
+    t.services.moderation.act(byId(one), 'approve', alice.id);
+    expect(t.repos.reports.summaryFor([one, two, three]).has(one)).toBe(false);
+    expect(t.services.moderation.actOnMany([byId(two), byId(three)], 'approve', alice.id)).toBe(2);
+    expect(t.repos.reports.summaryFor([one, two, three]).size).toBe(0);
+    expect([one, two, three].map(statusOf)).toEqual(['approved', 'approved', 'approved']);
+
+    // Spam keeps the reports: nobody reviewed them as fine.
+    t.repos.reports.add(one, 'another-reader-0123456789', 'spam');
+    t.services.moderation.act(byId(one), 'spam', alice.id);
+    expect(t.repos.reports.summaryFor([one]).has(one)).toBe(true);
+
+    expect(t.repos.audit.list(10, 0).map((e) => [e.action, e.subject, e.detail]).reverse()).toEqual([
+      ['comment.approve', `comment:${one}`, `on post:${postId} by Reader`],
+      ['comment.bulk-approve', `comment:${two} comment:${three}`, '2 comments'],
+      ['comment.spam', `comment:${one}`, `on post:${postId} by Reader`],
+    ]);
+  });
 });

@@ -134,10 +134,15 @@ describe('writing posts', () => {
     const token = await pageToken(agent, '/admin/posts/new');
     const res = await agent.post('/admin/posts').type('form').send(`title=a&title=b&status=x&status=y&kind=zzz&published_at=2020-02-30T10:00&_csrf=${token}`);
     expect(res.status).toBe(422);
-    for (const path of ['/admin/posts/abc/edit', '/admin/posts/99999999999999999999/edit', '/admin/posts/0/edit', '/admin/posts?page=abc', '/admin/posts?status=a&status=b']) {
-      const r = await agent.get(path);
-      expect([200, 404], path).toContain(r.status);
-    }
+    const answers: [string, number][] = [
+      ['/admin/posts/abc/edit', 404],
+      ['/admin/posts/99999999999999999999/edit', 404],
+      ['/admin/posts/0/edit', 404],
+      ['/admin/posts?page=abc', 404],
+      // A repeated filter reads as its first value; an unknown one lists everything.
+      ['/admin/posts?status=a&status=b', 200],
+    ];
+    for (const [path, status] of answers) expect((await agent.get(path)).status, path).toBe(status);
     expect((await agent.post('/admin/posts/abc').type('form').send({ _csrf: token })).status).toBe(404);
   });
 

@@ -126,6 +126,7 @@ describe('the thread on the page', () => {
     seedComment(t.repos, postId, { author_email: 'A@Example.com' });
     seedComment(t.repos, postId, { author_email: 'b@example.com' });
     const avatars = [...(await request(t.app).get('/posts/hello')).text.matchAll(/class="avatar" src="([^"]+)"/g)].map((m) => m[1]);
+    expect(avatars).toHaveLength(3);
     expect(avatars[0]).toBe(avatars[1]);
     expect(avatars[0]).not.toBe(avatars[2]);
     const other = makeTestApp();
@@ -135,6 +136,7 @@ describe('the thread on the page', () => {
       seedComment(other.repos, p, { author_email: 'a@example.com' });
       const elsewhere = /class="avatar" src="([^"]+)"/.exec((await request(other.app).get('/posts/hello')).text)?.[1];
       // Another blog (another key) draws another picture for the same address.
+      expect(elsewhere).toMatch(/^\/comments\/avatars\/[0-9a-f]+\.svg$/);
       expect(elsewhere).not.toBe(avatars[0]);
     } finally {
       other.close();

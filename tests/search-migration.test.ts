@@ -6,6 +6,7 @@ import { systemClock } from '../src/clock.js';
 import { openDatabase, type Db } from '../src/db/open.js';
 import { migrate, readMigrations } from '../src/db/migrate.js';
 import { createPostsRepository } from '../src/posts/posts-repository.js';
+import { createAuditRepository } from '../src/audit/audit-repository.js';
 import { createPostsService } from '../src/posts/posts-service.js';
 import { createTagsRepository } from '../src/posts/tags-repository.js';
 import { createSearchRepository } from '../src/search/search-repository.js';
@@ -26,7 +27,7 @@ describe('migration 004 (search)', () => {
     migrate(db, all.filter((m) => m.version < 4));
     // A blog written before search existed: posts and tags through the ordinary service.
     const posts = createPostsRepository(db, systemClock);
-    const service = createPostsService(db, posts, createTagsRepository(db, systemClock), systemClock);
+    const service = createPostsService({ db, repos: { posts, tags: createTagsRepository(db, systemClock), audit: createAuditRepository(db, systemClock) }, clock: systemClock });
     const author = Number(db.prepare(
       "INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) VALUES ('old', 'Old', 'x', 'author', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')",
     ).run().lastInsertRowid);

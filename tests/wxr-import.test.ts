@@ -17,7 +17,7 @@ const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${tabl
 describe('importWxr: a WordPress export', () => {
   it('imports authors, posts, pages, tags and comments with their statuses', async () => {
     const existing = await makeUser(t.repos, 'author', 'existing');
-    const counts = importWxr(t, fixture('wordpress-export.xml'));
+    const { counts } = importWxr(t, fixture('wordpress-export.xml'));
     expect(counts).toEqual({ usersCreated: 1, usersMatched: 1, posts: 3, pages: 1, comments: 4, skippedItems: 2, skippedComments: 1 });
 
     const head = t.repos.users.findByUsername('head')!;
@@ -62,7 +62,7 @@ describe('importWxr: a WordPress export', () => {
   });
 
   it('reads a file with a single author, item, category and comment (WXR 1.1)', () => {
-    const counts = importWxr(t, fixture('wordpress-single.xml'));
+    const { counts } = importWxr(t, fixture('wordpress-single.xml'));
     expect(counts).toMatchObject({ usersCreated: 1, posts: 1, comments: 1 });
     expect(rows('SELECT title, slug, body_md FROM posts')).toEqual([{ title: 'Only one', slug: 'only-one', body_md: 'Just this.' }]);
     expect(rows('SELECT name FROM tags')).toEqual([{ name: 'Solo' }]);
@@ -83,9 +83,44 @@ describe('importWxr: a WordPress export', () => {
 
   it('importing the same file twice keeps slugs unique and users matched', () => {
     importWxr(t, fixture('wordpress-single.xml'));
-    const again = importWxr(t, fixture('wordpress-single.xml'));
+    const again = importWxr(t, fixture('wordpress-single.xml')).counts;
     expect(again).toMatchObject({ usersCreated: 0, usersMatched: 1, posts: 1 });
     expect(rows('SELECT slug FROM posts ORDER BY id')).toEqual([{ slug: 'only-one' }, { slug: 'only-one-2' }]);
+  });
+});
+
+describe('importWxr: through the users and posts services', () => {
+  const single = fixture('wordpress-single.xml');
+
+  it('renames a WordPress login that is not a usable name, reports it, and matches it on a second import', () => {
+    const xml = single.replaceAll('solo', 'José María');
+    const report = importWxr(t, xml);
+    expect(report.createdAuthors).toMatchObject([{ username: 'Jose-Maria', renamedFrom: 'José María' }]);
+    expect(t.repos.users.findByUsername('Jose-Maria')).toMatchObject({ display_name: 'Solo', role: 'author' });
+    expect(rows('SELECT u.username FROM posts p JOIN users u ON u.id = p.author_id')).toEqual([{ username: 'Jose-Maria' }]);
+    expect(t.repos.audit.list(5, 0).map((e) => [e.action, e.user_id, e.detail])).toEqual([
+      ['user.create', null, 'Jose-Maria as author, from a WordPress import (login “José María”)'],
+    ]);
+    const again = importWxr(t, xml);
+    expect(again.createdAuthors).toEqual([]);
+    expect(again.counts).toMatchObject({ usersCreated: 0, usersMatched: 1 });
+  });
+
+  it('keeps a login that fits, and cuts a long one to 60 characters', () => {
+    const long = `a${'b'.repeat(70)}`;
+    expect(importWxr(t, single).createdAuthors).toMatchObject([{ username: 'solo', renamedFrom: undefined }]);
+    const report = importWxr(t, single.replaceAll('solo', long));
+    expect(report.createdAuthors).toMatchObject([{ username: long.slice(0, 60), renamedFrom: long }]);
+  });
+
+  it('reports personal data in a published post and leaves it published; a draft is not checked', () => {
+    const xml = single
+      .replace('<content:encoded><![CDATA[Just this.]]></content:encoded>', '<content:encoded><![CDATA[Write to jane.doe@example.org about it.]]></content:encoded>');
+    const report = importWxr(t, xml);
+    expect(report.personalData).toEqual([{ slug: 'only-one', title: 'Only one', findings: 'an email address' }]);
+    expect(rows('SELECT status FROM posts')).toEqual([{ status: 'published' }]);
+    expect((importWxr(t, xml.replace('<wp:status>publish</wp:status>', '<wp:status>draft</wp:status>'))).personalData).toEqual([]);
+    expect(importWxr(t, single).personalData).toEqual([]);
   });
 });
 

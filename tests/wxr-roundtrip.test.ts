@@ -107,7 +107,7 @@ describe('WXR export', () => {
 describe('WXR round trip', () => {
   it('export, then import into a fresh database, gives the same blog', async () => {
     await buildBlog(source);
-    const counts = importWxr(target, exportAll(source));
+    const { counts } = importWxr(target, exportAll(source));
     expect(counts).toEqual({ usersCreated: 2, usersMatched: 0, posts: 3, pages: 1, comments: 7, skippedItems: 0, skippedComments: 0 });
     expect(postsOf(target)).toEqual(postsOf(source));
     expect(commentsOf(target)).toEqual(commentsOf(source));

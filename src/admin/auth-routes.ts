@@ -9,6 +9,7 @@ import { freshToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
+import { plural } from '../wording.js';
 
 export function authRoutes(ctx: AppContext) {
   const { repos, clock } = ctx;
@@ -53,7 +54,7 @@ export function authRoutes(ctx: AppContext) {
       res.set('Retry-After', String(seconds));
       return renderForm(req, res, 429, {
         username,
-        error: `Too many failed log-ins from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
+        error: `Too many failed log-ins from your address. Try again in ${plural(minutes, 'minute')} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
       });
     }
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));

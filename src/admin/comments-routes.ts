@@ -1,26 +1,23 @@
 // The moderation queue: comments by status with counts, one-click actions, bulk
-// actions, editing a comment's text and replying as the author.
+// actions, editing a comment's text and replying as the author. The rules are the
+// moderation service's; these handlers read the form, check who may act, and answer.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { checkCommentText } from '../comments/comment-input.js';
 import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
-import type { PostOutcome } from '../comments/comments-service.js';
+import type { ReplyOutcome } from '../comments/moderation-service.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import { adminPath, idList, parseId, text, type FieldErrors } from '../http/forms.js';
-import { actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
+import { actionsFor, parseAction } from '../comments/moderation-actions.js';
+import { MODERATION_LABELS, plural } from '../wording.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 30;
 
-const DONE: Record<ModerationAction, string> = {
-  approve: 'approved', unapprove: 'unapproved', spam: 'marked as spam', trash: 'moved to the trash', delete: 'deleted for good',
-};
-
 export function commentsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
-  const { desk } = ctx.services;
+  const { moderation } = ctx.services;
   const router = Router();
 
   function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {
@@ -48,6 +45,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       reports: repos.reports.summaryFor(comments.map((c) => c.id)),
       actionsFor,
       pagination,
+      pageHref: pageLinks('/admin/comments', { status }),
       back: req.originalUrl,
     });
   }
@@ -56,8 +54,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     const action = parseAction(req.params.action);
     if (!action) throw notFound('There is no such action.');
     const comment = loadComment(req, res);
-    desk.moderate(comment, action, me(res).id);
-    flash(req, `Comment by ${comment.author_name || 'someone'} ${DONE[action]}.`);
+    moderation.act(comment, action, me(res).id);
+    flash(req, `Comment by ${comment.author_name || 'someone'} ${MODERATION_LABELS[action].done}.`);
     const back = backTo(req, comment.status);
     // A deleted comment's own page is gone: back to its queue instead.
     res.redirect(303, action === 'delete' && back.startsWith(`/admin/comments/${comment.id}/`) ? `/admin/comments?status=${comment.status}` : back);
@@ -74,9 +72,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     }
     const comments = repos.comments.findManyWithPost(ids);
     if (comments.some((c) => !mayManagePost(user, c.post_author_id))) throw forbidden('Some of those comments are on another author’s posts.');
-    const found = comments.map((c) => c.id);
-    desk.moderateMany(found, action, user.id);
-    flash(req, `${found.length} comment${found.length === 1 ? '' : 's'} ${DONE[action]}.`);
+    const count = moderation.actOnMany(comments, action, user.id);
+    flash(req, `${plural(count, 'comment')} ${MODERATION_LABELS[action].done}.`);
     res.redirect(303, backTo(req, fallbackStatus));
   }
 
@@ -99,9 +96,8 @@ export function commentsRoutes(ctx: AppContext): Router {
   function update(req: Request<{ id: string }>, res: Response) {
     const comment = loadComment(req, res);
     const typed = text(req.body, 'comment');
-    const checked = checkCommentText(typed);
-    if (!checked.ok) return renderEdit(res, 422, comment, { body: typed, errors: { comment: checked.error } });
-    desk.editComment(comment.id, checked.text, me(res).id);
+    const edited = moderation.edit(comment, typed, me(res).id);
+    if (!edited.ok) return renderEdit(res, 422, comment, { body: typed, errors: { comment: edited.error } });
     flash(req, 'Comment text saved.');
     res.redirect(303, backTo(req, comment.status));
   }
@@ -110,10 +106,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     const parent = loadComment(req, res);
     const user = me(res);
     const typed = text(req.body, 'comment');
-    if (parent.status === 'spam' || parent.status === 'trash') {
-      return renderEdit(res, 422, parent, { reply: typed, errors: { reply: 'Approve this comment before replying to it.' } });
-    }
-    const outcome = desk.replyToComment(parent, user, typed, res.locals.site);
+    const outcome = moderation.reply(parent, user, typed, res.locals.site);
     if (outcome.kind !== 'stored') return renderEdit(res, outcome.kind === 'duplicate' ? 409 : 422, parent, { reply: typed, errors: { reply: replyError(outcome) } });
     flash(req, parent.status === 'pending' ? 'Comment approved and your reply posted.' : 'Your reply is posted.');
     res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${outcome.id}`));
@@ -129,8 +122,9 @@ export function commentsRoutes(ctx: AppContext): Router {
 }
 
 /** Why the service refused a reply, in the queue's words. */
-function replyError(outcome: Exclude<PostOutcome, { kind: 'stored' }>): string {
+function replyError(outcome: Exclude<ReplyOutcome, { kind: 'stored' }>): string {
   switch (outcome.kind) {
+    case 'parent-hidden': return 'Approve this comment before replying to it.';
     case 'invalid': return outcome.errors.comment ?? outcome.errors.comment_parent ?? 'This reply cannot be posted.';
     case 'duplicate': return 'You already said that here.';
     case 'too-quick':

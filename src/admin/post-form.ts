@@ -77,9 +77,6 @@ export function formFromPost(post: Post, tagNames: readonly string[], timeZone: 
 
 export type PostFormResult = { ok: true; draft: PostDraft } | { ok: false; errors: FieldErrors };
 
-/** What a personal-data check reads: everything that would go public. */
-export const publicText = (form: Pick<PostForm, 'title' | 'body' | 'excerpt'>): string => `${form.title}\n${form.body}\n${form.excerpt}`;
-
 /** Checks the form; `authorId` is the post's author (the writer for a new post). */
 export function validatePostForm(form: PostForm, authorId: number, timeZone: string, now: Date): PostFormResult {
   const errors: FieldErrors = {};

@@ -5,14 +5,13 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import type { AdminPostFilter, Post, PostKind, PostState } from '../posts/posts-repository.js';
-import { findPersonalData } from '../risk/personal-data.js';
+import { personalDataIn } from '../posts/posts-service.js';
 import { uploadMarkdown } from '../uploads/uploads-store.js';
 import { checked, parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertMayManagePost, isAdmin, scopeOf } from './permissions.js';
-import { blankPostForm, formFromPost, POST_STATES, publicText, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
-import type { PostDraft } from '../posts/posts-service.js';
+import { blankPostForm, formFromPost, POST_STATES, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
 import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 20;
@@ -26,7 +25,7 @@ export interface DeskPosts {
 
 export function postsRoutes(ctx: AppContext): DeskPosts {
   const { repos, clock } = ctx;
-  const { desk } = ctx.services;
+  const { posts } = ctx.services;
   const router = Router();
 
   /** The post named by :id, if this user may manage it: 404 when missing, 403 when another author's. */
@@ -47,7 +46,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       post,
       state,
       // A draft is checked before it goes public, so the author sees why it was held.
-      findings: post && state === 'draft' ? findPersonalData(publicText({ title: post.title, body: post.body_md, excerpt: post.excerpt })) : [],
+      findings: post && state === 'draft' ? personalDataIn(post) : [],
       form,
       errors: view.errors ?? {},
       preview: view.preview,
@@ -70,6 +69,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       counts: repos.posts.countStatesForAdmin(scopeOf(user)),
       filter: { state, kind: kind ?? '', q },
       pagination,
+      pageHref: pageLinks('/admin/posts', { ...(state !== 'all' ? { status: state } : {}), ...(kind ? { kind } : {}), ...(q ? { q } : {}) }),
       showAuthor: isAdmin(user),
     });
   }
@@ -93,8 +93,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
-    const held = holdForPersonalData(form, result.draft);
-    const id = desk.createPost(result.draft, user.id);
+    const { id, held } = posts.createByAuthor(result.draft, user.id, { confirmPersonalData: form.confirm_personal_data });
     flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!, new Date(clock())));
     res.redirect(303, `/admin/posts/${id}/edit`);
   }
@@ -112,8 +111,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
     const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
-    const held = holdForPersonalData(form, result.draft);
-    desk.updatePost(post, result.draft, user.id);
+    const { held } = posts.updateByAuthor(post, result.draft, user.id, { confirmPersonalData: form.confirm_personal_data });
     flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!, new Date(clock())));
     res.redirect(303, `/admin/posts/${post.id}/edit`);
   }
@@ -125,8 +123,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
 
   function remove(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
-    const user = me(res);
-    desk.removePost(post, user.id);
+    posts.trash(post, me(res).id);
     flash(req, `Deleted “${post.title}”.`);
     res.redirect(303, '/admin/posts');
   }
@@ -148,17 +145,6 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
 const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';
 
 const HELD_MESSAGE = 'Saved as a draft, not published: the text seems to hold personal data. Check the findings below, then publish anyway if it is meant to be public.';
-
-/**
- * A post asked to go public whose text holds personal data is kept as a draft
- * (its date kept), unless the author has seen the findings and confirmed.
- */
-function holdForPersonalData(form: PostForm, draft: PostDraft): boolean {
-  if (draft.status !== 'published' || form.confirm_personal_data) return false;
-  if (findPersonalData(publicText(form)).length === 0) return false;
-  draft.status = 'draft';
-  return true;
-}
 
 function savedMessage(post: Post, now: Date): string {
   const noun = post.kind === 'page' ? 'Page' : 'Post';

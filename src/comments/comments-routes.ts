@@ -14,7 +14,9 @@ import type { User } from '../users/users-repository.js';
 import type { Comment } from './comments-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
-import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
+import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
+import { formView } from './discussion-request.js';
+import { likesText, plural } from '../wording.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
 const HELD_REMEMBERED = 20;
@@ -60,8 +62,7 @@ export function commentsRoutes(ctx: AppContext) {
 
   function rememberCommenter(res: Response, form: CommentForm) {
     if (form.remember) {
-      const saved = Buffer.from(JSON.stringify({ author: form.author.trim(), email: form.email.trim(), url: form.url.trim() })).toString('base64url');
-      res.cookie(REMEMBER_COOKIE, saved, { ...cookies, maxAge: YEAR });
+      res.cookie(REMEMBER_COOKIE, encodeRemembered(form), { ...cookies, maxAge: YEAR });
     } else {
       res.clearCookie(REMEMBER_COOKIE, cookies);
     }
@@ -98,11 +99,11 @@ export function commentsRoutes(ctx: AppContext) {
         return refuse(req, res, post, 422, 'Please check your comment', 'Your comment was not posted yet. Please correct what is marked below and send it again.', form, outcome.errors);
       case 'too-quick':
         return refuse(req, res, post, 422, 'That came too quickly',
-          `Your comment arrived too quickly after the form was served, which is what spam robots do. Please wait ${outcome.waitSeconds} second${outcome.waitSeconds === 1 ? '' : 's'} and send it again.`, form);
+          `Your comment arrived too quickly after the form was served, which is what spam robots do. Please wait ${plural(outcome.waitSeconds, 'second')} and send it again.`, form);
       case 'rate-limited':
         res.set('Retry-After', String(outcome.retryAfter));
         return refuse(req, res, post, 429, 'Too many comments just now',
-          `Too many comments have come from your network in the last minute. Please try again in ${outcome.retryAfter} second${outcome.retryAfter === 1 ? '' : 's'}; your text is kept below.`, form);
+          `Too many comments have come from your network in the last minute. Please try again in ${plural(outcome.retryAfter, 'second')}; your text is kept below.`, form);
       case 'duplicate':
         return refuse(req, res, post, 409, 'You already said that',
           'You already said that: this exact comment is already on this post (or waiting for moderation). Edit it below if you meant to add something.', form);

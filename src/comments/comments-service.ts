@@ -1,6 +1,7 @@
 // Posting a comment: the checks after the token, in order (input, too quick, rate,
 // duplicate), then the moderation decision and the insert. The public form and the
 // author's reply (from the post page or the moderation queue) share this one path.
+// A comment's HTML is rendered here alone: at posting, at an edit, and all again.
 import { renderCommentMarkdown, countLinks } from '../markdown.js';
 import { findPersonalData } from '../risk/personal-data.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +13,7 @@ import type { User } from '../users/users-repository.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { CommentKeys } from './comment-keys.js';
-import type { CommentStatus } from './comments-repository.js';
+import type { CommentStatus, NewComment } from './comments-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
 
 export type PostOutcome =
@@ -127,6 +128,23 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
       };
       return postComment({ post, form, settings, ip: '', userAgent: '', user }, true);
     },
+
+    /** A comment brought in as it was (an import): its HTML rendered here, nothing decided. */
+    insertAsWritten(comment: Omit<NewComment, 'body_html'>, createdAt: string): number {
+      return repos.comments.insert({ ...comment, body_html: renderCommentMarkdown(comment.body_md) }, createdAt);
+    },
+
+    /** New text for a comment (a moderator's edit), rendered as a reader's would be. */
+    rewrite(commentId: number, text: string, now: string): void {
+      repos.comments.setBody(commentId, text, renderCommentMarkdown(text), now);
+    },
+
+    /** Renders every stored comment again, after the Markdown or sanitising rules change; how many. */
+    rerenderAll: db.transaction((): number => {
+      const sources = repos.comments.allSources();
+      for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
+      return sources.length;
+    }),
 
     /**
      * A reader's report on a visible comment, counted once per browser. Reaching the

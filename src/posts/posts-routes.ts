@@ -3,10 +3,10 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
-import { loadDiscussion } from '../comments/discussion.js';
+import { loadDiscussion } from '../comments/discussion-request.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
 
 export function postsRoutes(ctx: AppContext) {
@@ -19,11 +19,11 @@ export function postsRoutes(ctx: AppContext) {
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
-      canonical: pagination.page === 1 ? basePath : `${basePath}?page=${pagination.page}`,
+      canonical: pageLinks(basePath)(pagination.page),
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
-      basePath,
+      pageHref: pageLinks(basePath),
     });
   }
 

@@ -1,17 +1,23 @@
 // Reads a WordPress eXtended RSS (WXR) export into the blog in one transaction:
 // authors, posts and pages with their tags, and comments with their true parents.
-// A file that is not well-formed WXR changes nothing and says why.
+// A file that is not well-formed WXR changes nothing and says why. Authors go in
+// through the users service (a login that is not a usable name is renamed), posts
+// through the posts service, which reports personal data in published posts rather
+// than unpublishing them (an import does not change what was public), and comments
+// through the comments service, which renders them.
 //
 // Post bodies from WordPress are HTML and are stored as the Markdown source
 // unchanged: Markdown passes HTML through and the post sanitiser cleans it. A
 // Colloquy export carries the real Markdown as `_colloquy_markdown`, used when present.
-import { randomBytes } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CommentStatus } from '../comments/comments-repository.js';
-import { renderCommentMarkdown } from '../markdown.js';
-import type { PostStatus } from '../posts/posts-repository.js';
-import type { AppContext } from '../context.js';
 import type { Db } from '../db/open.js';
+import type { PostStatus } from '../posts/posts-repository.js';
+import type { Clock } from '../clock.js';
+import type { Repositories } from '../repositories.js';
+import { describeFindings } from '../risk/personal-data.js';
+import type { Services } from '../services.js';
+import type { ImportedAuthor } from '../users/users-service.js';
 import { MARKDOWN_META_KEY } from './export-wxr.js';
 import { commentHtmlToMarkdown, decodeEntities } from './wordpress-html.js';
 
@@ -29,6 +35,22 @@ export interface ImportCounts {
   skippedItems: number;
   /** Pingbacks and trackbacks. */
   skippedComments: number;
+}
+
+/** What an import did, for the report. */
+export interface ImportReport {
+  counts: ImportCounts;
+  /** Authors made by this import (by username), each with its WordPress login when renamed. */
+  createdAuthors: ImportedAuthor[];
+  /** Published posts that seem to hold personal data: left public, named for a look. */
+  personalData: { slug: string; title: string; findings: string }[];
+}
+
+export interface ImportDeps {
+  db: Db;
+  repos: Pick<Repositories, 'users' | 'posts'>;
+  services: Pick<Services, 'users' | 'posts' | 'comments'>;
+  clock: Clock;
 }
 
 type Node = Record<string, unknown>;
@@ -114,11 +136,13 @@ function readChannel(xml: string): Node {
   return channel;
 }
 
-export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppContext, 'repos' | 'services' | 'clock'>, xml: string): ImportCounts {
+export function importWxr({ db, repos, services, clock }: ImportDeps, xml: string): ImportReport {
   const channel = readChannel(xml);
   // Our own export writes titles exactly; WordPress keeps some with HTML entities.
   const plain = field(channel, 'generator') === 'Colloquy' ? (s: string) => s : decodeEntities;
   const counts: ImportCounts = { usersCreated: 0, usersMatched: 0, posts: 0, pages: 0, comments: 0, skippedItems: 0, skippedComments: 0 };
+  const createdAuthors: ImportedAuthor[] = [];
+  const personalData: ImportReport['personalData'] = [];
 
   const run = db.transaction(() => {
     const userByLogin = new Map<string, number>();
@@ -128,25 +152,19 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
       const key = login.toLowerCase();
       const known = userByLogin.get(key);
       if (known !== undefined) return known;
-      const existing = repos.users.findByUsername(login);
-      let id: number;
-      if (existing) {
-        id = existing.id;
-        counts.usersMatched++;
-      } else {
-        // A random hash no password can match: the person sets one with `colloquy user passwd`.
-        id = repos.users.create({
-          username: login, display_name: displayName || login, email, role: 'author',
-          password_hash: `!unusable$${randomBytes(18).toString('base64url')}`,
-        }).id;
+      const author = services.users.importAuthor(login, displayName, email);
+      if (author.created) {
+        createdAuthors.push(author);
         counts.usersCreated++;
+      } else {
+        counts.usersMatched++;
       }
-      userByLogin.set(key, id);
-      return id;
+      userByLogin.set(key, author.id);
+      return author.id;
     }
 
     for (const a of list(channel['wp:author'])) {
-      const login = field(a, 'wp:author_login').slice(0, 60);
+      const login = field(a, 'wp:author_login').slice(0, 200);
       if (!login) continue;
       const id = userFor(login, plain(field(a, 'wp:author_display_name')), field(a, 'wp:author_email'));
       userByWpId.set(field(a, 'wp:author_id'), id);
@@ -162,7 +180,7 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
         counts.skippedItems++;
         continue;
       }
-      const creator = field(item, 'dc:creator').slice(0, 60);
+      const creator = field(item, 'dc:creator').slice(0, 200);
       // A draft's zero post_date_gmt means "no date chosen": its post_date is only when it was saved.
       const publishedAt = status === 'draft'
         ? parseWpDate(field(item, 'wp:post_date_gmt'))
@@ -179,7 +197,7 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
           return (domain === 'post_tag' || domain === 'category') && text(c['@_nicename']) !== 'uncategorized';
         })
         .map((c) => plain(text(c).trim()));
-      const postId = services.posts.create({
+      const { id: postId, findings } = services.posts.importPost({
         kind: type,
         author_id: creator ? userFor(creator) : fallbackAuthor(),
         title: plain(field(item, 'title')) || '(untitled)',
@@ -191,6 +209,10 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
         published_at: publishedAt ?? null,
         comments_open: field(item, 'wp:comment_status') !== 'closed',
       });
+      if (findings.length) {
+        const stored = repos.posts.findById(postId)!;
+        personalData.push({ slug: stored.slug, title: stored.title, findings: describeFindings(findings) });
+      }
       counts[type === 'page' ? 'pages' : 'posts']++;
       importComments(item, postId, publishedAt ?? new Date(clock()), userByWpId);
     }
@@ -210,7 +232,7 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
       const body_md = metaValue(c, 'wp:commentmeta', MARKDOWN_META_KEY) ?? commentHtmlToMarkdown(text(c['wp:comment_content']));
       const createdAt = parseWpDate(field(c, 'wp:comment_date_gmt'), field(c, 'wp:comment_date')) ?? postDate;
       counts.comments++;
-      return repos.comments.insert({
+      return services.comments.insertAsWritten({
         post_id: postId,
         parent_id: parentId,
         user_id: userByWpId.get(field(c, 'wp:comment_user_id')) ?? null,
@@ -218,7 +240,6 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
         author_email: field(c, 'wp:comment_author_email').slice(0, 254),
         author_url: webUrl(field(c, 'wp:comment_author_url')),
         body_md,
-        body_html: renderCommentMarkdown(body_md),
         status: COMMENT_STATUS[field(c, 'wp:comment_approved')] ?? 'pending',
         held_reason: '',
         ip_hash: '',
@@ -246,5 +267,6 @@ export function importWxr({ db, repos, services, clock }: { db: Db } & Pick<AppC
   }
 
   run();
-  return counts;
+  const byName = (a: ImportedAuthor, b: ImportedAuthor) => a.username.toLowerCase().localeCompare(b.username.toLowerCase());
+  return { counts, createdAuthors: createdAuthors.sort(byName), personalData };
 }
