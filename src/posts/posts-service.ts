@@ -1,7 +1,7 @@
 // The rules of writing a post: rendering at write time, unique slugs, tags and
 // redirects, all in one transaction so a post is never half saved.
 import type { Db } from '../db/open.js';
-import { htmlToText, renderPostMarkdown, summarise } from '../markdown.js';
+import { htmlToText, proseHtml, renderPostMarkdown, summarise } from '../markdown.js';
 import { slugify, uniqueSlug } from '../slug.js';
 import type { PostKind, PostStatus, PostsRepository } from './posts-repository.js';
 import type { TagsRepository } from './tags-repository.js';
@@ -76,8 +76,7 @@ export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRep
  */
 export function summaryOf(excerpt: string, bodyHtml: string): string {
   if (excerpt.trim()) return summarise(excerpt.trim());
-  const prose = bodyHtml.replace(/<(h[1-6]|pre|table|figure)\b[^>]*>[\s\S]*?<\/\1>/g, ' ');
-  return summarise(htmlToText(prose));
+  return summarise(htmlToText(proseHtml(bodyHtml)));
 }
 
 /** Distinct tags from the typed names, keyed by their slug; names that make no slug are dropped. */
