@@ -54,6 +54,7 @@ const OVERLAP = 2048;
  */
 export function findPersonalData(text: string): Finding[] {
   const found: Span[] = [];
+  let previous: Span[] = [];
   for (let from = 0; ; from += WINDOW - OVERLAP) {
     const last = from + WINDOW >= text.length;
     const keepFrom = from === 0 ? 0 : OVERLAP / 2;
@@ -61,7 +62,7 @@ export function findPersonalData(text: string): Finding[] {
     const window = text.slice(from, from + WINDOW);
     // A finding kept by the window before may reach into this one.
     const taken = new Uint8Array(window.length);
-    for (const s of found) for (let i = Math.max(s.start - from, 0); i < s.end - from; i++) taken[i] = 1;
+    for (const s of previous) for (let i = Math.max(s.start - from, 0); i < s.end - from; i++) taken[i] = 1;
     const here: Span[] = [];
     // Order is priority: a checked number (IBAN, card, NHS) wins over the looser phone shape.
     for (const detect of DETECTORS) {
@@ -71,7 +72,8 @@ export function findPersonalData(text: string): Finding[] {
         here.push({ ...span, start: span.start + from, end: span.end + from });
       }
     }
-    found.push(...here.sort((a, b) => a.start - b.start));
+    previous = here.sort((a, b) => a.start - b.start);
+    found.push(...previous);
     if (last) break;
   }
   const seen = new Set<string>();
