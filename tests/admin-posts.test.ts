@@ -298,3 +298,24 @@ describe('personal data in a post', () => {
     expect(t.repos.posts.findBySlug('numbers')!.status).toBe('published');
   });
 });
+
+describe('hostile post text', () => {
+  it('answers 422 in the editor to a body nested too deeply, with the text kept and nothing saved', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const deep = `${'- '.repeat(5_000)}x`;
+    const res = await create(agent, { body: deep });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('id="body-error"');
+    expect(res.text).toContain('nested too deeply');
+    expect(res.text).toContain(`${deep}</textarea>`);
+    expect(t.db.prepare('SELECT count(*) AS n FROM posts').get()).toEqual({ n: 0 });
+  });
+
+  it('previews deep nesting as plain text, never a 500', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const res = await create(agent, { body: `${'> '.repeat(5_000)}x`, preview: '1' });
+    expect(res.status).toBe(200);
+  });
+});

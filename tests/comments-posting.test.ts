@@ -459,3 +459,26 @@ describe('cookies behind https', () => {
     }
   });
 });
+
+describe('hostile comment text', () => {
+  it('answers 422 "nested too deeply" to 5,000 nested quotes, keeping the text and storing nothing', async () => {
+    const deep = `${'> '.repeat(4_999)}x`;
+    const { res } = await post(undefined, { ...typed, comment: deep });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('nested too deeply');
+    expect(textareaValue(res.text)).toBe(deep.replaceAll('>', '&gt;'));
+    expect(allComments()).toHaveLength(0);
+  });
+
+  it('takes "phone" and 10,000 spaces as an ordinary comment', async () => {
+    const { res } = await post(undefined, { ...typed, comment: `phone${' '.repeat(9_990)}x` });
+    expect(res.status).toBe(303);
+    expect(allComments()).toHaveLength(1);
+  });
+
+  it('holds personal data written after 9,000 characters of padding', async () => {
+    const { res } = await post(undefined, { ...typed, comment: `${'word '.repeat(1_800)}call me on 07700 900123` });
+    expect(res.status).toBe(303);
+    expect(allComments()[0]).toMatchObject({ status: 'pending', held_reason: 'Contains personal data: a phone number' });
+  });
+});

@@ -118,3 +118,44 @@ describe('GET /search', () => {
     expect((await search('nothing-like-this', '&page=1')).status).toBe(200);
   });
 });
+
+describe('GET /search with hostile queries', () => {
+  it('answers a page to control characters, lone surrogates, FTS5 syntax and 3,000 characters', async () => {
+    const author = await makeUser(t.repos);
+    makePost(t, author, { title: 'Apples and pears', body_md: 'Fruit.' });
+    const paths = [
+      '/search?q=a%00', '/search?q=%00', '/search?q=apples%00pears', '/search?q=%01%02%1F%7F%C2%80apples',
+      '/search?q=%ED%A0%80', '/search?q=apples%ED%B0%80', // lone surrogate halves, as a browser may send them
+      `/search?q=${'a'.repeat(3_000)}`, `/search?q=${encodeURIComponent('apples '.repeat(430))}`,
+      `/search?q=${encodeURIComponent('"'.repeat(3_000))}`,
+    ];
+    for (const q of ['"', '"apples', 'apples"', '*', 'apples*', '*apples', 'NEAR(apples pears)', 'NEAR(', 'apples AND OR NOT pears', 'NOT',
+      '^apples', 'title:apples', '{title body}:apples', '-apples', 'apples + pears', '(apples', 'apples)', '()', 'a:b:c', '\\', "'; DROP TABLE posts; --"]) {
+      paths.push(`/search?q=${encodeURIComponent(q)}`);
+    }
+    for (const path of paths) {
+      const res = await request(t.app).get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.text, path).toContain('<form class="search-form"');
+    }
+  });
+
+  it('searches the words around what it strips, and shows the query without the control characters', async () => {
+    const author = await makeUser(t.repos);
+    makePost(t, author, { title: 'Apples and pears', body_md: 'Fruit.' });
+    const res = await request(t.app).get('/search?q=app%00les');
+    expect(res.status).toBe(200);
+    expect(resultTitles(res.text)).toEqual(['Apples and pears']);
+    expect(res.text).not.toContain('\u0000');
+    expect(res.text).toContain('value="apples"');
+  });
+
+  it('takes FTS5 operators as words to find, not as syntax', async () => {
+    const author = await makeUser(t.repos);
+    makePost(t, author, { title: 'NEAR the sea', body_md: 'Waves AND sand.' });
+    makePost(t, author, { title: 'Mountains', body_md: 'Rocks.' });
+    expect(resultTitles((await search('NEAR')).text)).toEqual(['NEAR the sea']);
+    expect(resultTitles((await search('waves AND')).text)).toEqual(['NEAR the sea']);
+    expect(resultTitles((await search('title:mountains')).text)).toEqual([]);
+  });
+});

@@ -144,6 +144,28 @@ describe('importWxr: files it must refuse, changing nothing', () => {
     expect(count('posts')).toBe(0);
   });
 
+  it.each([
+    ['behind a comment that names <rss>', '<?xml version="1.0"?><!-- <rss> --><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&a;</title></item></channel></rss>', /DOCTYPE/],
+    ['after the root element starts', '<rss xmlns:wp="http://wordpress.org/export/1.2/"><!DOCTYPE x><channel><item><title>x</title></item></channel></rss>', /DOCTYPE/],
+    ['an ENTITY on its own, in lower case', '<rss xmlns:wp="http://wordpress.org/export/1.2/"><!entity a "b"><channel></channel></rss>', /an ENTITY/],
+  ])('refuses a DOCTYPE or ENTITY declaration anywhere: %s', (_name, xml, message) => {
+    expect(() => importWxr(t, xml)).toThrow(WxrImportError);
+    expect(() => importWxr(t, xml)).toThrow(message);
+    expect([count('users'), count('posts'), count('comments'), count('tags')]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('imports a post whose text shows "<!DOCTYPE html>" inside CDATA or a comment', () => {
+    const xml = fixture('wordpress-single.xml').replace('<content:encoded><![CDATA[', '<content:encoded><![CDATA[Start pages with <!DOCTYPE html>. ').replace('<channel>', '<channel><!-- no <!DOCTYPE here -->');
+    expect(xml).toContain('<!DOCTYPE html>');
+    importWxr(t, xml);
+    expect(rows('SELECT body_md FROM posts')).toEqual([{ body_md: expect.stringContaining('Start pages with <!DOCTYPE html>.') }]);
+  });
+
+  it('reads past 200,000 comments and CDATA sections to a declaration at the very end', () => {
+    const body = '<!-- x --><![CDATA[ <!-- ]]>'.repeat(200_000);
+    expect(() => importWxr(t, `<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>${body}</channel></rss><!DOCTYPE x>`)).toThrow(/DOCTYPE/);
+  });
+
   it('rolls everything back when a write fails half-way', () => {
     t.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON comments WHEN NEW.author_name = 'Waiting' BEGIN SELECT RAISE(ABORT, 'refused'); END");
     expect(() => importWxr(t, fixture('wordpress-export.xml'))).toThrow('refused');

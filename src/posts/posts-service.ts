@@ -4,7 +4,7 @@
 import type { AuditRepository } from '../audit/audit-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
-import { htmlToText, renderPostMarkdown, summarise } from '../markdown.js';
+import { htmlToText, proseHtml, renderPostMarkdown, summarise } from '../markdown.js';
 import { findPersonalData, type Finding } from '../risk/personal-data.js';
 import { slugify, uniqueSlug } from '../slug.js';
 import type { Post, PostKind, PostStatus, PostsRepository } from './posts-repository.js';
@@ -158,8 +158,7 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
  */
 export function summaryOf(excerpt: string, bodyHtml: string): string {
   if (excerpt.trim()) return summarise(excerpt.trim());
-  const prose = bodyHtml.replace(/<(h[1-6]|pre|table|figure)\b[^>]*>[\s\S]*?<\/\1>/g, ' ');
-  return summarise(htmlToText(prose));
+  return summarise(htmlToText(proseHtml(bodyHtml)));
 }
 
 /** Distinct tags from the typed names, keyed by their slug; names that make no slug are dropped. */

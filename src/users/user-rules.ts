@@ -2,6 +2,7 @@
 // first start and the WordPress import: usernames, roles and passwords.
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
 import type { Role } from './users-repository.js';
+import { trimHyphens } from '../slug.js';
 
 export const ROLES: readonly Role[] = ['admin', 'author'];
 
@@ -21,13 +22,12 @@ export const isUsername = (name: string): boolean => USERNAME.test(name);
  */
 export function fittingUsername(login: string): string {
   if (isUsername(login)) return login;
-  const fitted = login
+  const fitted = trimHyphens(login
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, USERNAME_MAX)
-    .replace(/-+$/, '');
+    .slice(0, USERNAME_MAX));
   return isUsername(fitted) ? fitted : 'author';
 }
 

@@ -109,13 +109,37 @@ function webUrl(raw: string): string {
 const COMMENT_STATUS: Record<string, CommentStatus> = { '1': 'approved', '0': 'pending', spam: 'spam', trash: 'trash', 'post-trashed': 'trash' };
 const POST_STATUS: Record<string, PostStatus> = { publish: 'published', future: 'published', draft: 'draft', pending: 'draft', private: 'draft' };
 
+// Markup that holds text, not declarations: skipped whole, so "<!DOCTYPE" written in a
+// post (inside CDATA) or in a comment is not one, and a comment cannot hide one either.
+const SKIPPED: readonly [string, string][] = [['<!--', '-->'], ['<![CDATA[', ']]>'], ['<?', '?>']];
+
+/**
+ * The first DOCTYPE or ENTITY declaration anywhere in the markup of the file, or
+ * undefined. One pass with indexOf: linear in the file's length.
+ */
+function findDeclaration(xml: string): 'DOCTYPE' | 'ENTITY' | undefined {
+  for (let at = xml.indexOf('<'); at !== -1; at = xml.indexOf('<', at + 1)) {
+    const skipped = SKIPPED.find(([open]) => xml.startsWith(open, at));
+    if (skipped) {
+      const end = xml.indexOf(skipped[1], at + skipped[0].length);
+      if (end === -1) return undefined; // unterminated: the XML check refuses the file
+      at = end + skipped[1].length - 1;
+      continue;
+    }
+    const word = xml.slice(at + 2, at + 9).toUpperCase();
+    if (xml[at + 1] === '!' && word.startsWith('DOCTYPE')) return 'DOCTYPE';
+    if (xml[at + 1] === '!' && word.startsWith('ENTITY')) return 'ENTITY';
+  }
+  return undefined;
+}
+
 /** Parses and checks a WXR document; throws WxrImportError when it is not one. */
 function readChannel(xml: string): Node {
   xml = xml.replace(/^\uFEFF/, ''); // a byte-order mark, as some editors save
   // WordPress never writes a DOCTYPE; one here could only declare entities to expand.
-  const root = xml.search(/<rss[\s>]/);
-  if (/<!DOCTYPE/i.test(root === -1 ? xml : xml.slice(0, root))) {
-    throw new WxrImportError('The file declares a DOCTYPE, which a WordPress export never has; it was not imported.');
+  const declaration = findDeclaration(xml);
+  if (declaration !== undefined) {
+    throw new WxrImportError(`The file declares ${declaration === 'DOCTYPE' ? 'a DOCTYPE' : 'an ENTITY'}, which a WordPress export never has; it was not imported.`);
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
