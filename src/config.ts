@@ -1,6 +1,7 @@
 // Reads and validates the environment once, for the server and the command line alike.
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
   readonly port: number;
@@ -46,6 +47,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (sessionSecret !== undefined && sessionSecret.length < 16) {
     throw new ConfigError('SESSION_SECRET must be at least 16 characters long');
   }
+  // The same name rule as the desk and the command line: the first administrator must be able to log in by it.
+  const adminUsername = nonEmpty(env.ADMIN_USERNAME) ?? 'admin';
+  if (!isUsername(adminUsername)) {
+    throw new ConfigError(`ADMIN_USERNAME must be ${USERNAME_RULE}; got "${adminUsername}"`);
+  }
   const secretKey = nonEmpty(env.COLLOQUY_KEY);
   if (secretKey !== undefined && secretKey.length < MIN_SECRET_KEY_LENGTH) {
     throw new ConfigError(`COLLOQUY_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters long (try: openssl rand -base64 32)`);
@@ -58,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: baseUrl.startsWith('https:'),
     databasePath,
     dataDir: path.dirname(databasePath),
-    adminUsername: nonEmpty(env.ADMIN_USERNAME) ?? 'admin',
+    adminUsername,
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
     keyFile: path.resolve(cwd, nonEmpty(env.KEY_FILE) ?? path.join(path.dirname(databasePath), 'colloquy.key')),

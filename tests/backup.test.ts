@@ -8,13 +8,12 @@ import request from 'supertest';
 import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
+import { buildContext } from '../src/compose.js';
 import { runCli } from '../src/cli/commands.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
-import { loginAs } from './helpers/admin-session.js';
+import { makePost, makeTestApp, makeUser, type TestContext, seedComment, loginAs } from './helpers/index.js';
 
 const IMAGE = 'a'.repeat(32) + '.png';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201e5b8a3e10000000049454e44ae426082', 'hex');
@@ -42,7 +41,7 @@ async function colloquy(args: string[], env: Record<string, string> = { DATABASE
 /** A blog in use: a post with a comment, an uploaded image and a signed-in session. */
 async function blogInUse(): Promise<string> {
   const alice = await makeUser(t.repos, 'admin', 'alice');
-  makePost(t.repos, alice, { slug: 'kept', title: 'A post worth keeping' });
+  makePost(t, alice, { slug: 'kept', title: 'A post worth keeping' });
   seedComment(t.repos, t.repos.posts.findPublicBySlug('kept')!.id, { author_email: 'ada@example.com', body_md: 'First!' });
   fs.mkdirSync(path.join(t.config.dataDir, 'uploads'));
   fs.writeFileSync(path.join(t.config.dataDir, 'uploads', IMAGE), PNG);
@@ -126,7 +125,7 @@ describe('colloquy backup', () => {
     const config = loadConfig({ ...env, SESSION_SECRET: 'test-secret-0123456789' }, out);
     const db = openDatabase(config.databasePath);
     migrate(db);
-    const app = createApp({ db, config });
+    const app = createApp(buildContext({ db, config }));
     try {
       const home = await request(app).get('/');
       expect(home.text).toContain('A post worth keeping');

@@ -4,9 +4,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/commands.js';
 import type { Comment } from '../src/comments/comments-repository.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
-import { loginAs, postForm, tokenFrom } from './helpers/admin-session.js';
+import { makePost, makeTestApp, makeUser, type TestContext, seedComment, loginAs, postForm, pageToken } from './helpers/index.js';
 
 let t: TestContext;
 let ids: { first: number; bobReply: number; held: number; adaReply: number; carol: number };
@@ -15,7 +13,7 @@ beforeEach(async () => {
   t = makeTestApp();
   const alice = await makeUser(t.repos, 'admin', 'alice');
   await makeUser(t.repos, 'author', 'arthur');
-  makePost(t.repos, alice, { slug: 'talk', title: 'Talk' });
+  makePost(t, alice, { slug: 'talk', title: 'Talk' });
   const postId = t.repos.posts.findPublicBySlug('talk')!.id;
   const ada = { author_name: 'Ada Lovelace', author_email: 'ada@example.com', author_url: 'https://ada.example', ip_hash: 'iphash-ada', user_agent: 'AdaBrowser/1.0' };
   const first = seedComment(t.repos, postId, { ...ada, body_md: 'Ada wrote this first.' });
@@ -106,7 +104,7 @@ describe('erasing a commenter from the desk', () => {
     expect((await postForm(author, '/admin/comments/erase', { email: 'ada@example.com', confirm: '1' })).status).toBe(403);
     expect((await author.get('/admin/comments')).text).not.toContain('Erase a commenter');
     const admin = await loginAs(t, 'alice');
-    await tokenFrom(admin, '/admin');
+    await pageToken(admin, '/admin');
     expect((await admin.post('/admin/comments/erase').type('form').send({ email: 'ada@example.com', confirm: '1', _csrf: 'forged' })).status).toBe(403);
     const anonymous = await request(t.app).post('/admin/comments/erase').type('form').send({ email: 'ada@example.com', confirm: '1' });
     expect(anonymous.status).toBe(302);

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { loginAs } from './helpers/admin-session.js';
+import { makePost, makeTestApp, makeUser, type TestContext, loginAs } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => {
@@ -44,7 +43,7 @@ describe('the privacy page', () => {
 
   it('is linked from the footer of every page, public and admin, and from the 404 page', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    makePost(t.repos, alice, { slug: 'hello' });
+    makePost(t, alice, { slug: 'hello' });
     for (const path of ['/', '/posts/hello', '/search?q=post', '/privacy', '/admin/login', '/no-such-page']) {
       const res = await request(t.app).get(path);
       expect(res.text, path).toMatch(FOOTER_LINK);

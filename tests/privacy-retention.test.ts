@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { RETENTION_EVERY_MS, forgetExpiredAddresses, retentionCutoff, startRetentionJob } from '../src/privacy/retention.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
-import { loginAs, postForm } from './helpers/admin-session.js';
+import { makePost, makeTestApp, makeUser, type TestContext, seedComment, loginAs, postForm } from './helpers/index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -12,7 +10,7 @@ let t: TestContext;
 let postId: number;
 beforeEach(async () => {
   t = makeTestApp();
-  postId = makePost(t.repos, await makeUser(t.repos, 'admin', 'alice'));
+  postId = makePost(t, await makeUser(t.repos, 'admin', 'alice'));
 });
 afterEach(() => t.close());
 

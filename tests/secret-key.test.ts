@@ -6,27 +6,32 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { avatarPath } from '../src/comments/avatar.js';
 import { createCommentKeys } from '../src/comments/comment-keys.js';
+import { buildContext } from '../src/compose.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
 import { loadSecretKey } from '../src/keys/secret-key.js';
-import { createRepositories } from '../src/repositories.js';
-import { makePost, makeUser } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
+import { makePost, makeUser, seedComment } from './helpers/index.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A migrated database in a new folder, as an older version left it. */
+/**
+ * A migrated database in a new folder, as an older version left it. `content` writes
+ * posts and comments: built with a COLLOQUY_KEY of its own while the database holds
+ * no key, it neither writes a key file nor moves a key.
+ */
 function oldDatabase(env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-key-'));
   dirs.push(dir);
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'blog.db'), SESSION_SECRET: 'test-secret-0123456789', ...env }, dir);
+  const vars = { DATABASE_PATH: path.join(dir, 'blog.db'), SESSION_SECRET: 'test-secret-0123456789', ...env };
+  const config = loadConfig(vars, dir);
   const db = openDatabase(config.databasePath);
   migrate(db);
-  return { dir, config, db, repos: createRepositories(db) };
+  const content = buildContext({ db, config: loadConfig({ ...vars, COLLOQUY_KEY: 'c'.repeat(32) }, dir) });
+  return { dir, config, db, repos: content.repos, content };
 }
 
 const LEGACY_KEY = 'Zm9yZ2V0LW1lLW5vdC10aGlzLWlzLXRoZS1vbGQta2V5';
@@ -34,7 +39,7 @@ const LEGACY_KEY = 'Zm9yZ2V0LW1lLW5vdC10aGlzLWlzLXRoZS1vbGQta2V5';
 describe('the secret key', () => {
   it('is made on first start in KEY_FILE beside the database, mode 0600, and not in the database', () => {
     const { dir, config, db, repos } = oldDatabase();
-    const app = createApp({ db, config });
+    const app = createApp(buildContext({ db, config }));
     const file = path.join(dir, 'colloquy.key');
     expect(config.keyFile).toBe(file);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -49,15 +54,15 @@ describe('the secret key', () => {
   });
 
   it("moves an existing database's key out, so avatars, address hashes and stamps stay the same", async () => {
-    const { dir, config, db, repos } = oldDatabase();
+    const { dir, config, db, repos, content } = oldDatabase();
     repos.settings.setInternal('comment_key', LEGACY_KEY);
     const author = await makeUser(repos);
-    makePost(repos, author, { slug: 'hello', title: 'Hello' });
+    makePost(content, author, { slug: 'hello', title: 'Hello' });
     const postId = repos.posts.findPublicBySlug('hello')!.id;
     seedComment(repos, postId, { author_email: 'Ada@Example.com' });
     const before = createCommentKeys(LEGACY_KEY);
 
-    const app = createApp({ db, config });
+    const app = createApp(buildContext({ db, config }));
     expect(fs.readFileSync(path.join(dir, 'colloquy.key'), 'utf8').trim()).toBe(LEGACY_KEY);
     expect(repos.settings.getInternal('comment_key')).toBeUndefined();
     const page = await request(app).get('/posts/hello');
@@ -86,13 +91,13 @@ describe('the secret key', () => {
 
   it('takes COLLOQUY_KEY over KEY_FILE', async () => {
     const envKey = 'k'.repeat(40);
-    const { dir, config, db, repos } = oldDatabase({ COLLOQUY_KEY: envKey });
+    const { dir, config, db, repos, content } = oldDatabase({ COLLOQUY_KEY: envKey });
     fs.writeFileSync(path.join(dir, 'colloquy.key'), `${'f'.repeat(40)}\n`, { mode: 0o600 });
     expect(loadSecretKey(config, repos.settings)).toBe(envKey);
     const author = await makeUser(repos);
-    makePost(repos, author, { slug: 'hello' });
+    makePost(content, author, { slug: 'hello' });
     seedComment(repos, repos.posts.findPublicBySlug('hello')!.id, { author_email: 'bo@example.com' });
-    const app = createApp({ db, config });
+    const app = createApp(buildContext({ db, config }));
     const page = await request(app).get('/posts/hello');
     expect(page.text).toContain(avatarPath(createCommentKeys(envKey).hash('avatar', 'bo@example.com')));
     app.close();

@@ -1,14 +1,14 @@
 // Erasing a commenter from the desk: administrators only, with a confirmation page
 // that says how many comments will go before anything is erased.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { createErasureService, erasureKey, erasureSummary } from '../comments/erasure-service.js';
+import type { AppContext } from '../context.js';
+import { erasureKey, erasureSummary } from '../comments/erasure-service.js';
 import { text } from '../http/forms.js';
 import { assertAdmin } from './permissions.js';
 import { flash, me } from './session-auth.js';
 
 export function erasureRoutes(ctx: AppContext): Router {
-  const service = createErasureService(ctx.repos);
+  const service = ctx.services.erasure;
   const router = Router();
 
   const render = (res: Response, status: number, email: string, view: { error?: string; count?: number } = {}) =>

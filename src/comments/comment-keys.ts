@@ -7,7 +7,7 @@ export interface CommentKeys {
   /** Hex digest for a purpose ('avatar', 'ip', …) and a value. */
   hash(purpose: string, value: string): string;
   /** A signed "form served at" stamp. */
-  stamp(now?: number): string;
+  stamp(now: number): string;
   /** When a stamp was made; undefined for anything not signed by this server. */
   stampTime(stamp: string): number | undefined;
 }
@@ -19,7 +19,7 @@ export function createCommentKeys(secret: string): CommentKeys {
 
   return {
     hash,
-    stamp: (now = Date.now()) => `${now}.${sign(String(now))}`,
+    stamp: (now) => `${now}.${sign(String(now))}`,
     stampTime(stamp) {
       const match = /^(\d{1,15})\.([0-9a-f]{32})$/.exec(stamp);
       if (!match) return undefined;

@@ -1,8 +1,13 @@
 // Erasing a commenter: everything stored under one email address, for the desk and
 // the command line alike. One transaction, and an audit entry that counts what went
 // without naming the address.
-import type { Repositories } from '../repositories.js';
-import { emailKey } from './comments-repository.js';
+import type { AuditRepository } from '../audit/audit-repository.js';
+import { isoNow, type Clock } from '../clock.js';
+import type { Db } from '../db/open.js';
+import { DomainError } from '../errors.js';
+import { plural } from '../wording.js';
+import { emailKey, type CommentsRepository } from './comments-repository.js';
+import type { ReportsRepository } from './reports-repository.js';
 
 export interface ErasureResult {
   /** Comments erased. */
@@ -19,10 +24,16 @@ export function erasureKey(raw: string): string | undefined {
 
 export type ErasureService = ReturnType<typeof createErasureService>;
 
-export function createErasureService(repos: Pick<Repositories, 'db' | 'comments' | 'reports' | 'audit'>) {
+export interface ErasureDeps {
+  db: Db;
+  repos: { comments: CommentsRepository; reports: ReportsRepository; audit: AuditRepository };
+  clock: Clock;
+}
+
+export function createErasureService({ db, repos, clock }: ErasureDeps) {
   const keyOf = (email: string): string => {
     const key = erasureKey(email);
-    if (key === undefined) throw new RangeError('An email address is needed to erase a commenter.');
+    if (key === undefined) throw new DomainError('invalid', 'An email address is needed to erase a commenter.');
     return key;
   };
 
@@ -36,9 +47,10 @@ export function createErasureService(repos: Pick<Repositories, 'db' | 'comments'
      * placeholder with nothing personal left, so the thread keeps its shape. Readers'
      * reports on them go too, and the audit trail's details about them.
      */
-    eraseCommenter(email: string, actorId: number | null, now = new Date().toISOString()): ErasureResult {
+    eraseCommenter(email: string, actorId: number | null): ErasureResult {
       const key = keyOf(email);
-      return repos.db.transaction((): ErasureResult => {
+      return db.transaction((): ErasureResult => {
+        const now = isoNow(clock);
         const ids = repos.comments.idsByEmail(key);
         let placeholders = 0;
         // Newest first: replies go before their parents, so a comment whose replies
@@ -52,7 +64,7 @@ export function createErasureService(repos: Pick<Repositories, 'db' | 'comments'
         repos.audit.record({
           userId: actorId,
           action: 'commenter.erase',
-          detail: `${ids.length} comment${ids.length === 1 ? '' : 's'} erased, ${placeholders} kept as placeholders for replies`,
+          detail: `${plural(ids.length, 'comment')} erased, ${placeholders} kept as placeholders for replies`,
         }, now);
         return { comments: ids.length, placeholders };
       }).immediate();
@@ -64,5 +76,5 @@ export function createErasureService(repos: Pick<Repositories, 'db' | 'comments'
 export function erasureSummary({ comments, placeholders }: ErasureResult): string {
   if (comments === 0) return 'Nothing was stored under that address.';
   const kept = placeholders === 0 ? '' : ` (${placeholders} kept as an empty “removed” placeholder because others replied)`;
-  return `Erased ${comments} comment${comments === 1 ? '' : 's'} stored under that address${kept}.`;
+  return `Erased ${plural(comments, 'comment')} stored under that address${kept}.`;
 }

@@ -1,7 +1,7 @@
 // The privacy page: what Colloquy keeps about readers and commenters, for how long and
-// who sees it, with the real retention setting and the blog's contact for erasure.
-import { Router, type Request, type Response } from 'express';
-import { publicPageCache } from '../http/cache-control.js';
+// who sees it, with the real retention setting and the blog's contact for erasure
+// (mounted, with its cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
 import type { Settings } from '../settings/settings.js';
 
 /** How readers reach whoever erases data: a mailto: or web link, or none set. */
@@ -10,9 +10,7 @@ export function privacyContact(contact: string): { href: string; text: string } 
   return contact.includes('@') && !/^https?:/i.test(contact) ? { href: `mailto:${contact}`, text: contact } : { href: contact, text: contact };
 }
 
-export function privacyRoutes(): Router {
-  const router = Router();
-
+export function privacyRoutes() {
   function show(_req: Request, res: Response) {
     const site = res.locals.site as Settings;
     res.render('privacy/show', {
@@ -24,6 +22,5 @@ export function privacyRoutes(): Router {
     });
   }
 
-  router.get('/privacy', publicPageCache(), show);
-  return router;
+  return { show };
 }
