@@ -74,7 +74,7 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
     const bodyHtml = renderCommentMarkdown(input.comment);
     const decision = decideStatus({
       mode: s.settings.comment_moderation,
-      approvedBefore: repos.comments.hasApprovedFrom(input.email),
+      approvedBefore: repos.comments.hasApprovedFrom(input.author, input.email),
       signedIn: s.user !== undefined,
       personalData: findPersonalData(input.comment),
       linkCount: countLinks(bodyHtml),

@@ -7,7 +7,7 @@ import { readCookie } from '../http/cookies.js';
 import { parseId } from '../http/forms.js';
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
-import { avatarPath } from './avatar.js';
+import { avatarPath, NEUTRAL_AVATAR } from './avatar.js';
 import { commentKeys } from './comment-keys.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { Comment } from './comments-repository.js';
@@ -50,6 +50,7 @@ export interface Discussion {
   heldNotice: boolean;
   /** This browser has just reported a comment (the page it was sent back to says thanks). */
   reportedNotice: boolean;
+  /** The commenter's identicon once approved; before that a neutral one, so a held comment confirms no guessed email. */
   avatar(comment: Comment): string;
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
@@ -130,7 +131,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     feedHref,
     heldNotice: unapproved !== undefined && held.has(unapproved),
     reportedNotice: reported !== undefined && readerKey !== undefined && repos.reports.hasReported(reported, readerKey),
-    avatar: (c) => avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)),
+    avatar: (c) => (c.status === 'approved' ? avatarPath(keys.hash('avatar', c.email_key || `name:${c.author_name}`)) : NEUTRAL_AVATAR),
     postAuthorId: post.author_id,
     manage,
   };

@@ -6,7 +6,7 @@ import type { CommentStatus } from './comments-repository.js';
 
 export interface ModerationFacts {
   mode: ModerationMode;
-  /** The email (case-folded) already has an approved comment. */
+  /** An earlier approved comment has this name and email (both case-folded, the name trimmed). */
   approvedBefore: boolean;
   /** Written by a signed-in author or admin. */
   signedIn: boolean;
@@ -38,7 +38,7 @@ export function decideStatus(f: ModerationFacts): Decision {
     return { status: 'pending', reason: `Has ${f.linkCount} links (more than ${f.linkLimit})` };
   }
   if (f.mode === 'all') return { status: 'pending', reason: 'Every comment is moderated' };
-  if (f.mode === 'first_time' && !f.approvedBefore) return { status: 'pending', reason: 'First comment from this email address' };
+  if (f.mode === 'first_time' && !f.approvedBefore) return { status: 'pending', reason: 'First comment from this name and email address' };
   return { status: 'approved', reason: '' };
 }
 
