@@ -8,6 +8,7 @@ import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { addressKey } from '../limits/address.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
@@ -127,9 +128,19 @@ export function commentsRoutes(ctx: AppContext): Router {
   async function like(req: SlugRequest, res: Response) {
     const post = publicPost(req, res, '/like');
     if (!post) return;
-    const refusal = () => ({ view: 'comments/like-again', post, likes: likesText(repos.likes.countForPost(post.id)) });
+    const likes = () => likesText(repos.likes.countForPost(post.id));
+    const refusal = () => ({ view: 'comments/like-again', post, likes: likes(), again: true });
     if (!(await oneClickAllowed(req, res, LIKE, likeLimiter, refusal))) return;
-    repos.likes.add(post.id, readerKey(req, res));
+    const limit = (res.locals.site as { likes_per_address: number }).likes_per_address;
+    if (repos.likes.add(post.id, readerKey(req, res), addressKey(keys.hash, req.ip ?? ''), limit) === 'address-limit') {
+      // 403, not 429: the cap does not pass with time, so there is no honest Retry-After.
+      const title = 'Your like was not counted';
+      res.set('Cache-Control', 'no-store');
+      return res.status(403).render('comments/like-again', {
+        pageTitle: title, title, post, likes: likes(), again: false,
+        message: `This post already has ${limit} like${limit === 1 ? '' : 's'} from your network, the most one network can give a post, so yours was not counted. Thank you for reading.`,
+      });
+    }
     res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
@@ -177,7 +188,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     // Control characters out, at most 500 characters (the field's maxlength).
     const reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
     if (!(await oneClickAllowed(req, res, REPORT, reportLimiter, () => ({ view: 'comments/report-again', post, comment, reason })))) return;
-    service.reportComment(comment.id, readerKey(req, res), reason, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    service.reportComment(comment.id, readerKey(req, res), req.ip ?? '', reason, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 

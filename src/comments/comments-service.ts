@@ -8,6 +8,7 @@ import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { addressKey } from '../limits/address.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import { commentKeys, type CommentKeys } from './comment-keys.js';
 import type { CommentStatus } from './comments-repository.js';
@@ -122,13 +123,16 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
     },
 
     /**
-     * A reader's report on a visible comment, counted once per browser. Reaching the
-     * threshold holds the comment back (pending, with the reason for the queue).
+     * A reader's report on a visible comment, counted once per browser. Reports from
+     * enough distinct addresses hold the comment back (pending, with the reason for the
+     * queue); a staff member's comment is only listed for the moderators.
      */
-    reportComment(commentId: number, readerKey: string, reason: string, threshold: number): { hidden: boolean } {
+    reportComment(commentId: number, readerKey: string, ip: string, reason: string, threshold: number): { hidden: boolean } {
       return repos.db.transaction(() => {
-        if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
-        const held = reportHold(repos.reports.countFor(commentId), threshold);
+        if (!repos.reports.add(commentId, readerKey, addressKey(keys.hash, ip), reason)) return { hidden: false };
+        const comment = repos.comments.findById(commentId);
+        if (comment?.status !== 'approved') return { hidden: false };
+        const held = reportHold({ addresses: repos.reports.countHidingAddresses(commentId), threshold, byStaff: comment.user_id !== null });
         if (held !== undefined) repos.comments.hold(commentId, held);
         return { hidden: held !== undefined };
       })();

@@ -52,10 +52,20 @@ export function blocklistHit(text: string, blocklist: string): string | undefine
   return undefined;
 }
 
+export interface ReportFacts {
+  /** Distinct reader addresses (IPv6 by /64) whose open reports may count: none that reported it before a review. */
+  addresses: number;
+  threshold: number;
+  /** Written by a signed-in staff member: listed for moderators, never hidden by readers. */
+  byStaff: boolean;
+}
+
 /**
- * Readers' reports: a visible comment that reaches the threshold is held back until
- * a moderator reviews it. The reason for the queue, or undefined while it stays up.
+ * Readers' reports: a visible comment reported from as many distinct addresses as the
+ * threshold asks is held back until a moderator reviews it, so one person clearing a
+ * cookie cannot silence anyone. The reason for the queue, or undefined while it stays up.
  */
-export function reportHold(reports: number, threshold: number): string | undefined {
-  return reports >= threshold ? `Reported by ${reports} reader${reports === 1 ? '' : 's'}; hidden until reviewed` : undefined;
+export function reportHold(f: ReportFacts): string | undefined {
+  if (f.byStaff || f.addresses < f.threshold) return undefined;
+  return `Reported by ${f.addresses} reader${f.addresses === 1 ? '' : 's'}; hidden until reviewed`;
 }
