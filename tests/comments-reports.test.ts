@@ -1,10 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, makeUser as makeAdmin, postForm } from './helpers/admin-session.js';
-import { seedComment, tokenFor } from './helpers/comments.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { loginAs, makeUser as makeAdmin, postForm, seedComment, scriptToken, makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 import { reportHold } from '../src/comments/moderation.js';
-import { commentKeys } from '../src/comments/comment-keys.js';
 import { addressKey } from '../src/limits/address.js';
 
 let t: TestContext;
@@ -13,7 +10,7 @@ let addresses = 0;
 beforeEach(async () => {
   // Behind a proxy on loopback, each test reader's address comes from X-Forwarded-For.
   t = makeTestApp({ TRUST_PROXY: 'loopback' });
-  postId = makePost(t.repos, await makeUser(t.repos), { title: 'Hello' });
+  postId = makePost(t, await makeUser(t.repos), { title: 'Hello' });
   addresses = 0;
 });
 afterEach(() => t.close());
@@ -24,7 +21,7 @@ const statusOf = (id: number) => t.repos.comments.findById(id)!.status;
 /** A fresh browser (its own session and reader cookie) reporting comment `id`, from its own address unless one is given. */
 async function reportAs(id: number | string, reason = '', address = `203.0.113.${++addresses}`) {
   const agent = request.agent(t.app);
-  const token = await tokenFor(agent);
+  const token = await scriptToken(agent);
   const res = await agent.post(`/comments/${id}/report`).set('X-Forwarded-For', address).type('form').send({ _csrf: token, reason });
   return { agent, res };
 }
@@ -43,7 +40,7 @@ describe('reporting a comment', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/posts/hello?reported=${id}#comments`);
     expect(String(res.headers['set-cookie'])).toMatch(/colloquy_reader=/);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     expect((await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token, reason: 'again' })).status).toBe(303);
     expect(reportRows()).toEqual([{ comment_id: id, reason: 'rude' }]);
     expect((await agent.get(res.headers.location!)).text).toContain('Thank you for your report.');
@@ -102,13 +99,13 @@ describe('reporting a comment', () => {
 
   it('answers 404 for unknown, held, or unpublished comments and odd ids, never 500', async () => {
     const held = seedComment(t.repos, postId, { status: 'pending' });
-    const draft = makePost(t.repos, await makeUser(t.repos, 'author', 'drafty'), { title: 'Draft', status: 'draft' });
+    const draft = makePost(t, await makeUser(t.repos, 'author', 'drafty'), { title: 'Draft', status: 'draft' });
     const onDraft = seedComment(t.repos, draft);
     for (const id of [String(held), String(onDraft), '999999', 'abc', '1e3', '99999999999999999999']) {
       expect((await reportAs(id)).res.status, id).toBe(404);
     }
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const id = seedComment(t.repos, postId);
     const odd = await agent.post(`/comments/${id}/report`).type('form').send(`_csrf=${token}&reason=a&reason=b&reason[x]=1`);
     expect(odd.status).toBe(303);
@@ -121,7 +118,7 @@ describe('reporting a comment', () => {
   it('limits reports per address', async () => {
     const ids = Array.from({ length: 11 }, (_, i) => seedComment(t.repos, postId, { body_md: `c${i}` }));
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const statuses = [];
     for (const id of ids) statuses.push((await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token })).status);
     expect(statuses.slice(0, 10).every((s) => s === 303)).toBe(true);
@@ -139,7 +136,7 @@ describe('hiding needs distinct addresses', () => {
     expect(reportRows()).toHaveLength(5);
     // Only the keyed hash of the address is kept.
     const stored = t.db.prepare('SELECT DISTINCT address_hash FROM reports').pluck().all();
-    expect(stored).toEqual([addressKey(commentKeys(t.repos).hash, '198.51.100.7')]);
+    expect(stored).toEqual([addressKey(t.ctx.keys.hash, '198.51.100.7')]);
     expect(JSON.stringify(t.db.prepare('SELECT * FROM reports').all())).not.toContain('198.51.100.7');
     const queue = await (await loginAs(t, admin.username)).get('/admin/comments?status=approved');
     expect(queue.text).toContain('<strong>Reported by 5 readers</strong> <span class="report-detail">(from 1 address)</span>');
@@ -206,6 +203,19 @@ describe('hiding needs distinct addresses', () => {
     // A third new address makes three that count: readers can still raise a real problem.
     await reportAs(id, '', '192.0.2.3');
     expect(t.repos.comments.findById(id)).toMatchObject({ status: 'pending', held_reason: 'Reported by 3 readers; hidden until reviewed' });
+  });
+
+  it('"Approve and reply" reviews the reports as the Approve button does: one new address cannot hide it again', async () => {
+    const admin = await makeAdmin(t.repos, 'admin', 'alice');
+    const id = seedComment(t.repos, postId);
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) await reportAs(id, '', address);
+    expect(statusOf(id)).toBe('pending');
+    const agent = await loginAs(t, admin.username);
+    expect((await postForm(agent, `/admin/comments/${id}/reply`, { comment: 'It stays.' }, `/admin/comments/${id}/edit`)).status).toBe(303);
+    expect(statusOf(id)).toBe('approved');
+    expect(t.db.prepare('SELECT count(*) FROM reports WHERE comment_id = ? AND reviewed_at IS NOT NULL').pluck().get(id)).toBe(3);
+    await reportAs(id, '', '192.0.2.1');
+    expect(statusOf(id)).toBe('approved');
   });
 });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/db/open.js';
 import { migrate, readMigrations, type Migration } from '../src/db/migrate.js';
 import { createReportsRepository } from '../src/comments/reports-repository.js';
+import { systemClock } from '../src/clock.js';
 
 let dir: string;
 let db: Db;
@@ -105,8 +106,8 @@ describe('migrate', () => {
       { reader_key: 'browser-a', reason: 'rude', address_hash: '', reviewed_at: null },
       { reader_key: 'browser-b', reason: '', address_hash: '', reviewed_at: null },
     ]);
-    expect(createReportsRepository(db).countHidingAddresses(1)).toBe(0);
-    expect(createReportsRepository(db).summaryFor([1]).get(1)).toEqual({ count: 2, open: 2, addresses: 0, reasons: [{ text: 'rude', reviewed: false }] });
+    expect(createReportsRepository(db, systemClock).countHidingAddresses(1)).toBe(0);
+    expect(createReportsRepository(db, systemClock).summaryFor([1]).get(1)).toEqual({ count: 2, open: 2, addresses: 0, reasons: [{ text: 'rude', reviewed: false }] });
     expect(db.prepare('SELECT reader_key, address_hash FROM likes').all()).toEqual([{ reader_key: 'browser-a', address_hash: '' }]);
   });
 });

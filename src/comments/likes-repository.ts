@@ -2,13 +2,14 @@
 // with the keyed hash of the reader's address group, so one network's likes on a
 // post can be capped however many cookies it clears.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 /** What a like did: counted, already there (nothing changes), or refused at the address's cap. */
 export type LikeOutcome = 'added' | 'already' | 'address-limit';
 
 export type LikesRepository = ReturnType<typeof createLikesRepository>;
 
-export function createLikesRepository(db: Db) {
+export function createLikesRepository(db: Db, clock: Clock) {
   const add = db.prepare<[number, string, string, string]>(
     'INSERT INTO likes (post_id, reader_key, address_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -30,7 +31,7 @@ export function createLikesRepository(db: Db) {
      * Records a like, once per browser and at most `limit` per address group per post;
      * a like past the limit stores nothing.
      */
-    add: (postId: number, readerKey: string, addressHash: string, limit: number, now = new Date().toISOString()): LikeOutcome =>
+    add: (postId: number, readerKey: string, addressHash: string, limit: number, now = isoNow(clock)): LikeOutcome =>
       addWithinLimit.immediate(postId, readerKey, addressHash, limit, now),
     countForPost: (postId: number): number => count.get(postId) ?? 0,
     hasLiked: (postId: number, readerKey: string): boolean => has.get(postId, readerKey) !== undefined,

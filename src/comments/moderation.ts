@@ -3,6 +3,7 @@
 import { describeFindings, type Finding } from '../risk/personal-data.js';
 import type { ModerationMode } from '../settings/settings.js';
 import type { CommentStatus } from './comments-repository.js';
+import { plural } from '../wording.js';
 
 export interface ModerationFacts {
   mode: ModerationMode;
@@ -67,5 +68,5 @@ export interface ReportFacts {
  */
 export function reportHold(f: ReportFacts): string | undefined {
   if (f.byStaff || f.addresses < f.threshold) return undefined;
-  return `Reported by ${f.addresses} reader${f.addresses === 1 ? '' : 's'}; hidden until reviewed`;
+  return `Reported by ${plural(f.addresses, 'reader')}; hidden until reviewed`;
 }

@@ -2,6 +2,7 @@
 // same cookie as the likes), with the reason they gave, if any, and the keyed hash of
 // the reader's address group, which decides whether reports may hide the comment.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 export interface ReportSummary {
   /** Every report ever made on the comment, reviewed or not: its full history. */
@@ -16,7 +17,7 @@ export interface ReportSummary {
 
 export type ReportsRepository = ReturnType<typeof createReportsRepository>;
 
-export function createReportsRepository(db: Db) {
+export function createReportsRepository(db: Db, clock: Clock) {
   const add = db.prepare<[number, string, string, string, string]>(
     'INSERT INTO reports (comment_id, reader_key, address_hash, reason, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -42,7 +43,7 @@ export function createReportsRepository(db: Db) {
 
   return {
     /** Records a report; a second one from the same browser changes nothing. Returns whether it was new. */
-    add: (commentId: number, readerKey: string, addressHash: string, reason: string, now = new Date().toISOString()): boolean =>
+    add: (commentId: number, readerKey: string, addressHash: string, reason: string, now = isoNow(clock)): boolean =>
       add.run(commentId, readerKey, addressHash, reason, now).changes > 0,
     /** Distinct addresses whose open reports may hide the comment: none that reported it before a review. */
     countHidingAddresses: (commentId: number): number => hidingAddresses.get({ id: commentId }) ?? 0,
@@ -62,6 +63,6 @@ export function createReportsRepository(db: Db) {
      * Answers the open reports on comments a moderator has reviewed and kept: they stay
      * in the history, marked reviewed, and their addresses cannot hide the comment again.
      */
-    clearFor: (commentIds: readonly number[], now = new Date().toISOString()): void => void review.run(now, JSON.stringify(commentIds)),
+    markReviewed: (commentIds: readonly number[], now = isoNow(clock)): void => void review.run(now, JSON.stringify(commentIds)),
   };
 }
