@@ -59,7 +59,7 @@ export function createErasureService({ db, repos, clock }: ErasureDeps) {
           if (repos.comments.hasReplies(id)) placeholders += 1;
           repos.comments.deletePermanently(id, now);
         }
-        repos.reports.clearFor(ids);
+        repos.reports.deleteFor(ids);
         repos.audit.forgetDetailsOf(ids.map((id) => `comment:${id}`));
         repos.audit.record({
           userId: actorId,
