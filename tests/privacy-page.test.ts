@@ -16,7 +16,8 @@ describe('the privacy page', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('<h1 class="post-title">Privacy</h1>');
     for (const said of ['name, email address and website', 'keyed hash of your network (IP) address', 'user agent', 'only the moderators see it',
-      'colloquy.sid', 'colloquy_commenter', 'colloquy_reader', 'Neither is linked to your name or email address', 'Having your data erased']) {
+      'colloquy.sid', 'colloquy_commenter', 'colloquy_reader', 'Neither is linked to your name or email address', 'Having your data erased',
+      'With each comment, like and report', 'the network’s hash for 30 days']) {
       expect(res.text, said).toContain(said);
     }
     expect(res.text).toContain('<strong>30 days</strong>, then deleted automatically');

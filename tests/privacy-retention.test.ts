@@ -36,6 +36,21 @@ describe('retention of addresses and user agents', () => {
     expect(forgetExpiredAddresses(t.repos, NOW)).toBe(0);
   });
 
+  it('forgets the address hash of old likes and reports too, keeping the like or report itself', () => {
+    const comment = commentFrom(1);
+    const at = (daysAgo: number) => new Date(NOW - daysAgo * DAY).toISOString();
+    t.repos.likes.add(postId, 'reader-old', 'like-hash-old', 50, at(31));
+    t.repos.likes.add(postId, 'reader-new', 'like-hash-new', 50, at(29));
+    t.repos.reports.add(comment, 'reader-old', 'report-hash-old', 'Rude', at(31));
+    t.repos.reports.add(comment, 'reader-new', 'report-hash-new', '', at(29));
+    expect(forgetExpiredAddresses(t.repos, NOW)).toBe(2);
+    const hashes = (table: string) => t.db.prepare(`SELECT reader_key, address_hash FROM ${table} ORDER BY reader_key`).all();
+    expect(hashes('likes')).toEqual([{ reader_key: 'reader-new', address_hash: 'like-hash-new' }, { reader_key: 'reader-old', address_hash: '' }]);
+    expect(hashes('reports')).toEqual([{ reader_key: 'reader-new', address_hash: 'report-hash-new' }, { reader_key: 'reader-old', address_hash: '' }]);
+    expect(t.repos.likes.countForPost(postId)).toBe(2);
+    expect(t.repos.reports.summaryFor([comment]).get(comment)).toMatchObject({ count: 2, reasons: [{ text: 'Rude', reviewed: false }] });
+  });
+
   it('follows a changed setting at the next run, without a restart', () => {
     const id = commentFrom(8);
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });

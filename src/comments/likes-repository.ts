@@ -16,6 +16,8 @@ export function createLikesRepository(db: Db, clock: Clock) {
   const count = db.prepare<[number], number>('SELECT count(*) FROM likes WHERE post_id = ?').pluck();
   const countFromAddress = db.prepare<[number, string], number>('SELECT count(*) FROM likes WHERE post_id = ? AND address_hash = ?').pluck();
   const has = db.prepare<[number, string], number>('SELECT 1 FROM likes WHERE post_id = ? AND reader_key = ?').pluck();
+  // Same condition as the partial index likes_with_address, so only those rows are read.
+  const forgetAddresses = db.prepare<[string]>("UPDATE likes SET address_hash = '' WHERE created_at < ? AND address_hash != ''");
 
   // Immediate: the write lock is taken before counting, so two processes cannot both
   // see room for one more like.
@@ -35,5 +37,7 @@ export function createLikesRepository(db: Db, clock: Clock) {
       addWithinLimit.immediate(postId, readerKey, addressHash, limit, now),
     countForPost: (postId: number): number => count.get(postId) ?? 0,
     hasLiked: (postId: number, readerKey: string): boolean => has.get(postId, readerKey) !== undefined,
+    /** Clears the address hash of likes given before `cutoff` (they no longer count towards the cap); returns how many. */
+    forgetAddressesBefore: (cutoff: string): number => forgetAddresses.run(cutoff).changes,
   };
 }

@@ -37,6 +37,8 @@ export function createReportsRepository(db: Db, clock: Clock) {
        FROM (SELECT * FROM reports WHERE comment_id IN (SELECT value FROM json_each(?)) ORDER BY created_at)
       GROUP BY comment_id`,
   );
+  // Same condition as the partial index reports_with_address, so only those rows are read.
+  const forgetAddresses = db.prepare<[string]>("UPDATE reports SET address_hash = '' WHERE created_at < ? AND address_hash != ''");
   const remove = db.prepare<[string]>('DELETE FROM reports WHERE comment_id IN (SELECT value FROM json_each(?))');
   const review = db.prepare<[string, string]>(
     'UPDATE reports SET reviewed_at = ? WHERE reviewed_at IS NULL AND comment_id IN (SELECT value FROM json_each(?))',
@@ -65,6 +67,8 @@ export function createReportsRepository(db: Db, clock: Clock) {
      * in the history, marked reviewed, and their addresses cannot hide the comment again.
      */
     markReviewed: (commentIds: readonly number[], now = isoNow(clock)): void => void review.run(now, JSON.stringify(commentIds)),
+    /** Clears the address hash of reports made before `cutoff` (they no longer count towards hiding); returns how many. */
+    forgetAddressesBefore: (cutoff: string): number => forgetAddresses.run(cutoff).changes,
     /** Deletes every report on these comments, reasons and addresses too: for erasing a commenter. */
     deleteFor: (commentIds: readonly number[]): void => void remove.run(JSON.stringify(commentIds)),
   };

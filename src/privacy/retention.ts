@@ -1,5 +1,5 @@
-// Retention: reader addresses (kept only as keyed hashes) and user agents are
-// forgotten once they are older than the retention setting. A job in the server runs
+// Retention: reader addresses (kept only as keyed hashes, with comments, likes and
+// reports) and user agents are forgotten once they are older than the retention setting. A job in the server runs
 // it every hour and reads the setting each time, so a change needs no restart.
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +8,7 @@ import type { Repositories } from '../repositories.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
-type RetentionRepos = Pick<Repositories, 'settings' | 'comments'>;
+type RetentionRepos = Pick<Repositories, 'settings' | 'comments' | 'likes' | 'reports'>;
 
 /** The moment before which addresses and user agents are forgotten, as stored times are written. */
 export function retentionCutoff(now: number, days: number): string {
@@ -18,7 +18,8 @@ export function retentionCutoff(now: number, days: number): string {
 /** Forgets what is past the retention setting at `now`; returns how many rows were cleared. */
 export function forgetExpiredAddresses(repos: RetentionRepos, now: number): number {
   const cutoff = retentionCutoff(now, repos.settings.load().retention_days);
-  return repos.comments.forgetAddressesBefore(cutoff);
+  // Three independent clean-ups: one stopped half-way is finished by the next run.
+  return repos.comments.forgetAddressesBefore(cutoff) + repos.likes.forgetAddressesBefore(cutoff) + repos.reports.forgetAddressesBefore(cutoff);
 }
 
 /**
