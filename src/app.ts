@@ -4,13 +4,16 @@ import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createPing, type Db } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { projectPath } from './paths.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { createAssets } from './http/assets.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { createRenderCache } from './http/render-cache.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
 import { SqliteSessionStore } from './http/session-store.js';
@@ -21,25 +24,33 @@ import { adminRoutes } from './admin/admin-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
 import { searchRoutes } from './search/search-routes.js';
 import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { commentKeys } from './comments/comment-keys.js';
+import { FORM_STAMP_LOCAL } from './comments/discussion.js';
 
 export interface AppDeps {
   db: Db;
   config: Config;
   logger?: Logger;
+  clock?: Clock;
 }
 
 export interface AppContext {
   config: Config;
   repos: Repositories;
   logger: Logger;
+  clock: Clock;
 }
 
 export const SESSION_COOKIE = 'colloquy.sid';
 const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
+// Every query key a shared page reads (listings and search: page; search: q; the post
+// page: replyto, cpage). Others (utm_source, fbclid) cannot change a page, so a shared
+// link's readers all get the one kept copy.
+const SHARED_QUERY_KEYS = ['page', 'q', 'replyto', 'cpage'];
 
-export function createApp({ db, config, logger = createLogger('silent') }: AppDeps) {
+export function createApp({ db, config, logger = createLogger('silent'), clock = systemClock }: AppDeps) {
   const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger };
+  const ctx: AppContext = { config, repos, logger, clock };
   const store = new SqliteSessionStore(repos.sessions);
   const app = express();
 
@@ -64,9 +75,25 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
     const up = ping();
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
-  app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
+  const assets = createAssets(projectPath('public'), '/static', !config.development);
+  app.locals.asset = assets.url;
+  app.use(assets.serve);
+  // Unversioned URLs (old pages, the icon) may change with a new release: kept an hour.
+  app.use('/static', express.static(projectPath('public'), { maxAge: '1h', index: false }));
   // Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
+
+  // Before sessions and page locals: a kept page for a reader without cookies costs one read.
+  if (config.renderCacheBytes > 0) {
+    const keys = commentKeys(repos);
+    app.use(createRenderCache({
+      budgetBytes: config.renderCacheBytes,
+      generation: repos.contentGeneration,
+      clock,
+      queryKeys: SHARED_QUERY_KEYS,
+      perResponse: { local: FORM_STAMP_LOCAL, fill: () => keys.stamp(clock()) },
+    }));
+  }
 
   // 2 MB: a 10,000-character comment of four-byte characters, form-encoded, is
   // about 120 KB; anything past 2 MB is not a person typing and answers 413.
@@ -84,7 +111,7 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
       cookie: { ...cookieOptions(config.secureCookies), maxAge: SESSION_MAX_AGE },
     }),
   );
-  app.use(viewLocals(repos, config));
+  app.use(viewLocals(repos, config, clock));
 
   app.use('/admin', adminRoutes(ctx));
   app.use(uploadsRoutes(ctx));

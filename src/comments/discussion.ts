@@ -20,6 +20,9 @@ declare module 'express-session' {
   }
 }
 
+/** Where the render cache leaves the stand-in for a form's stamp, filled in per response (src/http/render-cache.ts). */
+export const FORM_STAMP_LOCAL = 'formStamp';
+
 export const REMEMBER_COOKIE = 'colloquy_commenter';
 export const READER_COOKIE = 'colloquy_reader';
 
@@ -91,11 +94,17 @@ export function formView(ctx: AppContext, req: Request, res: Response, slug: str
     errors,
     replyTo,
     csrfToken: (res.locals.csrfToken as string | undefined) ?? '',
-    stamp: !submitted ? keys.stamp() : keys.stampTime(values.stamp) !== undefined ? values.stamp : '',
+    stamp: !submitted ? newStamp(ctx, res) : keys.stampTime(values.stamp) !== undefined ? values.stamp : '',
     stampField: STAMP_FIELD,
     trapField: TRAP_FIELD,
     signedInAs: user ? user.display_name : null,
   };
+}
+
+/** A page that is kept for many readers carries a stand-in, replaced by a fresh stamp on each response. */
+function newStamp(ctx: AppContext, res: Response): string {
+  const standIn: unknown = res.locals[FORM_STAMP_LOCAL];
+  return typeof standIn === 'string' ? standIn : commentKeys(ctx.repos).stamp(ctx.clock());
 }
 
 export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {

@@ -13,11 +13,14 @@ import { loadPublicPost } from './public-post.js';
 export function postsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
   const router = Router();
+  // The clock decides what is public yet: a scheduled post appears when its time comes.
+  const now = () => new Date(ctx.clock()).toISOString();
 
   function renderListing(req: Request, res: Response, filter: ListingFilter, heading: string | undefined, basePath: string) {
     const { posts_per_page } = res.locals.site;
-    const pagination = paginate(req.query.page, repos.posts.countPublic(filter), posts_per_page);
-    const posts = repos.posts.listPublic(filter, pagination.limit, pagination.offset);
+    const at = now();
+    const pagination = paginate(req.query.page, repos.posts.countPublic(filter, at), posts_per_page);
+    const posts = repos.posts.listPublic(filter, pagination.limit, pagination.offset, at);
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
@@ -32,7 +35,7 @@ export function postsRoutes(ctx: AppContext): Router {
   const list = (req: Request, res: Response) => renderListing(req, res, { kind: 'all' }, undefined, '/');
 
   function byTag(req: Request<{ tag: string }>, res: Response) {
-    const tag = repos.tags.findPublicBySlug(req.params.tag);
+    const tag = repos.tags.findPublicBySlug(req.params.tag, now());
     if (!tag) throw notFound('There is no such tag.');
     renderListing(req, res, { kind: 'tag', tagId: tag.id }, `Tagged “${tag.name}”`, `/tags/${tag.slug}`);
   }
@@ -50,7 +53,7 @@ export function postsRoutes(ctx: AppContext): Router {
   }
 
   function show(req: Request<{ slug: string }>, res: Response) {
-    const post = loadPublicPost(repos.posts, req, res);
+    const post = loadPublicPost(repos.posts, req, res, '', now());
     if (!post) return;
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
     res.render('posts/show', {

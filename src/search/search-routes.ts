@@ -1,6 +1,7 @@
 // GET /search: full-text search over public posts and pages, paged like the home page.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.js';
+import { publicPageCache } from '../http/cache-control.js';
 import { paginate } from '../http/pagination.js';
 import { highlightToHtml, MAX_QUERY_LENGTH, normaliseQuery, snippetToHtml, toMatchExpression } from './search-query.js';
 
@@ -11,10 +12,11 @@ export function searchRoutes(ctx: AppContext): Router {
   function show(req: Request, res: Response) {
     const query = normaliseQuery(req.query.q);
     const match = toMatchExpression(query);
-    const total = match ? repos.search.countPublic(match) : 0;
+    const now = new Date(ctx.clock()).toISOString();
+    const total = match ? repos.search.countPublic(match, now) : 0;
     // An empty first page is a normal answer ("nothing matched"); any other page number must exist.
     const pagination = paginate(req.query.page, total, res.locals.site.posts_per_page);
-    const hits = match ? repos.search.searchPublic(match, pagination.limit, pagination.offset) : [];
+    const hits = match ? repos.search.searchPublic(match, pagination.limit, pagination.offset, now) : [];
     const tags = repos.tags.forPosts(hits.map((h) => h.id));
     // Result pages are endless combinations of words: not for search engines.
     res.set('X-Robots-Tag', 'noindex');
@@ -35,6 +37,6 @@ export function searchRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/search', show);
+  router.get('/search', publicPageCache(), show);
   return router;
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -20,14 +21,14 @@ export interface TestContext {
   close(): void;
 }
 
-/** A migrated database in a new temporary folder, and the app over it. */
-export function makeTestApp(env: Record<string, string> = {}): TestContext {
+/** A migrated database in a new temporary folder, and the app over it (on `clock`, if given). */
+export function makeTestApp(env: Record<string, string> = {}, clock?: Clock): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), SESSION_SECRET: 'test-secret-0123456789', ...env }, dir);
   const db = openDatabase(config.databasePath);
   migrate(db);
   const repos = createRepositories(db);
-  const app = createApp({ db, config });
+  const app = createApp({ db, config, clock });
   return {
     app, db, repos, config, dir,
     close() {
