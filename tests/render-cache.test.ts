@@ -9,7 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, postForm } from './helpers/admin-session.js';
 import { countQueries, inputValue, seedComment, tokenFor } from './helpers/comments.js';
 import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { createApp } from '../src/app.js';
 import { commentKeys } from '../src/comments/comment-keys.js';
+import { openDatabase } from '../src/db/open.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -152,6 +154,27 @@ describe('a kept page changes right after a write it shows', () => {
     expect((await kept('/posts/hello')).text).not.toContain('A page for later');
     offset = 7_200_000;
     expect((await read('/posts/hello')).res.text).toContain('A page for later');
+  });
+});
+
+describe('several workers', () => {
+  it('each see a write made through another at once, through the database alone', async () => {
+    // A second worker: its own connection to the same file, its own memory.
+    const db = openDatabase(t.config.databasePath);
+    const other = createApp({ db, config: t.config });
+    try {
+      await kept('/posts/hello');
+      // Kept in the other worker too, then a like counted there.
+      await request(other).get('/posts/hello');
+      expect((await request(other).get('/posts/hello').set('Accept-Encoding', 'identity')).text).toContain('Be the first to like this');
+      const reader = request.agent(other);
+      const token = await tokenFor(reader);
+      expect((await reader.post('/posts/hello/like').type('form').send({ _csrf: token })).status).toBe(303);
+      expect((await read('/posts/hello')).res.text).toContain('1 blogger likes this');
+    } finally {
+      other.close();
+      db.close();
+    }
   });
 });
 
