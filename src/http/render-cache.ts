@@ -35,6 +35,8 @@ interface Entry {
   etag: string;
   lastModified: number | undefined;
   parts: Buffer[];
+  /** The plain body's length, without the per-response value. */
+  plainBytes: number;
   compressible: boolean;
   encoded: Partial<Record<Encoding, Buffer | OpenStream>>;
   bytes: number;
@@ -94,8 +96,7 @@ export function createRenderCache(options: RenderCacheOptions): RequestHandler {
       res.end();
       return;
     }
-    const total = entry.parts.reduce((n, b) => n + b.length, 0);
-    const encoding = entry.compressible && total >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : undefined;
+    const encoding = entry.compressible && entry.plainBytes >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : undefined;
     const body = bodyFor(key, entry, encoding);
     if (encoding) res.setHeader('Content-Encoding', encoding);
     res.setHeader('Content-Length', body.reduce((n, b) => n + b.length, 0));
@@ -162,6 +163,7 @@ function makeEntry(res: Response, texts: (string | Buffer)[], generationNow: num
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part).update('\0');
   const lastModified = res.getHeader('last-modified');
+  const plainBytes = parts.reduce((n, b) => n + b.length, 0);
   return {
     generation: generationNow,
     validUntil,
@@ -169,9 +171,10 @@ function makeEntry(res: Response, texts: (string | Buffer)[], generationNow: num
     etag: `W/"${hash.digest('base64url').slice(0, 27)}"`,
     lastModified: lastModified === undefined ? undefined : Date.parse(String(lastModified)),
     parts,
+    plainBytes,
     compressible: isCompressible(String(res.getHeader('content-type') ?? '')),
     encoded: {},
-    bytes: parts.reduce((n, b) => n + b.length, 0) + ENTRY_OVERHEAD,
+    bytes: plainBytes + ENTRY_OVERHEAD,
   };
 }
 
