@@ -1,57 +1,35 @@
-// createApp(deps): the whole Express application over one database, with no
-// listening and no I/O at import time, so tests drive it through supertest.
+// createApp(ctx): the whole Express application over the context the composition root
+// built (compose.ts), with no listening and no I/O at import time, so tests drive it
+// through supertest.
 import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
-import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
-import { createPing, type Db } from './db/open.js';
-import { createLogger, type Logger } from './logger.js';
+import type { AppContext } from './context.js';
 import { projectPath } from './paths.js';
-import { createRepositories, type Repositories } from './repositories.js';
+import type { Repositories } from './repositories.js';
+import type { Config } from './config.js';
+import { FORM_STAMP_LOCAL } from './comments/discussion-request.js';
 import { createAssets } from './http/assets.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { createRenderCache } from './http/render-cache.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
+import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
 import { SqliteSessionStore } from './http/session-store.js';
 import { viewLocals } from './http/view-locals.js';
-import { postsRoutes } from './posts/posts-routes.js';
-import { commentsRoutes } from './comments/comments-routes.js';
-import { adminRoutes } from './admin/admin-routes.js';
-import { feedsRoutes } from './feeds/feeds-routes.js';
-import { searchRoutes } from './search/search-routes.js';
-import { uploadsRoutes } from './uploads/uploads-routes.js';
-import { commentKeys } from './comments/comment-keys.js';
-import { FORM_STAMP_LOCAL } from './comments/discussion.js';
+import { routes } from './routes.js';
+import { WORDS } from './wording.js';
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-export interface AppContext {
-  config: Config;
-  repos: Repositories;
-  logger: Logger;
-  clock: Clock;
-}
-
-export const SESSION_COOKIE = 'colloquy.sid';
-const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
 // Every query key a shared page reads (listings and search: page; search: q; the post
 // page: replyto, cpage). Others (utm_source, fbclid) cannot change a page, so a shared
 // link's readers all get the one kept copy.
 const SHARED_QUERY_KEYS = ['page', 'q', 'replyto', 'cpage'];
 
-export function createApp({ db, config, logger = createLogger('silent'), clock = systemClock }: AppDeps) {
-  const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger, clock };
-  const store = new SqliteSessionStore(repos.sessions);
+export function createApp(ctx: AppContext) {
+  const { config, repos, services, clock, logger } = ctx;
+  const store = new SqliteSessionStore(repos.sessions, clock);
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
@@ -64,15 +42,15 @@ export function createApp({ db, config, logger = createLogger('silent'), clock =
   app.engine('ejs', (file, data, callback) =>
     ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: !config.development }, callback));
   app.set('view engine', 'ejs');
+  app.locals.words = WORDS;
   // Compiled templates (and their includes) are kept unless someone is editing views.
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');
 
   app.use(requestLogging(logger));
   app.use(securityHeaders(config.secureCookies));
-  const ping = createPing(db);
   app.get('/healthz', (_req, res) => {
-    const up = ping();
+    const up = services.health.ping();
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
   const assets = createAssets(projectPath('public'), '/static', !config.development);
@@ -85,13 +63,12 @@ export function createApp({ db, config, logger = createLogger('silent'), clock =
 
   // Before sessions and page locals: a kept page for a reader without cookies costs one read.
   if (config.renderCacheBytes > 0) {
-    const keys = commentKeys(repos);
     app.use(createRenderCache({
       budgetBytes: config.renderCacheBytes,
       generation: repos.contentGeneration,
       clock,
       queryKeys: SHARED_QUERY_KEYS,
-      perResponse: { local: FORM_STAMP_LOCAL, fill: () => keys.stamp(clock()) },
+      perResponse: { local: FORM_STAMP_LOCAL, fill: () => ctx.keys.stamp(clock()) },
     }));
   }
 
@@ -111,14 +88,9 @@ export function createApp({ db, config, logger = createLogger('silent'), clock =
       cookie: { ...cookieOptions(config.secureCookies), maxAge: SESSION_MAX_AGE },
     }),
   );
-  app.use(viewLocals(repos, config, clock));
+  app.use(viewLocals(ctx));
 
-  app.use('/admin', adminRoutes(ctx));
-  app.use(uploadsRoutes(ctx));
-  app.use(commentsRoutes(ctx));
-  app.use(feedsRoutes(ctx));
-  app.use(searchRoutes(ctx));
-  app.use(postsRoutes(ctx));
+  app.use(routes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

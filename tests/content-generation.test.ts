@@ -6,8 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open.js';
 import { migrate, readMigrations } from '../src/db/migrate.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
+import { makePost, makeTestApp, makeUser, seedComment, type TestContext } from './helpers/index.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -17,7 +16,7 @@ let postId: number;
 beforeEach(async () => {
   t = makeTestApp();
   author = await makeUser(t.repos);
-  postId = makePost(t.repos, author, { title: 'Hello', tags: ['Travel'] });
+  postId = makePost(t, author, { title: 'Hello', tags: ['Travel'] });
 });
 afterEach(() => t.close());
 
@@ -33,10 +32,10 @@ function bumps(write: () => void): number {
 
 describe('the content generation', () => {
   it.each<[string, () => void]>([
-    ['a new post', () => makePost(t.repos, author, { title: 'Another' })],
+    ['a new post', () => makePost(t, author, { title: 'Another' })],
     ['an edited post', () => sql("UPDATE posts SET title = 'Hello again' WHERE id = ?", postId)],
     ['a deleted post', () => sql('DELETE FROM posts WHERE id = ?', postId)],
-    ['a post’s tags replaced', () => t.repos.db.transaction(() => t.repos.tags.setForPost(postId, [{ slug: 'books', name: 'Books' }]))()],
+    ['a post’s tags replaced', () => t.db.transaction(() => t.repos.tags.setForPost(postId, [{ slug: 'books', name: 'Books' }]))()],
     ['a renamed tag', () => sql("UPDATE tags SET name = 'Journeys' WHERE slug = 'travel'")],
     ['a redirect from an old slug', () => sql("INSERT INTO post_redirects (old_slug, post_id) VALUES ('old', ?)", postId)],
     ['an approved comment arriving', () => seedComment(t.repos, postId)],
@@ -75,9 +74,9 @@ describe('the content generation', () => {
     expect(t.repos.contentGeneration.nextPublicationAfter(new Date(now).toISOString())).toBeUndefined();
     const later = new Date(now + 3_600_000);
     const sooner = new Date(now + 60_000);
-    makePost(t.repos, author, { title: 'Later', published_at: later });
-    makePost(t.repos, author, { title: 'Sooner page', kind: 'page', published_at: sooner });
-    makePost(t.repos, author, { title: 'Draft', status: 'draft', published_at: new Date(now + 1000) });
+    makePost(t, author, { title: 'Later', published_at: later });
+    makePost(t, author, { title: 'Sooner page', kind: 'page', published_at: sooner });
+    makePost(t, author, { title: 'Draft', status: 'draft', published_at: new Date(now + 1000) });
     expect(t.repos.contentGeneration.nextPublicationAfter(new Date(now).toISOString())).toBe(sooner.toISOString());
     expect(t.repos.contentGeneration.nextPublicationAfter(sooner.toISOString())).toBe(later.toISOString());
   });
@@ -88,7 +87,7 @@ describe('the stored comment count', () => {
   const counted = (id = postId) => t.db.prepare("SELECT count(*) FROM comments WHERE post_id = ? AND status = 'approved'").pluck().get(id);
 
   it('counts approved comments only, through every change of status, move and deletion', () => {
-    const other = makePost(t.repos, author, { title: 'Other' });
+    const other = makePost(t, author, { title: 'Other' });
     const a = seedComment(t.repos, postId);
     const b = seedComment(t.repos, postId, { status: 'pending' });
     seedComment(t.repos, postId, { status: 'spam' });

@@ -6,24 +6,25 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, postForm } from './helpers/admin-session.js';
-import { countQueries, inputValue, seedComment, tokenFor } from './helpers/comments.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import {
+  countQueries, inputValue, loginAs, makePost, makeTestApp, makeTestClock, makeUser, postForm, scriptToken, seedComment,
+  type TestClock, type TestContext,
+} from './helpers/index.js';
 import { createApp } from '../src/app.js';
-import { commentKeys } from '../src/comments/comment-keys.js';
+import { buildContext } from '../src/compose.js';
 import { openDatabase } from '../src/db/open.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
 let author: User;
 let postId: number;
-let offset: number;
+let clock: TestClock;
 
 beforeEach(async () => {
-  offset = 0;
-  t = makeTestApp({}, () => Date.now() + offset);
+  clock = makeTestClock();
+  t = makeTestApp({}, { clock });
   author = await makeUser(t.repos, 'admin', 'alice');
-  postId = makePost(t.repos, author, { title: 'Hello', tags: ['Travel'] });
+  postId = makePost(t, author, { title: 'Hello', tags: ['Travel'] });
 });
 afterEach(() => t.close());
 
@@ -74,12 +75,12 @@ describe('a kept page', () => {
     const off = makeTestApp({ RENDER_CACHE_MB: '0' });
     try {
       const user = await makeUser(off.repos);
-      makePost(off.repos, user, { title: 'Hello' });
+      makePost(off, user, { title: 'Hello' });
       await request(off.app).get('/posts/hello');
       const { result, sql } = await countQueries(off.db, () => request(off.app).get('/posts/hello'));
       expect(sql.length).toBeGreaterThan(1);
       expect(result.headers['cache-control']).toBe('public, max-age=0, s-maxage=1, stale-if-error=86400');
-      expect(commentKeys(off.repos).stampTime(inputValue(result.text, 'comment_stamp') ?? '')).toBeGreaterThan(0);
+      expect(off.ctx.keys.stampTime(inputValue(result.text, 'comment_stamp') ?? '')).toBeGreaterThan(0);
     } finally {
       off.close();
     }
@@ -134,25 +135,25 @@ describe('a kept page changes right after a write it shows', () => {
   it('a like counted', async () => {
     expect((await kept('/posts/hello')).text).toContain('Be the first to like this');
     const reader = request.agent(t.app);
-    const token = await tokenFor(reader);
+    const token = await scriptToken(reader);
     const like = await reader.post('/posts/hello/like').type('form').send({ _csrf: token });
     expect(like.status).toBe(303);
     expect((await read('/posts/hello')).res.text).toContain('1 blogger likes this');
   });
 
   it('a scheduled post’s time coming, by the clock alone', async () => {
-    makePost(t.repos, author, { title: 'From the future', published_at: new Date(Date.now() + 3_600_000) });
-    makePost(t.repos, author, { title: 'A page for later', kind: 'page', published_at: new Date(Date.now() + 7_200_000) });
+    makePost(t, author, { title: 'From the future', published_at: new Date(clock() + 3_600_000) });
+    makePost(t, author, { title: 'A page for later', kind: 'page', published_at: new Date(clock() + 7_200_000) });
     expect((await kept('/')).text).not.toContain('From the future');
     expect((await kept('/posts/hello')).text).not.toContain('A page for later');
     expect((await kept('/feed')).text).not.toContain('From the future');
-    offset = 3_600_000;
+    clock.advance(3_600_000);
     expect((await read('/')).res.text).toContain('From the future');
     expect((await read('/feed')).res.text).toContain('From the future');
     expect((await read('/posts/from-the-future')).res.status).toBe(200);
     // Kept again until the next publication, which then shows in every page's navigation.
     expect((await kept('/posts/hello')).text).not.toContain('A page for later');
-    offset = 7_200_000;
+    clock.advance(3_600_000);
     expect((await read('/posts/hello')).res.text).toContain('A page for later');
   });
 });
@@ -161,14 +162,14 @@ describe('several workers', () => {
   it('each see a write made through another at once, through the database alone', async () => {
     // A second worker: its own connection to the same file, its own memory.
     const db = openDatabase(t.config.databasePath);
-    const other = createApp({ db, config: t.config });
+    const other = createApp(buildContext({ db, config: t.config, clock }));
     try {
       await kept('/posts/hello');
       // Kept in the other worker too, then a like counted there.
       await request(other).get('/posts/hello');
       expect((await request(other).get('/posts/hello').set('Accept-Encoding', 'identity')).text).toContain('Be the first to like this');
       const reader = request.agent(other);
-      const token = await tokenFor(reader);
+      const token = await scriptToken(reader);
       expect((await reader.post('/posts/hello/like').type('form').send({ _csrf: token })).status).toBe(303);
       expect((await read('/posts/hello')).res.text).toContain('1 blogger likes this');
     } finally {
@@ -179,23 +180,22 @@ describe('several workers', () => {
 });
 
 describe('the per-response stamp', () => {
-  const stampOf = (html: string) => commentKeys(t.repos).stampTime(inputValue(html, 'comment_stamp') ?? '');
+  const stampOf = (html: string) => t.ctx.keys.stampTime(inputValue(html, 'comment_stamp') ?? '');
 
   it('is made fresh for every response from memory, so posting at once is still too quick', async () => {
     // Kept a minute ago (by the app's clock): a stamp baked in then would let a robot post at once.
-    offset = -60_000;
     await read('/posts/hello');
-    offset = 0;
-    const before = Date.now();
+    clock.advance(60_000);
     const hit = await read('/posts/hello');
     expect(hit.fromCache).toBe(true);
-    const stamp = inputValue(hit.res.text, 'comment_stamp')!;
-    expect(stampOf(hit.res.text)).toBeGreaterThanOrEqual(before);
-    offset = 5000;
-    expect(stampOf((await read('/posts/hello')).res.text)).toBeGreaterThanOrEqual(before + 5000);
+    expect(stampOf(hit.res.text)).toBe(clock());
+    clock.advance(5000);
+    const next = (await read('/posts/hello')).res.text;
+    expect(stampOf(next)).toBe(clock());
+    const stamp = inputValue(next, 'comment_stamp')!;
 
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const res = await agent.post('/posts/hello/comments').type('form')
       .send({ _csrf: token, author: 'Quick', email: 'quick@example.com', comment: 'Straight away', comment_stamp: stamp });
     expect(res.status).toBe(422);
@@ -207,7 +207,7 @@ describe('a personal page', () => {
   it('is neither served from nor kept in the shared cache: a held comment, a token, a signed-in person', async () => {
     // Personal requests first, on an empty cache: none of them may be kept.
     const commenter = request.agent(t.app);
-    const token = await tokenFor(commenter);
+    const token = await scriptToken(commenter);
     const posted = await commenter.post('/posts/hello/comments').type('form')
       .send({ _csrf: token, author: 'Held Person', email: 'held@example.com', comment: 'My held words' });
     expect(posted.status).toBe(303);
@@ -256,7 +256,7 @@ describe('validators', () => {
       // Writes each of these shows: the blog's title, a comment, a new post.
       t.repos.settings.save({ title: 'Renamed' });
       seedComment(t.repos, postId, { body_md: 'More', body_html: '<p>More</p>' });
-      makePost(t.repos, author, { title: 'Hello again' });
+      makePost(t, author, { title: 'Hello again' });
       const changed = await read(path, { 'If-None-Match': etag });
       expect(changed.res.status).toBe(200);
       expect(changed.res.headers.etag).not.toBe(etag);
@@ -264,7 +264,7 @@ describe('validators', () => {
 
   it('keeps the ETag of a page whose own content did not change, although something else did', async () => {
     const etag = (await read('/posts/hello')).res.headers.etag!;
-    makePost(t.repos, author, { title: 'Unrelated' });
+    makePost(t, author, { title: 'Unrelated' });
     expect((await read('/posts/hello', { 'If-None-Match': etag })).res.status).toBe(304);
   });
 });
@@ -302,7 +302,7 @@ describe('compression', () => {
       expect(res.body.length).toBeLessThan(Buffer.byteLength(plain) / 2);
       const html = decode(encoding, res.body);
       expect(withoutStamp(html)).toBe(withoutStamp(plain));
-      expect(commentKeys(t.repos).stampTime(inputValue(html, 'comment_stamp') ?? '')).toBeGreaterThan(0);
+      expect(t.ctx.keys.stampTime(inputValue(html, 'comment_stamp') ?? '')).toBeGreaterThan(0);
     }
   });
 

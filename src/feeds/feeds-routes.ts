@@ -1,22 +1,21 @@
-// Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt.
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { publicPageCache } from '../http/cache-control.js';
+// Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt
+// (mounted, with their cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import { buildCommentsFeed } from './comments-feed.js';
 import { buildSiteFeed, type SiteFeed } from './site-feed.js';
 import { buildRobots, buildSitemap, type SitemapEntry } from './sitemap.js';
+import { commentsFeedTitle } from '../wording.js';
 
 const FEED_SIZE = 20;
 const COMMENTS_FEED_SIZE = 50;
 
-export function feedsRoutes(ctx: AppContext): Router {
+export function feedsRoutes(ctx: AppContext) {
   const { repos, config } = ctx;
-  const router = Router();
-  const now = () => new Date(ctx.clock()).toISOString();
 
   function siteFeed(res: Response): SiteFeed {
-    const posts = repos.posts.listPublic({ kind: 'all' }, FEED_SIZE, 0, now());
+    const posts = repos.posts.listPublic({ kind: 'all' }, FEED_SIZE, 0);
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     const { title, tagline } = res.locals.site;
     return buildSiteFeed({ title, tagline, baseUrl: config.baseUrl, posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) });
@@ -41,31 +40,30 @@ export function feedsRoutes(ctx: AppContext): Router {
   }
 
   function showSitemap(_req: Request, res: Response) {
-    const at = now();
-    const locations = repos.posts.listPublicLocations(at);
+    const locations = repos.posts.listPublicLocations();
     const changed = (p: { published_at: string | null; updated_at: string }) =>
       p.published_at && p.published_at > p.updated_at ? p.published_at : p.updated_at;
     const newestPost = locations.find((p) => p.kind === 'post');
     const entries: SitemapEntry[] = [
       { path: '/', lastmod: newestPost && changed(newestPost) },
       ...locations.map((p) => ({ path: `/posts/${p.slug}`, lastmod: changed(p) })),
-      ...repos.posts.listPublicTags(at).map((t) => ({ path: `/tags/${t.slug}`, lastmod: t.updated_at })),
+      ...repos.posts.listPublicTags().map((t) => ({ path: `/tags/${t.slug}`, lastmod: t.updated_at })),
     ];
     sendXml(res, 'application/xml; charset=utf-8', buildSitemap(config.baseUrl, entries));
   }
 
   function showPostComments(req: Request<{ slug: string }>, res: Response) {
-    const post = loadPublicPost(repos.posts, req, res, '/feed', now());
+    const post = loadPublicPost(repos.posts, req, res, '/feed');
     if (!post) return;
     const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
     const link = `${config.baseUrl}/posts/${post.slug}`;
-    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
+    res.type('application/rss+xml').send(buildCommentsFeed({ title: commentsFeedTitle(post.title), link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
   }
 
   function showComments(_req: Request, res: Response) {
     res.type('application/rss+xml').send(buildCommentsFeed({
       title: `Comments on ${res.locals.site.title}`, link: `${config.baseUrl}/`, self: `${config.baseUrl}/comments/feed`, baseUrl: config.baseUrl,
-      comments: repos.comments.listRecentApproved(COMMENTS_FEED_SIZE, now()),
+      comments: repos.comments.listRecentApproved(COMMENTS_FEED_SIZE),
     }));
   }
 
@@ -73,12 +71,5 @@ export function feedsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'public, max-age=86400').type('text/plain; charset=utf-8').send(buildRobots(config.baseUrl));
   }
 
-  const cache = publicPageCache();
-  router.get('/feed', cache, showRss);
-  router.get('/feed/atom', cache, showAtom);
-  router.get('/posts/:slug/feed', cache, showPostComments);
-  router.get('/comments/feed', cache, showComments);
-  router.get('/sitemap.xml', cache, showSitemap);
-  router.get('/robots.txt', showRobots);
-  return router;
+  return { rss: showRss, atom: showAtom, postComments: showPostComments, comments: showComments, sitemap: showSitemap, robots: showRobots };
 }

@@ -1,41 +1,36 @@
-// Public reading: the home page, a post, tag and archive listings.
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+// Public reading: the home page, a post, tag and archive listings (mounted, with
+// their cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
-import { csrfTokenIfSession } from '../http/csrf.js';
-import { publicPageCache } from '../http/cache-control.js';
-import { loadDiscussion } from '../comments/discussion.js';
+import { loadDiscussion } from '../comments/discussion-request.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
 
-export function postsRoutes(ctx: AppContext): Router {
+export function postsRoutes(ctx: AppContext) {
   const { repos } = ctx;
-  const router = Router();
-  // The clock decides what is public yet: a scheduled post appears when its time comes.
-  const now = () => new Date(ctx.clock()).toISOString();
 
   function renderListing(req: Request, res: Response, filter: ListingFilter, heading: string | undefined, basePath: string) {
     const { posts_per_page } = res.locals.site;
-    const at = now();
-    const pagination = paginate(req.query.page, repos.posts.countPublic(filter, at), posts_per_page);
-    const posts = repos.posts.listPublic(filter, pagination.limit, pagination.offset, at);
+    const pagination = paginate(req.query.page, repos.posts.countPublic(filter), posts_per_page);
+    const posts = repos.posts.listPublic(filter, pagination.limit, pagination.offset);
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
-      canonical: pagination.page === 1 ? basePath : `${basePath}?page=${pagination.page}`,
+      canonical: pageLinks(basePath)(pagination.page),
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
-      basePath,
+      pageHref: pageLinks(basePath),
     });
   }
 
   const list = (req: Request, res: Response) => renderListing(req, res, { kind: 'all' }, undefined, '/');
 
   function byTag(req: Request<{ tag: string }>, res: Response) {
-    const tag = repos.tags.findPublicBySlug(req.params.tag, now());
+    const tag = repos.tags.findPublicBySlug(req.params.tag);
     if (!tag) throw notFound('There is no such tag.');
     renderListing(req, res, { kind: 'tag', tagId: tag.id }, `Tagged “${tag.name}”`, `/tags/${tag.slug}`);
   }
@@ -53,7 +48,7 @@ export function postsRoutes(ctx: AppContext): Router {
   }
 
   function show(req: Request<{ slug: string }>, res: Response) {
-    const post = loadPublicPost(repos.posts, req, res, '', now());
+    const post = loadPublicPost(repos.posts, req, res);
     if (!post) return;
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
     res.render('posts/show', {
@@ -66,11 +61,5 @@ export function postsRoutes(ctx: AppContext): Router {
     });
   }
 
-  const cache = publicPageCache();
-  router.get('/', cache, list);
-  router.get('/posts/:slug', cache, csrfTokenIfSession, show);
-  router.get('/tags/:tag', cache, byTag);
-  router.get('/archive/:year', cache, byPeriod);
-  router.get('/archive/:year/:month', cache, byPeriod);
-  return router;
+  return { list, show, byTag, byPeriod };
 }

@@ -9,10 +9,10 @@ import type { PostsRepository, PostView } from './posts-repository.js';
  * body is sent again) to `/posts/NEW` + `rest` with the query kept, and gives
  * undefined; a draft, a scheduled post or an unknown slug throws 404.
  */
-export function loadPublicPost(posts: PostsRepository, req: Request<{ slug: string }>, res: Response, rest = '', now = new Date().toISOString()): PostView | undefined {
-  const post = posts.findPublicBySlug(req.params.slug, now);
+export function loadPublicPost(posts: PostsRepository, req: Request<{ slug: string }>, res: Response, rest = ''): PostView | undefined {
+  const post = posts.findPublicBySlug(req.params.slug);
   if (post) return post;
-  const current = posts.findPublicRedirect(req.params.slug, now);
+  const current = posts.findPublicRedirect(req.params.slug);
   if (!current) throw notFound();
   const query = req.originalUrl.indexOf('?');
   res.redirect(req.method === 'GET' ? 301 : 308, `/posts/${current}${rest}${query === -1 ? '' : req.originalUrl.slice(query)}`);

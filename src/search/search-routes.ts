@@ -1,22 +1,20 @@
-// GET /search: full-text search over public posts and pages, paged like the home page.
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { publicPageCache } from '../http/cache-control.js';
+// GET /search: full-text search over public posts and pages, paged like the home page
+// (mounted, with its cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
 import { paginate } from '../http/pagination.js';
 import { highlightToHtml, MAX_QUERY_LENGTH, normaliseQuery, snippetToHtml, toMatchExpression } from './search-query.js';
 
-export function searchRoutes(ctx: AppContext): Router {
+export function searchRoutes(ctx: AppContext) {
   const { repos } = ctx;
-  const router = Router();
 
   function show(req: Request, res: Response) {
     const query = normaliseQuery(req.query.q);
     const match = toMatchExpression(query);
-    const now = new Date(ctx.clock()).toISOString();
-    const total = match ? repos.search.countPublic(match, now) : 0;
+    const total = match ? repos.search.countPublic(match) : 0;
     // An empty first page is a normal answer ("nothing matched"); any other page number must exist.
     const pagination = paginate(req.query.page, total, res.locals.site.posts_per_page);
-    const hits = match ? repos.search.searchPublic(match, pagination.limit, pagination.offset, now) : [];
+    const hits = match ? repos.search.searchPublic(match, pagination.limit, pagination.offset) : [];
     const tags = repos.tags.forPosts(hits.map((h) => h.id));
     // Result pages are endless combinations of words: not for search engines.
     res.set('X-Robots-Tag', 'noindex');
@@ -37,6 +35,5 @@ export function searchRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/search', publicPageCache(), show);
-  return router;
+  return { show };
 }
