@@ -43,7 +43,7 @@ describe('the content generation', () => {
     ['a comment removed', () => t.repos.comments.setStatus(seedComment(t.repos, postId), 'trash')],
     ['a comment edited', () => t.repos.comments.setBody(seedComment(t.repos, postId), 'New', '<p>New</p>')],
     ['a comment deleted for good', () => t.repos.comments.deletePermanently(seedComment(t.repos, postId))],
-    ['a like', () => t.repos.likes.add(postId, 'reader-key-0123456789')],
+    ['a like', () => t.repos.likes.add(postId, 'reader-key-0123456789', 'address-hash', 50)],
     ['a setting', () => t.repos.settings.save({ title: 'Renamed blog' })],
     ['an author’s display name', () => sql("UPDATE users SET display_name = 'Ada L.' WHERE id = ?", author.id)],
   ])('moves on %s', (_what, write) => {
