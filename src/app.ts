@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createPing, type Db } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
@@ -26,20 +27,22 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger?: Logger;
+  clock?: Clock;
 }
 
 export interface AppContext {
   config: Config;
   repos: Repositories;
   logger: Logger;
+  clock: Clock;
 }
 
 export const SESSION_COOKIE = 'colloquy.sid';
 const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
 
-export function createApp({ db, config, logger = createLogger('silent') }: AppDeps) {
+export function createApp({ db, config, logger = createLogger('silent'), clock = systemClock }: AppDeps) {
   const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger };
+  const ctx: AppContext = { config, repos, logger, clock };
   const store = new SqliteSessionStore(repos.sessions);
   const app = express();
 

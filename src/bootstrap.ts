@@ -14,7 +14,7 @@ export interface BootstrapResult {
 export async function bootstrap(repos: Repositories, config: Config): Promise<BootstrapResult> {
   if (repos.users.countAdmins() > 0) return {};
   const password = config.adminPassword ?? generatePassword();
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, config.passwordCost);
   const created = repos.db.transaction((): boolean => {
     // Re-check inside the write: two processes starting at once create one admin,
     // and only that one reports a password (the other's was never stored).

@@ -13,6 +13,7 @@ import { createWxrRepository } from './wxr/wxr-repository.js';
 import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
+import { createLimitsRepository } from './limits/limits-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -34,5 +35,6 @@ export function createRepositories(db: Db) {
     uploads: createUploadsRepository(db),
     likes: createLikesRepository(db),
     reports: createReportsRepository(db),
+    limits: createLimitsRepository(db),
   };
 }

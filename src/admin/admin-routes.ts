@@ -8,7 +8,7 @@ import { auditRoutes } from './audit-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { commentsRoutes } from './comments-routes.js';
 import { dashboardRoutes } from './dashboard-routes.js';
-import { createLoginThrottle } from './login-throttle.js';
+import { createLoginThrottle } from '../limits/login-throttle.js';
 import { postsRoutes } from './posts-routes.js';
 import { scopeOf } from './permissions.js';
 import { me, requireLogin } from './session-auth.js';
@@ -23,7 +23,7 @@ export function adminRoutes(ctx: AppContext): Router {
     res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' });
     next();
   });
-  router.use(authRoutes(ctx, createLoginThrottle()));
+  router.use(authRoutes(ctx, createLoginThrottle(ctx.repos.limits)));
   router.use(requireLogin);
   router.use((_req, res, next) => {
     res.locals.pendingCount = ctx.repos.comments.countByStatus(scopeOf(me(res))).pending;

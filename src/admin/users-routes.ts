@@ -56,7 +56,7 @@ export function usersRoutes(ctx: AppContext): Router {
     const errors = validateNewUser(form, (name) => repos.users.findByUsername(name) !== undefined);
     const { password: _typedPassword, ...kept } = form;
     if (hasErrors(errors) || !isRole(form.role)) return render(res, 422, { newUser: kept, errors });
-    const hash = await hashPassword(form.password);
+    const hash = await hashPassword(form.password, ctx.config.passwordCost);
     const username = form.username.trim();
     // Checked again in the write: another request may have taken the name during the hash.
     const added = repos.db.transaction((): boolean => {
@@ -94,7 +94,7 @@ export function usersRoutes(ctx: AppContext): Router {
     const password = typed || generatePassword();
     const problem = passwordProblem(password);
     if (problem) return render(res, 422, { rowErrors: { [target.id]: { password: problem } } });
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, ctx.config.passwordCost);
     repos.db.transaction(() => {
       repos.users.setPasswordHash(target.id, hash);
       repos.audit.record({ userId: me(res).id, action: 'user.password-reset', subject: `user:${target.id}` });
@@ -118,7 +118,7 @@ export function usersRoutes(ctx: AppContext): Router {
       && (await verifyPassword(form.current_password, user.password_hash));
     const errors = validateOwnPassword(form, currentIsRight);
     if (hasErrors(errors)) return render(res, 422, { errors });
-    const hash = await hashPassword(form.new_password);
+    const hash = await hashPassword(form.new_password, ctx.config.passwordCost);
     repos.db.transaction(() => {
       repos.users.setPasswordHash(user.id, hash);
       repos.audit.record({ userId: user.id, action: 'user.password', subject: `user:${user.id}` });

@@ -67,12 +67,12 @@ const passwordStdin: Options = {
   'password-stdin': { type: 'boolean', default: false },
 };
 
-async function newPasswordHash(readPassword: CliIo['readPassword'], fromStdin: boolean): Promise<string> {
+async function newPasswordHash(readPassword: CliIo['readPassword'], fromStdin: boolean, cost: number): Promise<string> {
   const password = await readPassword(fromStdin);
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     throw new Refusal(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long; nothing was changed.`);
   }
-  return hashPassword(password);
+  return hashPassword(password, cost);
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -144,7 +144,7 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     },
     arity: [1, 1],
     database: 'migrated',
-    async run({ positionals: [username = ''], values, out, readPassword }, db) {
+    async run({ positionals: [username = ''], values, config, out, readPassword }, db) {
       const role = values.role;
       if (typeof role !== 'string') throw new UsageError(`--role is required: ${ROLES.join(' or ')}.`);
       if (!ROLES.includes(role as Role)) throw new UsageError(`Unknown role "${role}": use ${ROLES.join(' or ')}.`);
@@ -153,7 +153,7 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
       }
       const repos = createRepositories(db);
       if (repos.users.findByUsername(username)) throw new Refusal(`A user named "${username}" already exists.`);
-      const hash = await newPasswordHash(readPassword, values['password-stdin'] === true);
+      const hash = await newPasswordHash(readPassword, values['password-stdin'] === true, config.passwordCost);
       const displayName = typeof values['display-name'] === 'string' && values['display-name'].trim() ? values['display-name'].trim() : username;
       const email = typeof values.email === 'string' ? values.email.trim() : '';
       const user = repos.users.create({ username, display_name: displayName, email, password_hash: hash, role: role as Role });
@@ -168,11 +168,11 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     options: passwordStdin,
     arity: [1, 1],
     database: 'migrated',
-    async run({ positionals: [username = ''], values, out, readPassword }, db) {
+    async run({ positionals: [username = ''], values, config, out, readPassword }, db) {
       const repos = createRepositories(db);
       const user = repos.users.findByUsername(username);
       if (!user) throw new Refusal(`There is no user named "${username}".`);
-      repos.users.setPasswordHash(user.id, await newPasswordHash(readPassword, values['password-stdin'] === true));
+      repos.users.setPasswordHash(user.id, await newPasswordHash(readPassword, values['password-stdin'] === true, config.passwordCost));
       out(`Changed the password of "${user.username}".`);
     },
   },

@@ -7,7 +7,8 @@ import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { addressKey } from '../limits/address.js';
+import { createRateLimiter, type RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
@@ -37,10 +38,11 @@ export function commentsRoutes(ctx: AppContext): Router {
   const { repos, config } = ctx;
   // Made now, at start-up, so no reader's page view ever writes the key.
   const keys = commentKeys(repos);
-  const service = createCommentsService(repos, keys);
-  const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
-  const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
-  const reportLimiter = createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: 60_000 });
+  const service = createCommentsService(repos, keys, ctx.clock);
+  const perMinute = (bucket: string, limit: number) => createRateLimiter({ store: repos.limits, bucket, limit, windowMs: 60_000, clock: ctx.clock });
+  const likeLimiter = perMinute('like', LIKES_PER_MINUTE);
+  const tokenLimiter = perMinute('token', TOKENS_PER_MINUTE);
+  const reportLimiter = perMinute('report', REPORTS_PER_MINUTE);
   const cookies = cookieOptions(config.secureCookies);
   const router = Router();
 
@@ -149,7 +151,7 @@ export function commentsRoutes(ctx: AppContext): Router {
       return refuse(403, `Please confirm your ${words.noun}`,
         `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`);
     }
-    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(addressKey(keys.hash, req.ip ?? ''));
     if (!rate.allowed) {
       res.set('Retry-After', String(rate.retryAfter));
       return refuse(429, `Too many ${words.noun}s just now`,
@@ -184,7 +186,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   /** Limits new sessions per address before csurf can start one. */
   function limitTokens(req: Request, res: Response, next: () => void) {
     if (req.session.csrfSecret) return next();
-    const rate = tokenLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = tokenLimiter.hit(addressKey(keys.hash, req.ip ?? ''));
     if (rate.allowed) return next();
     res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
       .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });

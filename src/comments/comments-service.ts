@@ -7,7 +7,9 @@ import type { Repositories } from '../repositories.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import { systemClock, type Clock } from '../clock.js';
+import { addressKey } from '../limits/address.js';
+import { createRateLimiter, type RateLimiter } from '../limits/rate-limiter.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import { commentKeys, type CommentKeys } from './comment-keys.js';
 import type { CommentStatus } from './comments-repository.js';
@@ -34,8 +36,11 @@ export interface Submission {
 
 export type CommentsService = ReturnType<typeof createCommentsService>;
 
-export function createCommentsService(repos: Repositories, keys: CommentKeys = commentKeys(repos)) {
+export function createCommentsService(repos: Repositories, keys: CommentKeys = commentKeys(repos), clock: Clock = systemClock) {
   const limiter: RateLimiter = createRateLimiter({
+    store: repos.limits,
+    bucket: 'comment',
+    clock,
     limit: () => repos.settings.load().comment_rate_per_minute,
     windowMs: 60_000,
   });
@@ -47,7 +52,7 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
 
   /** `approvesParent`: the author answers a held comment from the queue, which approves it. */
   function postComment(s: Submission, approvesParent = false): PostOutcome {
-    const now = s.now ?? Date.now();
+    const now = s.now ?? clock();
     const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
     const checked = validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
@@ -65,7 +70,7 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
 
     const ipHash = keys.hash('ip', s.ip);
     if (!s.user) {
-      const rate = limiter.hit(ipHash, now);
+      const rate = limiter.hit(addressKey(keys.hash, s.ip), now);
       if (!rate.allowed) return { kind: 'rate-limited', retryAfter: rate.retryAfter };
     }
 
