@@ -14,7 +14,9 @@ import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
-import { SqliteSessionStore } from './http/session-store.js';
+import { newSessionId, SqliteSessionStore } from './http/session-store.js';
+import { commentKeys } from './comments/comment-keys.js';
+import { addressKey } from './limits/address.js';
 import { viewLocals } from './http/view-locals.js';
 import { postsRoutes } from './posts/posts-routes.js';
 import { commentsRoutes } from './comments/comments-routes.js';
@@ -43,7 +45,8 @@ const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
 export function createApp({ db, config, logger = createLogger('silent'), clock = systemClock }: AppDeps) {
   const repos = createRepositories(db);
   const ctx: AppContext = { config, repos, logger, clock };
-  const store = new SqliteSessionStore(repos.sessions);
+  const store = new SqliteSessionStore(repos.sessions, clock);
+  const keys = commentKeys(repos);
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
@@ -80,6 +83,8 @@ export function createApp({ db, config, logger = createLogger('silent'), clock =
       name: SESSION_COOKIE,
       secret: sessionSecret(repos, config),
       store,
+      // The id carries a short tag of the address group, so pre-sessions are counted per address.
+      genid: (req) => newSessionId(addressKey(keys.hash, req.ip ?? '').slice(0, 16)),
       resave: false,
       // No session, and no cookie, until something is stored in it: reading stays free.
       saveUninitialized: false,
