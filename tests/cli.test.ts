@@ -11,6 +11,7 @@ import { openDatabase } from '../src/db/open.js';
 import { createRepositories } from '../src/repositories.js';
 import { verifyPassword } from '../src/users/passwords.js';
 import { writeFileAtomically } from '../src/cli/write-atomically.js';
+import { TEST_PASSWORD_COST } from './helpers/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 // tsx by its full path: the commands run in a temporary folder that has no node_modules.
@@ -28,7 +29,7 @@ async function colloquy(args: string[], password = '', database = dbPath) {
   const written: string[] = [];
   const asked: boolean[] = [];
   const code = await runCli(args, {
-    env: { DATABASE_PATH: database, BASE_URL: 'https://blog.example' },
+    env: { DATABASE_PATH: database, BASE_URL: 'https://blog.example', PASSWORD_HASH_COST: String(TEST_PASSWORD_COST) },
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     write: (chunk) => written.push(chunk),
@@ -41,7 +42,7 @@ async function colloquy(args: string[], password = '', database = dbPath) {
 function spawnColloquy(args: string[], input = '', env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: dir, input, encoding: 'utf8', timeout: 30_000,
-    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, ...env },
+    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, PASSWORD_HASH_COST: String(TEST_PASSWORD_COST), ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -307,7 +308,7 @@ describe('colloquy as a process', { timeout: 30_000 }, () => {
   it.skipIf(!fs.existsSync('/usr/bin/script'))('asks twice at a hidden prompt on a terminal, echoing nothing', async () => {
     const command = [process.execPath, ...entry, 'user', 'passwd', 'frank'].map((a) => `'${a}'`).join(' ');
     const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
-      cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, TERM: 'dumb' },
+      cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, TERM: 'dumb', PASSWORD_HASH_COST: String(TEST_PASSWORD_COST) },
     });
     let screen = '';
     let answered = 0;
