@@ -58,7 +58,7 @@ function listen(app: express.Express): Promise<http.Server> {
 }
 
 const t = makeTestApp();
-const seeded = await seedBlog(t.repos, { posts: 200, comments: 200 });
+const seeded = await seedBlog(t, { posts: 200, comments: 200 });
 const blog = await listen(t.app);
 const baselineApp = express();
 baselineApp.get('/baseline', (_req, res) => { res.send('ok'); });

@@ -1,52 +1,28 @@
-// createApp(deps): the whole Express application over one database, with no
-// listening and no I/O at import time, so tests drive it through supertest.
+// createApp(ctx): the whole Express application over the context the composition root
+// built (compose.ts), with no listening and no I/O at import time, so tests drive it
+// through supertest.
 import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
-import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
-import { createPing, type Db } from './db/open.js';
-import { createLogger, type Logger } from './logger.js';
+import type { AppContext } from './context.js';
 import { projectPath } from './paths.js';
-import { createRepositories, type Repositories } from './repositories.js';
+import type { Repositories } from './repositories.js';
+import type { Config } from './config.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
+import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
 import { newSessionId, SqliteSessionStore } from './http/session-store.js';
-import { commentKeys } from './comments/comment-keys.js';
-import { addressKey } from './limits/address.js';
 import { viewLocals } from './http/view-locals.js';
-import { postsRoutes } from './posts/posts-routes.js';
-import { commentsRoutes } from './comments/comments-routes.js';
-import { adminRoutes } from './admin/admin-routes.js';
-import { feedsRoutes } from './feeds/feeds-routes.js';
-import { searchRoutes } from './search/search-routes.js';
-import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { addressKey } from './limits/address.js';
+import { routes } from './routes.js';
+import { WORDS } from './wording.js';
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-export interface AppContext {
-  config: Config;
-  repos: Repositories;
-  logger: Logger;
-  clock: Clock;
-}
-
-export const SESSION_COOKIE = 'colloquy.sid';
-const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
-
-export function createApp({ db, config, logger = createLogger('silent'), clock = systemClock }: AppDeps) {
-  const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger, clock };
+export function createApp(ctx: AppContext) {
+  const { config, repos, services, keys, clock, logger } = ctx;
   const store = new SqliteSessionStore(repos.sessions, clock);
-  const keys = commentKeys(repos);
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
@@ -59,15 +35,15 @@ export function createApp({ db, config, logger = createLogger('silent'), clock =
   app.engine('ejs', (file, data, callback) =>
     ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: !config.development }, callback));
   app.set('view engine', 'ejs');
+  app.locals.words = WORDS;
   // Compiled templates (and their includes) are kept unless someone is editing views.
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');
 
   app.use(requestLogging(logger));
   app.use(securityHeaders(config.secureCookies));
-  const ping = createPing(db);
   app.get('/healthz', (_req, res) => {
-    const up = ping();
+    const up = services.health.ping();
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
   app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
@@ -92,14 +68,9 @@ export function createApp({ db, config, logger = createLogger('silent'), clock =
       cookie: { ...cookieOptions(config.secureCookies), maxAge: SESSION_MAX_AGE },
     }),
   );
-  app.use(viewLocals(repos, config));
+  app.use(viewLocals(ctx));
 
-  app.use('/admin', adminRoutes(ctx));
-  app.use(uploadsRoutes(ctx));
-  app.use(commentsRoutes(ctx));
-  app.use(feedsRoutes(ctx));
-  app.use(searchRoutes(ctx));
-  app.use(postsRoutes(ctx));
+  app.use(routes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

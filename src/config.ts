@@ -1,6 +1,7 @@
 // Reads and validates the environment once, for the server and the command line alike.
 import path from 'node:path';
 import { DEFAULT_PASSWORD_COST, PASSWORD_COST_RANGE } from './users/passwords.js';
+import { isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
   readonly port: number;
@@ -42,6 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (sessionSecret !== undefined && sessionSecret.length < 16) {
     throw new ConfigError('SESSION_SECRET must be at least 16 characters long');
   }
+  // The same name rule as the desk and the command line: the first administrator must be able to log in by it.
+  const adminUsername = nonEmpty(env.ADMIN_USERNAME) ?? 'admin';
+  if (!isUsername(adminUsername)) {
+    throw new ConfigError(`ADMIN_USERNAME must be ${USERNAME_RULE}; got "${adminUsername}"`);
+  }
   return Object.freeze({
     port,
     host,
@@ -50,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: baseUrl.startsWith('https:'),
     databasePath,
     dataDir: path.dirname(databasePath),
-    adminUsername: nonEmpty(env.ADMIN_USERNAME) ?? 'admin',
+    adminUsername,
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
     passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),

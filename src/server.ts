@@ -2,11 +2,11 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
+import { buildContext } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
-import { createRepositories } from './repositories.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,12 +15,13 @@ async function main(): Promise<void> {
   const applied = migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 
-  const result = await bootstrap(createRepositories(db), config);
+  const ctx = buildContext({ db, config, logger });
+  const result = await bootstrap({ db, ...ctx }, config);
   if (result.createdAdmin) logger.info({ username: result.createdAdmin }, 'created the administrator');
   // A plain line, not a JSON record: the person starting the blog has to read it.
   if (result.generatedPassword) process.stdout.write(`Admin password: ${result.generatedPassword}\n`);
 
-  const app = createApp({ db, config, logger });
+  const app = createApp(ctx);
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ host: config.host, port, baseUrl: config.baseUrl }, 'listening');

@@ -1,8 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { inputValue, seedComment, signedInCookie, textareaValue, tokenFor } from './helpers/comments.js';
-import { commentKeys } from '../src/comments/comment-keys.js';
+import { makePost, makeTestApp, makeUser, type TestContext, inputValue, seedComment, signedInCookie, textareaValue, scriptToken } from './helpers/index.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -12,7 +10,7 @@ let postId: number;
 beforeEach(async () => {
   t = makeTestApp();
   author = await makeUser(t.repos);
-  postId = makePost(t.repos, author, { title: 'Hello' });
+  postId = makePost(t, author, { title: 'Hello' });
 });
 afterEach(() => t.close());
 
@@ -21,7 +19,7 @@ const allComments = () => t.db.prepare('SELECT * FROM comments ORDER BY id').all
 const sessionCount = () => t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number };
 
 async function post(agent = request.agent(t.app), fields: Record<string, unknown> = typed, slug = 'hello') {
-  const token = await tokenFor(agent);
+  const token = await scriptToken(agent);
   const res = await agent.post(`/posts/${slug}/comments`).type('form').send({ _csrf: token, ...fields });
   return { agent, res };
 }
@@ -91,7 +89,7 @@ describe('posting a comment', () => {
 
   it('answers 403 for a stale token, keeping the text', async () => {
     const agent = request.agent(t.app);
-    await tokenFor(agent);
+    await scriptToken(agent);
     const res = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: 'forged-token' });
     expect(res.status).toBe(403);
     expect(textareaValue(res.text)).toContain('A *first* thought');
@@ -146,8 +144,8 @@ describe('posting a comment', () => {
   });
 
   it('answers 404 for unknown, draft and scheduled posts before looking at the token', async () => {
-    makePost(t.repos, author, { title: 'Draft', status: 'draft' });
-    makePost(t.repos, author, { title: 'Later', published_at: new Date(Date.now() + 3_600_000) });
+    makePost(t, author, { title: 'Draft', status: 'draft' });
+    makePost(t, author, { title: 'Later', published_at: new Date(Date.now() + 3_600_000) });
     for (const slug of ['nope', 'draft', 'later']) {
       expect((await request(t.app).post(`/posts/${slug}/comments`).type('form').send(typed)).status, slug).toBe(404);
       expect((await post(undefined, typed, slug)).res.status, slug).toBe(404);
@@ -163,7 +161,7 @@ describe('posting a comment', () => {
   });
 
   it('answers 403 on a closed post, showing the typed text', async () => {
-    makePost(t.repos, author, { title: 'Closed', comments_open: false });
+    makePost(t, author, { title: 'Closed', comments_open: false });
     const { res } = await post(undefined, typed, 'closed');
     expect(res.status).toBe(403);
     expect(res.text).toContain('Comments are closed');
@@ -198,7 +196,7 @@ describe('posting a comment', () => {
 
   it('answers 422 to a comment sent too soon after the form, and takes it once the time has passed', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const page = await agent.get('/posts/hello');
     const stamp = inputValue(page.text, 'comment_stamp')!;
     const quick = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: stamp });
@@ -208,7 +206,7 @@ describe('posting a comment', () => {
     expect(inputValue(quick.text, 'comment_stamp')).toBe(stamp);
     const forged = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: `${Date.now() - 60_000}.${'0'.repeat(32)}` });
     expect(forged.status).toBe(422);
-    const earlier = commentKeys(t.repos).stamp(Date.now() - 3000);
+    const earlier = t.ctx.keys.stamp(Date.now() - 3000);
     const later = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: earlier });
     expect(later.status).toBe(303);
   });
@@ -240,9 +238,9 @@ describe('posting a comment', () => {
   });
 
   it('answers an old slug with 308 for a comment or a like and 301 for its feed, storing nothing there', async () => {
-    t.repos.postsService.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
+    t.services.posts.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const comment = await agent.post('/posts/hello/comments').type('form').send({ _csrf: token, ...typed });
     expect(comment.status).toBe(308);
     expect(comment.headers.location).toBe('/posts/renamed/comments');
@@ -266,7 +264,7 @@ describe('posting a comment', () => {
 describe('input a browser or bot can send', () => {
   it('never answers 500 and stores nothing on odd bodies', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const bodies = [
       `author=a&author=b&email=x%40y.z&comment=hi&comment=there&_csrf=${token}&comment_parent=1&comment_parent=2`,
       `_csrf=${token}`,
@@ -288,7 +286,7 @@ describe('input a browser or bot can send', () => {
 
   it('accepts 10,000 four-byte characters and refuses a body over 2 MB with 413', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const long = await agent.post('/posts/hello/comments').type('form').send({ ...typed, comment: '𝄞'.repeat(10_000), _csrf: token });
     expect(long.status).toBe(303);
     const huge = await agent.post('/posts/hello/comments').type('form').send({ ...typed, comment: 'x'.repeat(2_200_000), _csrf: token });
@@ -326,7 +324,7 @@ describe('replies', () => {
   it('stores a reply under its parent and refuses a parent that is not an approved comment of this post', async () => {
     seedComment(t.repos, postId, { author_email: 'ann@example.com' });
     const parent = seedComment(t.repos, postId);
-    const other = seedComment(t.repos, makePost(t.repos, author, { title: 'Other' }));
+    const other = seedComment(t.repos, makePost(t, author, { title: 'Other' }));
     const pending = seedComment(t.repos, postId, { status: 'pending' });
     const agent = request.agent(t.app);
     const ok = await post(agent, { ...typed, comment_parent: String(parent) });
@@ -415,8 +413,7 @@ describe('signed-in authors', () => {
   });
 
   it('shares the rules through postAuthorReply', async () => {
-    const { createCommentsService } = await import('../src/comments/comments-service.js');
-    const service = createCommentsService(t.repos);
+    const service = t.services.comments;
     const parent = seedComment(t.repos, postId);
     const settings = t.repos.settings.load();
     expect(service.postAuthorReply({ id: postId }, author, parent, 'From the queue', settings)).toMatchObject({ kind: 'stored', status: 'approved' });
@@ -427,10 +424,11 @@ describe('signed-in authors', () => {
 describe('sessions', () => {
   it('keeps a reader\'s session in the database, so a token still works after a restart', async () => {
     const { createApp } = await import('../src/app.js');
+    const { buildContext } = await import('../src/compose.js');
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const cookie = String(agent.jar.getCookie('colloquy.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.toValueString());
-    const restarted = createApp({ db: t.db, config: t.config });
+    const restarted = createApp(buildContext({ db: t.db, config: t.config }));
     try {
       seedComment(t.repos, postId, { author_email: 'ann@example.com' });
       const res = await request(restarted).post('/posts/hello/comments').set('Cookie', cookie).type('form').send({ ...typed, _csrf: token });
@@ -447,7 +445,7 @@ describe('cookies behind https', () => {
     const secure = makeTestApp({ BASE_URL: 'https://blog.example', TRUST_PROXY: '1' });
     try {
       const u = await makeUser(secure.repos);
-      makePost(secure.repos, u, { title: 'Hello' });
+      makePost(secure, u, { title: 'Hello' });
       const tokenRes = await request(secure.app).get('/comments/token').set('X-Forwarded-Proto', 'https');
       const sid = String(tokenRes.headers['set-cookie']).split(';')[0]!;
       expect(String(tokenRes.headers['set-cookie'])).toContain('Secure');
@@ -459,5 +457,28 @@ describe('cookies behind https', () => {
     } finally {
       secure.close();
     }
+  });
+});
+
+describe('hostile comment text', () => {
+  it('answers 422 "nested too deeply" to 5,000 nested quotes, keeping the text and storing nothing', async () => {
+    const deep = `${'> '.repeat(4_999)}x`;
+    const { res } = await post(undefined, { ...typed, comment: deep });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('nested too deeply');
+    expect(textareaValue(res.text)).toBe(deep.replaceAll('>', '&gt;'));
+    expect(allComments()).toHaveLength(0);
+  });
+
+  it('takes "phone" and 10,000 spaces as an ordinary comment', async () => {
+    const { res } = await post(undefined, { ...typed, comment: `phone${' '.repeat(9_990)}x` });
+    expect(res.status).toBe(303);
+    expect(allComments()).toHaveLength(1);
+  });
+
+  it('holds personal data written after 9,000 characters of padding', async () => {
+    const { res } = await post(undefined, { ...typed, comment: `${'word '.repeat(1_800)}call me on 07700 900123` });
+    expect(res.status).toBe(303);
+    expect(allComments()[0]).toMatchObject({ status: 'pending', held_reason: 'Contains personal data: a phone number' });
   });
 });

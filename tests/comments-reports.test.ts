@@ -1,15 +1,13 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, makeUser as makeAdmin, postForm } from './helpers/admin-session.js';
-import { seedComment, tokenFor } from './helpers/comments.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { loginAs, makeUser as makeAdmin, postForm, seedComment, scriptToken, makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 import { reportHold } from '../src/comments/moderation.js';
 
 let t: TestContext;
 let postId: number;
 beforeEach(async () => {
   t = makeTestApp();
-  postId = makePost(t.repos, await makeUser(t.repos), { title: 'Hello' });
+  postId = makePost(t, await makeUser(t.repos), { title: 'Hello' });
 });
 afterEach(() => t.close());
 
@@ -18,7 +16,7 @@ const reportRows = () => t.db.prepare('SELECT comment_id, reason FROM reports OR
 /** A fresh browser (its own session and reader cookie) reporting comment `id`. */
 async function reportAs(id: number | string, reason = '') {
   const agent = request.agent(t.app);
-  const token = await tokenFor(agent);
+  const token = await scriptToken(agent);
   const res = await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token, reason });
   return { agent, res };
 }
@@ -37,7 +35,7 @@ describe('reporting a comment', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/posts/hello?reported=${id}#comments`);
     expect(String(res.headers['set-cookie'])).toMatch(/colloquy_reader=/);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     expect((await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token, reason: 'again' })).status).toBe(303);
     expect(reportRows()).toEqual([{ comment_id: id, reason: 'rude' }]);
     expect((await agent.get(res.headers.location!)).text).toContain('Thank you for your report.');
@@ -95,13 +93,13 @@ describe('reporting a comment', () => {
 
   it('answers 404 for unknown, held, or unpublished comments and odd ids, never 500', async () => {
     const held = seedComment(t.repos, postId, { status: 'pending' });
-    const draft = makePost(t.repos, await makeUser(t.repos, 'author', 'drafty'), { title: 'Draft', status: 'draft' });
+    const draft = makePost(t, await makeUser(t.repos, 'author', 'drafty'), { title: 'Draft', status: 'draft' });
     const onDraft = seedComment(t.repos, draft);
     for (const id of [String(held), String(onDraft), '999999', 'abc', '1e3', '99999999999999999999']) {
       expect((await reportAs(id)).res.status, id).toBe(404);
     }
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const id = seedComment(t.repos, postId);
     const odd = await agent.post(`/comments/${id}/report`).type('form').send(`_csrf=${token}&reason=a&reason=b&reason[x]=1`);
     expect(odd.status).toBe(303);
@@ -114,7 +112,7 @@ describe('reporting a comment', () => {
   it('limits reports per address', async () => {
     const ids = Array.from({ length: 11 }, (_, i) => seedComment(t.repos, postId, { body_md: `c${i}` }));
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const statuses = [];
     for (const id of ids) statuses.push((await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token })).status);
     expect(statuses.slice(0, 10).every((s) => s === 303)).toBe(true);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCommentText, normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
 import { decideStatus, blocklistHit, type ModerationFacts } from '../src/comments/moderation.js';
 import { createRateLimiter, type RateLimiterOptions } from '../src/limits/rate-limiter.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, type TestContext } from './helpers/index.js';
 import { findPersonalData } from '../src/risk/personal-data.js';
 
 const form = (fields: Record<string, unknown>) => readCommentForm({ author: 'Ann', email: 'ann@example.com', comment: 'Hello', ...fields });
@@ -139,11 +139,10 @@ describe('rate limiter', () => {
 
 describe('comment keys', () => {
   it('signs form stamps so a changed time or a foreign signature is not accepted', async () => {
-    const { makeTestApp } = await import('./helpers/test-app.js');
-    const { commentKeys } = await import('../src/comments/comment-keys.js');
+    const { makeTestApp } = await import('./helpers/index.js');
     const t = makeTestApp();
     try {
-      const keys = commentKeys(t.repos);
+      const keys = t.ctx.keys;
       const stamp = keys.stamp(1_000_000);
       expect(keys.stampTime(stamp)).toBe(1_000_000);
       expect(keys.stampTime(stamp.replace('1000000', '1000001'))).toBeUndefined();

@@ -4,23 +4,23 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
+import { buildContext } from '../src/compose.js';
 import { openDatabase } from '../src/db/open.js';
 import { createLoginThrottle } from '../src/limits/login-throttle.js';
 import { hashPassword, needsRehash, verifyPassword } from '../src/users/passwords.js';
 import { PRE_SESSION_MS, PRE_SESSIONS_PER_ADDRESS } from '../src/http/session-store.js';
-import { tokenFrom, PASSWORD } from './helpers/admin-session.js';
-import { tokenFor } from './helpers/comments.js';
-import { makePost, makeTestApp, makeUser, TEST_PASSWORD_COST, type TestContext } from './helpers/test-app.js';
+import {
+  makePost, makeTestApp, makeTestClock, makeUser, pageToken, PASSWORD, scriptToken, TEST_PASSWORD_COST, type TestClock, type TestContext,
+} from './helpers/index.js';
 
 let t: TestContext;
-let now: number;
-const clock = () => now;
+let clock: TestClock;
 const opened: { close(): void }[] = [];
 
 beforeEach(async () => {
-  now = Date.UTC(2026, 5, 1, 12);
+  clock = makeTestClock();
   t = makeTestApp({ TRUST_PROXY: 'loopback' }, { clock });
-  makePost(t.repos, await makeUser(t.repos, 'admin', 'alice'), { title: 'Hello' });
+  makePost(t, await makeUser(t.repos, 'admin', 'alice'), { title: 'Hello' });
 });
 afterEach(() => {
   for (const o of opened.splice(0)) o.close();
@@ -30,7 +30,7 @@ afterEach(() => {
 /** Another app (another process, or the same one after a restart) over the same database file. */
 function sibling() {
   const db = openDatabase(t.config.databasePath);
-  const app = createApp({ db, config: t.config, clock });
+  const app = createApp(buildContext({ db, config: t.config, clock }));
   opened.push({ close: () => { app.close(); db.close(); } });
   return app;
 }
@@ -39,14 +39,14 @@ type App = TestContext['app'];
 
 async function comment(app: App, address: string, text: string) {
   const agent = request.agent(app);
-  const token = await tokenFor(agent.set('X-Forwarded-For', address));
+  const token = await scriptToken(agent.set('X-Forwarded-For', address));
   return agent.post('/posts/hello/comments').set('X-Forwarded-For', address).type('form')
     .send({ _csrf: token, author: 'Ann', email: 'ann@example.com', comment: text });
 }
 
 async function logIn(app: App, address: string, password: string) {
   const agent = request.agent(app);
-  const token = await tokenFrom(agent, '/admin/login');
+  const token = await pageToken(agent, '/admin/login');
   return agent.post('/admin/login').set('X-Forwarded-For', address).type('form').send({ username: 'alice', password, _csrf: token });
 }
 
@@ -61,7 +61,7 @@ describe('per-address limits', () => {
     expect((await comment(other, '203.0.113.5', 'One too many')).status).toBe(429);
     expect((await comment(sibling(), '203.0.113.5', 'After a restart')).status).toBe(429);
     expect((await comment(t.app, '203.0.113.6', 'Someone else')).status).toBe(303);
-    now += 60_000;
+    clock.advance(60_000);
     expect((await comment(sibling(), '203.0.113.5', 'A minute later')).status).toBe(303);
   });
 
@@ -84,7 +84,7 @@ describe('per-address limits', () => {
     await comment(t.app, '203.0.113.5', 'Hello');
     const rows = () => t.db.prepare("SELECT count(*) FROM rate_windows WHERE bucket = 'comment'").pluck().get();
     expect(rows()).toBe(1);
-    now += 2 * 60_000;
+    clock.advance(2 * 60_000);
     await comment(t.app, '203.0.113.6', 'Later');
     expect(rows()).toBe(1);
   });
@@ -95,7 +95,7 @@ describe('log-in throttle', () => {
     const server = t.app.listen(0, '127.0.0.1');
     try {
       const agent = request.agent(server);
-      const token = await tokenFrom(agent, '/admin/login');
+      const token = await pageToken(agent, '/admin/login');
       const answers = await Promise.all(Array.from({ length: 30 }, () =>
         agent.post('/admin/login').set('X-Forwarded-For', '198.51.100.9').type('form')
           .send({ username: 'alice', password: 'wrong password!', _csrf: token })));
@@ -124,12 +124,13 @@ describe('log-in throttle', () => {
     expect(refused.text).toContain('Try again in 15 minutes');
     // The owner elsewhere still gets in; the lock-out ends after its fifteen minutes.
     expect((await logIn(t.app, '2001:db8:9:a::1', PASSWORD)).status).toBe(303);
-    now += 15 * 60_000 + 1;
+    clock.advance(15 * 60_000 + 1);
     expect((await logIn(sibling(), '2001:db8:9:9::1', PASSWORD)).status).toBe(303);
   });
 
   it('holds one check per account and address: a second one in flight is refused at once', () => {
     const throttle = createThrottle();
+    const now = clock();
     const first = throttle.begin('alice', 'a', now);
     expect(first.allowed).toBe(true);
     expect(throttle.begin('ALICE', 'a', now)).toMatchObject({ allowed: false, busy: true });
@@ -140,6 +141,7 @@ describe('log-in throttle', () => {
 
   it('lets a crashed check go after its lease', () => {
     const throttle = createThrottle();
+    const now = clock();
     expect(throttle.begin('alice', 'a', now).allowed).toBe(true);
     expect(throttle.begin('alice', 'a', now + 59_000).allowed).toBe(false);
     expect(throttle.begin('alice', 'a', now + 60_000).allowed).toBe(true);
@@ -173,7 +175,7 @@ describe('password hashes', () => {
     const bob = await makeUser(upgraded.repos, 'author', 'bob');
     expect(bob.password_hash).toMatch(/^scrypt\$16384\$/);
     const agent = request.agent(upgraded.app);
-    const token = await tokenFrom(agent, '/admin/login');
+    const token = await pageToken(agent, '/admin/login');
     expect((await agent.post('/admin/login').type('form').send({ username: 'bob', password: PASSWORD, _csrf: token })).status).toBe(303);
     const stored = upgraded.repos.users.findById(bob.id)!;
     expect(stored.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
@@ -201,7 +203,7 @@ describe('pre-sessions', () => {
     }
     console.info(`pre-sessions: 1,000 requests from one address left ${rows()} session rows`);
     expect(rows()).toBe(PRE_SESSIONS_PER_ADDRESS);
-    for (const expires of expiries()) expect(expires).toBeLessThanOrEqual(now + PRE_SESSION_MS);
+    for (const expires of expiries()) expect(expires).toBeLessThanOrEqual(clock() + PRE_SESSION_MS);
     // Another address is not crowded out.
     await request(t.app).get('/admin/login').set('X-Forwarded-For', '192.0.2.51');
     expect(rows()).toBe(PRE_SESSIONS_PER_ADDRESS + 1);
@@ -209,8 +211,8 @@ describe('pre-sessions', () => {
 
   it('gives a log-in its full fourteen days', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFrom(agent, '/admin/login');
-    expect(expiries()).toEqual([now + PRE_SESSION_MS]);
+    const token = await pageToken(agent, '/admin/login');
+    expect(expiries()).toEqual([clock() + PRE_SESSION_MS]);
     expect((await agent.post('/admin/login').type('form').send({ username: 'alice', password: PASSWORD, _csrf: token })).status).toBe(303);
     // express-session dates the cookie by the real clock, not the test's.
     const [expires] = expiries();
@@ -228,10 +230,10 @@ describe('pre-sessions', () => {
     expect(sent.status).toBe(303);
     expect(t.db.prepare('SELECT body_md FROM comments').pluck().all()).toEqual([typed.comment]);
 
-    const liveInAnHour = () => t.repos.sessions.countLive(now + PRE_SESSION_MS);
+    const liveInAnHour = () => t.repos.sessions.countLive(clock() + PRE_SESSION_MS);
     const before = liveInAnHour();
     await request(t.app).get('/admin/login');
-    expect(t.repos.sessions.countLive(now)).toBe(rows());
+    expect(t.repos.sessions.countLive(clock())).toBe(rows());
     expect(liveInAnHour()).toBe(before);
   });
 });

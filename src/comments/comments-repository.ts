@@ -1,5 +1,6 @@
 // Comments: storage, the one-query thread read, and the moderation queue.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 import { PUBLIC_POST } from '../posts/posts-repository.js';
 
 export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
@@ -40,7 +41,7 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function createCommentsRepository(db: Db) {
+export function createCommentsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Comment>('SELECT * FROM comments WHERE id = ?');
   const insert = db.prepare(
     `INSERT INTO comments (post_id, parent_id, user_id, author_name, author_email, email_key, author_url, body_md, body_html,
@@ -110,7 +111,7 @@ export function createCommentsRepository(db: Db) {
   return {
     findById: (id: number): Comment | undefined => byId.get(id),
 
-    insert(comment: NewComment, now = new Date().toISOString()): number {
+    insert(comment: NewComment, now = isoNow(clock)): number {
       const { lastInsertRowid } = insert.run({ ...comment, email_key: emailKey(comment.author_email), now });
       return Number(lastInsertRowid);
     },
@@ -122,12 +123,12 @@ export function createCommentsRepository(db: Db) {
     /** Newest approved comments of a post, for its feed. */
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */
-    listRecentApproved: (limit: number, now = new Date().toISOString()): QueuedComment[] => recentApproved.all({ limit, now }),
+    listRecentApproved: (limit: number, now = isoNow(clock)): QueuedComment[] => recentApproved.all({ limit, now }),
     /** Whether this email (case-folded) already has an approved comment. */
     hasApprovedFrom: (email: string): boolean => hasApproved.get(emailKey(email)) !== undefined,
 
-    setStatus: (id: number, status: CommentStatus, now = new Date().toISOString()): void => void setStatus.run(status, now, id),
-    setBody: (id: number, md: string, html: string, now = new Date().toISOString()): void => void setBody.run(md, html, now, id),
+    setStatus: (id: number, status: CommentStatus, now = isoNow(clock)): void => void setStatus.run(status, now, id),
+    setBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void setBody.run(md, html, now, id),
 
     /** The queue for one status; authorId limits it to comments on that author's posts. */
     listQueue: (status: CommentStatus, authorId: number | null, limit: number, offset: number): QueuedComment[] =>
@@ -140,7 +141,7 @@ export function createCommentsRepository(db: Db) {
     },
 
     /** Deletes for good; a comment with replies is wiped but kept as their parent. */
-    deletePermanently: db.transaction((id: number, now = new Date().toISOString()): void => {
+    deletePermanently: db.transaction((id: number, now = isoNow(clock)): void => {
       if ((childCount.get(id) ?? 0) > 0) scrub.run(now, id);
       else deleteRow.run(id);
     }),
@@ -148,7 +149,7 @@ export function createCommentsRepository(db: Db) {
     /** Comments by id with their post's author, for checking who may moderate them; one query. */
     findManyWithPost: (ids: readonly number[]): QueuedComment[] => manyWithPost.all(JSON.stringify(ids)),
     /** Sets the status of many comments at once. */
-    setStatusMany: (ids: readonly number[], status: CommentStatus, now = new Date().toISOString()): void =>
+    setStatusMany: (ids: readonly number[], status: CommentStatus, now = isoNow(clock)): void =>
       void setStatusMany.run(status, now, JSON.stringify(ids)),
     /** Every comment of a post, whatever its status. */
     countAllForPost: (postId: number): number => allForPost.get(postId) ?? 0,
@@ -156,6 +157,6 @@ export function createCommentsRepository(db: Db) {
     allSources: (): Pick<Comment, 'id' | 'body_md'>[] => allSources.all(),
     setRendered: (id: number, html: string): void => void setRendered.run(html, id),
     /** Holds a comment back for moderation, saying why. */
-    hold: (id: number, reason: string, now = new Date().toISOString()): void => void hold.run(reason, now, id),
+    hold: (id: number, reason: string, now = isoNow(clock)): void => void hold.run(reason, now, id),
   };
 }

@@ -3,6 +3,7 @@
 import { describeFindings, type Finding } from '../risk/personal-data.js';
 import type { ModerationMode } from '../settings/settings.js';
 import type { CommentStatus } from './comments-repository.js';
+import { plural } from '../wording.js';
 
 export interface ModerationFacts {
   mode: ModerationMode;
@@ -57,5 +58,5 @@ export function blocklistHit(text: string, blocklist: string): string | undefine
  * a moderator reviews it. The reason for the queue, or undefined while it stays up.
  */
 export function reportHold(reports: number, threshold: number): string | undefined {
-  return reports >= threshold ? `Reported by ${reports} reader${reports === 1 ? '' : 's'}; hidden until reviewed` : undefined;
+  return reports >= threshold ? `Reported by ${plural(reports, 'reader')}; hidden until reviewed` : undefined;
 }

@@ -1,6 +1,7 @@
 // Readers' reports on comments: one row per comment per browser (reader_key from the
 // same cookie as the likes), with the reason they gave, if any.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 export interface ReportSummary {
   count: number;
@@ -10,7 +11,7 @@ export interface ReportSummary {
 
 export type ReportsRepository = ReturnType<typeof createReportsRepository>;
 
-export function createReportsRepository(db: Db) {
+export function createReportsRepository(db: Db, clock: Clock) {
   const add = db.prepare<[number, string, string, string]>(
     'INSERT INTO reports (comment_id, reader_key, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -25,7 +26,7 @@ export function createReportsRepository(db: Db) {
 
   return {
     /** Records a report; a second one from the same browser changes nothing. Returns whether it was new. */
-    add: (commentId: number, readerKey: string, reason: string, now = new Date().toISOString()): boolean =>
+    add: (commentId: number, readerKey: string, reason: string, now = isoNow(clock)): boolean =>
       add.run(commentId, readerKey, reason, now).changes > 0,
     countFor: (commentId: number): number => count.get(commentId) ?? 0,
     hasReported: (commentId: number, readerKey: string): boolean => has.get(commentId, readerKey) !== undefined,

@@ -1,10 +1,11 @@
 // Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import { buildCommentsFeed } from './comments-feed.js';
 import { buildSiteFeed, type SiteFeed } from './site-feed.js';
 import { buildRobots, buildSitemap, type SitemapEntry } from './sitemap.js';
+import { commentsFeedTitle } from '../wording.js';
 
 const FEED_SIZE = 20;
 const COMMENTS_FEED_SIZE = 50;
@@ -58,7 +59,7 @@ export function feedsRoutes(ctx: AppContext): Router {
     if (!post) return;
     const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
     const link = `${config.baseUrl}/posts/${post.slug}`;
-    res.type('application/rss+xml').send(buildCommentsFeed({ title: `Comments on “${post.title}”`, link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
+    res.type('application/rss+xml').send(buildCommentsFeed({ title: commentsFeedTitle(post.title), link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
   }
 
   function showComments(_req: Request, res: Response) {

@@ -43,7 +43,10 @@ export function isPreSession(data: session.SessionData): boolean {
 export class SqliteSessionStore extends session.Store {
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly sessions: SessionsRepository, private readonly clock: Clock) {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly clock: Clock,
+  ) {
     super();
     this.timer = setInterval(() => sessions.prune(), PRUNE_EVERY);
     this.timer.unref();

@@ -1,5 +1,6 @@
 // Full-text search over public posts and pages (the posts_fts table of migration 004).
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 import { PUBLIC_POST, type PostKind } from '../posts/posts-repository.js';
 import { MARK_CLOSE, MARK_OPEN } from './search-query.js';
 
@@ -21,7 +22,7 @@ export type SearchRepository = ReturnType<typeof createSearchRepository>;
 // too: a reader looking for "contact" or "about" wants that page.
 const MATCH_PUBLIC = `posts_fts MATCH @match AND ${PUBLIC_POST}`;
 
-export function createSearchRepository(db: Db) {
+export function createSearchRepository(db: Db, clock: Clock) {
   // bm25 weights: a word in the title counts most, then a tag, then the body.
   // Ranking picks the page's ids first; highlights and snippets, the costly part,
   // are then made for those ten rows only, not for every match.
@@ -46,8 +47,8 @@ export function createSearchRepository(db: Db) {
 
   return {
     /** `match` must come from toMatchExpression(). */
-    countPublic: (match: string, now = new Date().toISOString()): number => count.get({ match, now }) ?? 0,
-    searchPublic: (match: string, limit: number, offset: number, now = new Date().toISOString()): SearchHit[] =>
+    countPublic: (match: string, now = isoNow(clock)): number => count.get({ match, now }) ?? 0,
+    searchPublic: (match: string, limit: number, offset: number, now = isoNow(clock)): SearchHit[] =>
       page.all({ match, now, limit, offset, open: MARK_OPEN, close: MARK_CLOSE }),
   };
 }

@@ -1,6 +1,6 @@
 // GET /search: full-text search over public posts and pages, paged like the home page.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { paginate } from '../http/pagination.js';
 import { highlightToHtml, MAX_QUERY_LENGTH, normaliseQuery, snippetToHtml, toMatchExpression } from './search-query.js';
 

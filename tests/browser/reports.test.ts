@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { seedComment } from '../helpers/comments.js';
-import { makePost, makeUser } from '../helpers/test-app.js';
+import { seedComment, makePost, makeUser } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
@@ -18,7 +17,7 @@ afterAll(async () => {
 });
 
 it('readers with no session yet report a comment from the page; the second report hides it', async () => {
-  const postId = makePost(served.repos, await makeUser(served.repos), { title: 'Reported' });
+  const postId = makePost(served, await makeUser(served.repos), { title: 'Reported' });
   const id = seedComment(served.repos, postId, { body_md: 'Something unkind' });
   const errors: string[] = [];
   for (const [n, javaScriptEnabled] of [[1, true], [2, false]] as const) {
