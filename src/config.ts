@@ -22,6 +22,8 @@ export interface Config {
   readonly logLevel: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
+  /** RENDER_CACHE_MB: memory for rendered public pages kept between writes; 0 turns the cache off. */
+  readonly renderCacheBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
     development: env.NODE_ENV === 'development',
+    renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
   });
 }
 
@@ -78,6 +81,15 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${raw}"`);
   }
   return port;
+}
+
+function parseMegabytes(value: string | undefined, fallback: number, name: string): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 16384) {
+    throw new ConfigError(`${name} must be a whole number of megabytes from 0 to 16384; got "${raw}"`);
+  }
+  return Number(raw);
 }
 
 function parseBaseUrl(raw: string): string {

@@ -15,6 +15,7 @@ import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
 import { createLimitsRepository } from './limits/limits-repository.js';
+import { createContentGenerationRepository } from './content/content-generation-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -34,5 +35,6 @@ export function createRepositories(db: Db, clock: Clock) {
     likes: createLikesRepository(db, clock),
     reports: createReportsRepository(db, clock),
     limits: createLimitsRepository(db),
+    contentGeneration: createContentGenerationRepository(db),
   };
 }

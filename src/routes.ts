@@ -33,10 +33,15 @@ export function routes(ctx: AppContext): Router {
 
 type CommentHandlers = ReturnType<typeof commentsRoutes>;
 
-/** Anyone, reading: pages kept a minute by browsers and proxies when the reader has no cookie; files for good. */
+/**
+ * Anyone, reading. `cache` marks a page the same for every reader without cookies:
+ * proxies may keep it a second, browsers revalidate it by ETag, and the render cache
+ * (src/http/render-cache.ts) keeps it until the next visible write. Files say their own.
+ */
 function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
   const router = Router();
   const pages = postsRoutes(ctx);
+  const feeds = feedsRoutes(ctx);
   const cache = publicPageCache();
   router.get('/', cache, pages.list);
   // A reader who has a session already gets a token in the comment form.
@@ -44,9 +49,15 @@ function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
   router.get('/tags/:tag', cache, pages.byTag);
   router.get('/archive/:year', cache, pages.byPeriod);
   router.get('/archive/:year/:month', cache, pages.byPeriod);
-  // Feeds (five minutes), search (never indexed), uploads and avatars (immutable) say their own.
-  router.use(feedsRoutes(ctx));
-  router.use(searchRoutes(ctx));
+  router.get('/feed', cache, feeds.rss);
+  router.get('/feed/atom', cache, feeds.atom);
+  router.get('/posts/:slug/feed', cache, feeds.postComments);
+  router.get('/comments/feed', cache, feeds.comments);
+  router.get('/sitemap.xml', cache, feeds.sitemap);
+  // Search pages are never indexed (the handler says so) but are the same for everyone.
+  router.get('/search', cache, searchRoutes(ctx).show);
+  // robots.txt (a day), uploads and avatars (immutable) say their own.
+  router.get('/robots.txt', feeds.robots);
   router.use(uploadsRoutes(ctx));
   router.get('/comments/avatars/:file', comments.avatar);
   return router;

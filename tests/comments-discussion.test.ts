@@ -1,5 +1,6 @@
 // The post page's discussion as a pure view model: plain values in, what the page shows out.
 import { describe, expect, it } from 'vitest';
+import { NEUTRAL_AVATAR } from '../src/comments/avatar.js';
 import { EMPTY_FORM, decodeRemembered, encodeRemembered } from '../src/comments/commenter-cookies.js';
 import type { Comment } from '../src/comments/comments-repository.js';
 import { buildDiscussion, type DiscussionInput } from '../src/comments/discussion.js';
@@ -71,6 +72,12 @@ describe('buildDiscussion', () => {
     const d = buildDiscussion(input());
     expect(d.avatar(comment({ email_key: 'a@example.org' }))).toBe('/avatar/a@example.org');
     expect(d.avatar(comment({ email_key: '', author_name: 'Zed' }))).toBe('/avatar/name:Zed');
+  });
+
+  it('gives every comment not yet approved the neutral avatar, so a held comment confirms no guessed email', () => {
+    const d = buildDiscussion(input());
+    expect(d.avatar(comment({ email_key: 'a@example.org', status: 'pending' }))).toBe(NEUTRAL_AVATAR);
+    expect(d.avatar(comment({ email_key: '', author_name: 'Zed', status: 'pending' }))).toBe(NEUTRAL_AVATAR);
   });
 });
 

@@ -81,7 +81,7 @@ describe('moderation', () => {
   });
 
   it('holds a first-time commenter and passes a known one', () => {
-    expect(decideStatus(facts({ approvedBefore: false }))).toEqual({ status: 'pending', reason: 'First comment from this email address' });
+    expect(decideStatus(facts({ approvedBefore: false }))).toEqual({ status: 'pending', reason: 'First comment from this name and email address' });
     expect(decideStatus(facts({}))).toEqual({ status: 'approved', reason: '' });
   });
 

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       passwordCost: 17,
       logLevel: 'info',
       development: false,
+      renderCacheBytes: 32 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -53,6 +54,14 @@ describe('loadConfig', () => {
     const config = loadConfig({ ADMIN_USERNAME: 'ada', ADMIN_PASSWORD: 'pw', SESSION_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn' });
     expect(config).toMatchObject({ adminUsername: 'ada', adminPassword: 'pw', sessionSecret: 'x'.repeat(32), logLevel: 'warn' });
     expect(loadConfig({ NODE_ENV: 'development' }).development).toBe(true);
+  });
+
+  it('reads RENDER_CACHE_MB as whole megabytes, 0 turning the cache off', () => {
+    expect(loadConfig({ RENDER_CACHE_MB: '64' }).renderCacheBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ RENDER_CACHE_MB: '0' }).renderCacheBytes).toBe(0);
+    for (const bad of ['-1', '1.5', 'lots', '99999']) {
+      expect(() => loadConfig({ RENDER_CACHE_MB: bad }), bad).toThrow(/RENDER_CACHE_MB must be a whole number of megabytes/);
+    }
   });
 
   it.each([

@@ -41,6 +41,11 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** A name as first-time trust compares it, the way WordPress does: trimmed and case-folded. */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
 export function createCommentsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Comment>('SELECT * FROM comments WHERE id = ?');
   const insert = db.prepare(
@@ -52,8 +57,9 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   const approvedForPost = db.prepare<[number, number], Comment>(
     `SELECT * FROM comments WHERE post_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
-  const hasApproved = db.prepare<[string], number>(
-    `SELECT 1 FROM comments WHERE email_key = ? AND status = 'approved' LIMIT 1`,
+  // Names are compared in code: SQLite's lower() folds ASCII only. Read from the index alone.
+  const approvedNames = db.prepare<[string], string>(
+    `SELECT DISTINCT author_name FROM comments WHERE email_key = ? AND status = 'approved'`,
   ).pluck();
   const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
   const hold = db.prepare<[string, string, number]>("UPDATE comments SET status = 'pending', held_reason = ?, updated_at = ? WHERE id = ?");
@@ -124,8 +130,11 @@ export function createCommentsRepository(db: Db, clock: Clock) {
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */
     listRecentApproved: (limit: number, now = isoNow(clock)): QueuedComment[] => recentApproved.all({ limit, now }),
-    /** Whether this email (case-folded) already has an approved comment. */
-    hasApprovedFrom: (email: string): boolean => hasApproved.get(emailKey(email)) !== undefined,
+    /** Whether an earlier approved comment has both this name and this email (each case-folded, the name trimmed). */
+    hasApprovedFrom(name: string, email: string): boolean {
+      const wanted = nameKey(name);
+      return approvedNames.all(emailKey(email)).some((approved) => nameKey(approved) === wanted);
+    },
 
     setStatus: (id: number, status: CommentStatus, now = isoNow(clock)): void => void setStatus.run(status, now, id),
     setBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void setBody.run(md, html, now, id),

@@ -143,12 +143,22 @@ export function commentsRoutes(ctx: AppContext) {
     };
   }
 
-  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesText(repos.likes.countForPost(postOf(res).id)) }));
+  const likesOf = (post: PostView) => likesText(repos.likes.countForPost(post.id));
+  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesOf(postOf(res)), again: true }));
   const reports = oneClick(REPORT, (res) => ({ view: 'comments/report-again', post: postOf(res), comment: res.locals.reported, reason: res.locals.reason }));
 
   function like(req: Request, res: Response) {
     const post = postOf(res);
-    repos.likes.add(post.id, readerKey(req, res));
+    const limit = (res.locals.site as { likes_per_address: number }).likes_per_address;
+    if (service.likePost(post.id, readerKey(req, res), req.ip ?? '', limit) === 'address-limit') {
+      // 403, not 429: the cap does not pass with time, so there is no honest Retry-After.
+      const title = 'Your like was not counted';
+      res.set('Cache-Control', 'no-store');
+      return res.status(403).render('comments/like-again', {
+        pageTitle: title, title, post, likes: likesOf(post), again: false,
+        message: `This post already has ${plural(limit, 'like')} from your network, the most one network can give a post, so yours was not counted. Thank you for reading.`,
+      });
+    }
     res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
@@ -178,7 +188,7 @@ export function commentsRoutes(ctx: AppContext) {
   function report(req: Request, res: Response) {
     const post = postOf(res);
     const comment = res.locals.reported as Comment;
-    service.reportComment(comment.id, readerKey(req, res), res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    service.reportComment(comment.id, readerKey(req, res), req.ip ?? '', res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 

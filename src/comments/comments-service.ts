@@ -10,11 +10,12 @@ import type { Repositories } from '../repositories.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
-import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
+import { addressKey } from '../limits/address.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { CommentKeys } from './comment-keys.js';
 import type { CommentStatus, NewComment } from './comments-repository.js';
+import type { LikeOutcome } from './likes-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
 
 export type PostOutcome =
@@ -83,7 +84,7 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
     const bodyHtml = renderCommentMarkdown(input.comment);
     const decision = decideStatus({
       mode: s.settings.comment_moderation,
-      approvedBefore: repos.comments.hasApprovedFrom(input.email),
+      approvedBefore: repos.comments.hasApprovedFrom(input.author, input.email),
       signedIn: s.user !== undefined,
       personalData: findPersonalData(input.comment),
       linkCount: countLinks(bodyHtml),
@@ -109,7 +110,11 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
     const id = db.transaction(() => {
       // Both or neither: a reply never hangs under a hidden parent.
       const parentId = approvesParent ? input.parentId : null;
-      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') repos.comments.setStatus(parentId, 'approved');
+      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
+        repos.comments.setStatus(parentId, 'approved');
+        // Approved from the queue like the Approve button: its reports are reviewed too.
+        repos.reports.markReviewed([parentId]);
+      }
       return repos.comments.insert(row, new Date(now).toISOString());
     })();
     return { kind: 'stored', id, status: decision.status };
@@ -147,14 +152,21 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
       return sources.length;
     }),
 
+    /** A reader's like: once per browser, and at most `limit` from one address group (IPv6 by /64) per post. */
+    likePost: (postId: number, readerKey: string, ip: string, limit: number): LikeOutcome =>
+      repos.likes.add(postId, readerKey, addressKey(keys.hash, ip), limit),
+
     /**
-     * A reader's report on a visible comment, counted once per browser. Reaching the
-     * threshold holds the comment back (pending, with the reason for the queue).
+     * A reader's report on a visible comment, counted once per browser. Reports from
+     * enough distinct addresses hold the comment back (pending, with the reason for the
+     * queue); a staff member's comment is only listed for the moderators.
      */
-    reportComment(commentId: number, readerKey: string, reason: string, threshold: number): { hidden: boolean } {
+    reportComment(commentId: number, readerKey: string, ip: string, reason: string, threshold: number): { hidden: boolean } {
       return db.transaction(() => {
-        if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
-        const held = reportHold(repos.reports.countFor(commentId), threshold);
+        if (!repos.reports.add(commentId, readerKey, addressKey(keys.hash, ip), reason)) return { hidden: false };
+        const comment = repos.comments.findById(commentId);
+        if (comment?.status !== 'approved') return { hidden: false };
+        const held = reportHold({ addresses: repos.reports.countHidingAddresses(commentId), threshold, byStaff: comment.user_id !== null });
         if (held !== undefined) repos.comments.hold(commentId, held);
         return { hidden: held !== undefined };
       })();

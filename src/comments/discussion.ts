@@ -4,6 +4,7 @@
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { likesText, responsesText } from '../wording.js';
+import { NEUTRAL_AVATAR } from './avatar.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { Comment } from './comments-repository.js';
 import { buildThread, type Thread } from './comment-tree.js';
@@ -35,6 +36,7 @@ export interface Discussion {
   heldNotice: boolean;
   /** This browser has just reported a comment (the page it was sent back to says thanks). */
   reportedNotice: boolean;
+  /** The commenter's identicon once approved; before that a neutral one, so a held comment confirms no guessed email. */
   avatar(comment: Comment): string;
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
@@ -93,7 +95,7 @@ export function buildDiscussion(i: DiscussionInput): Discussion {
     feedHref: `/posts/${i.post.slug}/feed`,
     heldNotice: i.unapprovedId !== undefined && held.has(i.unapprovedId),
     reportedNotice: i.reportedNotice,
-    avatar: (c) => i.avatarOf(c.email_key || `name:${c.author_name}`),
+    avatar: (c) => (c.status === 'approved' ? i.avatarOf(c.email_key || `name:${c.author_name}`) : NEUTRAL_AVATAR),
     postAuthorId: i.post.author_id,
     manage: i.viewer !== undefined && mayManagePost(i.viewer, i.post.author_id),
   };

@@ -45,8 +45,8 @@ export type PostsRepository = ReturnType<typeof createPostsRepository>;
  */
 export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now`;
 const PUBLIC = PUBLIC_POST;
-const VIEW_COLUMNS = `p.*, u.display_name AS author_name,
-  (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count`;
+// comment_count is a column kept by triggers (migration 008): approved comments only.
+const VIEW_COLUMNS = `p.*, u.display_name AS author_name`;
 
 export function createPostsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Post>('SELECT * FROM posts WHERE id = ?');
