@@ -1,5 +1,6 @@
 // Reads and validates the environment once, for the server and the command line alike.
 import path from 'node:path';
+import { DEFAULT_PASSWORD_COST, PASSWORD_COST_RANGE } from './users/passwords.js';
 import { isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
+  /** log2 of scrypt's N for new password hashes (PASSWORD_HASH_COST); older hashes are upgraded at log-in. */
+  readonly passwordCost: number;
   readonly logLevel: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminUsername,
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
+    passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
     development: env.NODE_ENV === 'development',
     renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
@@ -105,4 +109,14 @@ function parseTrustProxy(value: string | undefined): false | string | number {
   const raw = nonEmpty(value);
   if (raw === undefined || raw === '0' || raw.toLowerCase() === 'false') return false;
   return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+function parsePasswordCost(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return DEFAULT_PASSWORD_COST;
+  const cost = Number(raw);
+  if (!/^\d+$/.test(raw) || cost < PASSWORD_COST_RANGE.min || cost > PASSWORD_COST_RANGE.max) {
+    throw new ConfigError(`PASSWORD_HASH_COST must be a whole number from ${PASSWORD_COST_RANGE.min} to ${PASSWORD_COST_RANGE.max} (log2 of scrypt's N); got "${raw}"`);
+  }
+  return cost;
 }

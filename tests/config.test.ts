@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       adminUsername: 'admin',
       adminPassword: undefined,
       sessionSecret: undefined,
+      passwordCost: 17,
       logLevel: 'info',
       development: false,
       renderCacheBytes: 32 * 1024 * 1024,
