@@ -17,8 +17,9 @@ import { createRenderCache } from './http/render-cache.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
 import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
-import { SqliteSessionStore } from './http/session-store.js';
+import { newSessionId, SqliteSessionStore } from './http/session-store.js';
 import { viewLocals } from './http/view-locals.js';
+import { addressKey } from './limits/address.js';
 import { routes } from './routes.js';
 import { WORDS } from './wording.js';
 
@@ -28,7 +29,7 @@ import { WORDS } from './wording.js';
 const SHARED_QUERY_KEYS = ['page', 'q', 'replyto', 'cpage'];
 
 export function createApp(ctx: AppContext) {
-  const { config, repos, services, clock, logger } = ctx;
+  const { config, repos, services, keys, clock, logger } = ctx;
   const store = new SqliteSessionStore(repos.sessions, clock);
   const app = express();
 
@@ -81,6 +82,8 @@ export function createApp(ctx: AppContext) {
       name: SESSION_COOKIE,
       secret: sessionSecret(repos, config),
       store,
+      // The id carries a short tag of the address group, so pre-sessions are counted per address.
+      genid: (req) => newSessionId(addressKey(keys.hash, req.ip ?? '').slice(0, 16)),
       resave: false,
       // No session, and no cookie, until something is stored in it: reading stays free.
       saveUninitialized: false,

@@ -5,7 +5,8 @@ import { createCommentKeys } from './comments/comment-keys.js';
 import type { Config } from './config.js';
 import type { AppContext, Limiters } from './context.js';
 import type { Db } from './db/open.js';
-import { createLoginThrottle } from './admin/login-throttle.js';
+import type { LimitsRepository } from './limits/limits-repository.js';
+import { createLoginThrottle } from './limits/login-throttle.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { loadSecretKey } from './keys/secret-key.js';
 import { createLogger, type Logger } from './logger.js';
@@ -32,18 +33,20 @@ export function buildContext({ db, config, logger = createLogger('silent'), cloc
   const repos = createRepositories(db, clock);
   // Read (or on first start made, outside the database) now, so no reader's page view ever writes the key.
   const keys = createCommentKeys(loadSecretKey(config, repos.settings));
-  const limiters = createLimiters(repos.settings, clock);
-  const services = createServices({ db, repos, keys, limiters, clock });
+  const limiters = createLimiters(repos.limits, repos.settings, clock);
+  const services = createServices({ db, repos, keys, limiters, clock, passwordCost: config.passwordCost });
   return { config, repos, services, keys, limiters, clock, logger };
 }
 
-function createLimiters(settings: SettingsRepository, clock: Clock): Limiters {
+/** Every limit counts in SQLite, one bucket each, so a restart resets none and every process on the file counts together. */
+function createLimiters(store: LimitsRepository, settings: SettingsRepository, clock: Clock): Limiters {
+  const perMinute = (bucket: string, limit: number | (() => number)) => createRateLimiter({ store, bucket, limit, windowMs: MINUTE, clock });
   return {
     // The author sets this one, so it is read at each comment.
-    comments: createRateLimiter({ limit: () => settings.load().comment_rate_per_minute, windowMs: MINUTE, clock }),
-    likes: createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: MINUTE, clock }),
-    reports: createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: MINUTE, clock }),
-    tokens: createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: MINUTE, clock }),
-    logins: createLoginThrottle(),
+    comments: perMinute('comment', () => settings.load().comment_rate_per_minute),
+    likes: perMinute('like', LIKES_PER_MINUTE),
+    reports: perMinute('report', REPORTS_PER_MINUTE),
+    tokens: perMinute('token', TOKENS_PER_MINUTE),
+    logins: createLoginThrottle(store),
   };
 }

@@ -1,6 +1,7 @@
 // Reads and validates the environment once, for the server and the command line alike.
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { DEFAULT_PASSWORD_COST, PASSWORD_COST_RANGE } from './users/passwords.js';
 import { isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   readonly keyFile: string;
   /** COLLOQUY_KEY: the secret key given directly; it wins over keyFile. */
   readonly secretKey: string | undefined;
+  /** log2 of scrypt's N for new password hashes (PASSWORD_HASH_COST); older hashes are upgraded at log-in. */
+  readonly passwordCost: number;
   readonly logLevel: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionSecret,
     keyFile: path.resolve(cwd, nonEmpty(env.KEY_FILE) ?? path.join(path.dirname(databasePath), 'colloquy.key')),
     secretKey,
+    passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
     development: env.NODE_ENV === 'development',
     renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
@@ -143,4 +147,14 @@ function parseTrustProxy(value: string | undefined): false | string | number {
     }
   }
   return raw;
+}
+
+function parsePasswordCost(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return DEFAULT_PASSWORD_COST;
+  const cost = Number(raw);
+  if (!/^\d+$/.test(raw) || cost < PASSWORD_COST_RANGE.min || cost > PASSWORD_COST_RANGE.max) {
+    throw new ConfigError(`PASSWORD_HASH_COST must be a whole number from ${PASSWORD_COST_RANGE.min} to ${PASSWORD_COST_RANGE.max} (log2 of scrypt's N); got "${raw}"`);
+  }
+  return cost;
 }

@@ -14,6 +14,7 @@ import { createWxrRepository } from './wxr/wxr-repository.js';
 import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
+import { createLimitsRepository } from './limits/limits-repository.js';
 import { createContentGenerationRepository } from './content/content-generation-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -33,6 +34,7 @@ export function createRepositories(db: Db, clock: Clock) {
     uploads: createUploadsRepository(db, clock),
     likes: createLikesRepository(db, clock),
     reports: createReportsRepository(db, clock),
+    limits: createLimitsRepository(db),
     contentGeneration: createContentGenerationRepository(db),
   };
 }

@@ -18,11 +18,13 @@ export interface ServiceDeps {
   keys: CommentKeys;
   limiters: Limiters;
   clock: Clock;
+  /** log2 of scrypt's N for new password hashes. */
+  passwordCost: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices({ db, repos, keys, limiters, clock }: ServiceDeps) {
+export function createServices({ db, repos, keys, limiters, clock, passwordCost }: ServiceDeps) {
   const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock });
   return {
     comments,
@@ -30,7 +32,7 @@ export function createServices({ db, repos, keys, limiters, clock }: ServiceDeps
     /** Everything stored under one commenter's email, for the desk and the command line. */
     erasure: createErasureService({ db, repos, clock }),
     posts: createPostsService({ db, repos, clock }),
-    users: createUsersService({ db, repos, clock }),
+    users: createUsersService({ db, repos, clock, passwordCost }),
     settings: createSettingsService({ db, repos, clock }),
     /** For /healthz: whether the database answers. */
     health: { ping: createPing(db) },

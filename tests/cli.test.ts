@@ -14,6 +14,7 @@ import type { Repositories } from '../src/repositories.js';
 import type { Services } from '../src/services.js';
 import { verifyPassword } from '../src/users/passwords.js';
 import { writeFileAtomically } from '../src/cli/write-atomically.js';
+import { TEST_PASSWORD_COST } from './helpers/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 // tsx by its full path: the commands run in a temporary folder that has no node_modules.
@@ -31,7 +32,7 @@ async function colloquy(args: string[], password = '', database = dbPath) {
   const written: string[] = [];
   const asked: boolean[] = [];
   const code = await runCli(args, {
-    env: { DATABASE_PATH: database, BASE_URL: 'https://blog.example' },
+    env: { DATABASE_PATH: database, BASE_URL: 'https://blog.example', PASSWORD_HASH_COST: String(TEST_PASSWORD_COST) },
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     write: (chunk) => written.push(chunk),
@@ -44,7 +45,7 @@ async function colloquy(args: string[], password = '', database = dbPath) {
 function spawnColloquy(args: string[], input = '', env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [...entry, ...args], {
     cwd: dir, input, encoding: 'utf8', timeout: 30_000,
-    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, ...env },
+    env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, PASSWORD_HASH_COST: String(TEST_PASSWORD_COST), ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -53,7 +54,7 @@ function spawnColloquy(args: string[], input = '', env: Record<string, string> =
 function withRepos<T>(fn: (repos: Repositories, more: { db: Db; services: Services }) => T, database = dbPath): T {
   const db = openDatabase(database);
   try {
-    const ctx = buildContext({ db, config: loadConfig({ DATABASE_PATH: database }, dir) });
+    const ctx = buildContext({ db, config: loadConfig({ DATABASE_PATH: database, PASSWORD_HASH_COST: String(TEST_PASSWORD_COST) }, dir) });
     return fn(ctx.repos, { db, services: ctx.services });
   } finally {
     db.close();
@@ -317,7 +318,7 @@ describe('colloquy as a process', { timeout: 30_000 }, () => {
     await addUser('frank');
     const command = [process.execPath, ...entry, 'user', 'passwd', 'frank'].map((a) => `'${a}'`).join(' ');
     const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
-      cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, TERM: 'dumb' },
+      cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, TERM: 'dumb', PASSWORD_HASH_COST: String(TEST_PASSWORD_COST) },
     });
     let screen = '';
     let answered = 0;

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       sessionSecret: undefined,
       keyFile: path.resolve('/srv/blog/data/colloquy.key'),
       secretKey: undefined,
+      passwordCost: 17,
       logLevel: 'info',
       development: false,
       renderCacheBytes: 32 * 1024 * 1024,

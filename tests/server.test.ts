@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD_COST } from './helpers/test-app.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const entry = ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/server.ts')];
@@ -23,7 +24,7 @@ interface Running {
 function start(env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, entry, {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', DATABASE_PATH: path.join(dir, 'blog.db'), ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', DATABASE_PATH: path.join(dir, 'blog.db'), PASSWORD_HASH_COST: String(TEST_PASSWORD_COST), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

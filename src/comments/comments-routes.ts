@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
+import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
@@ -133,7 +134,7 @@ export function commentsRoutes(ctx: AppContext) {
       stale: (_req: Request, res: Response) => refuseWith(res, 403, `Please confirm your ${words.noun}`,
         `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`),
       limit: (limiter: RateLimiter): RequestHandler => (req, res, next) => {
-        const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+        const rate = limiter.hit(addressKey(keys.hash, req.ip ?? ''));
         if (rate.allowed) return next();
         res.set('Retry-After', String(rate.retryAfter));
         refuseWith(res, 429, `Too many ${words.noun}s just now`,
@@ -194,7 +195,7 @@ export function commentsRoutes(ctx: AppContext) {
   /** Limits new sessions per address before csurf can start one. */
   const limitNewSessions = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
     if (req.session.csrfSecret) return next();
-    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(addressKey(keys.hash, req.ip ?? ''));
     if (rate.allowed) return next();
     res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
       .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });

@@ -75,7 +75,7 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
 
     const ipHash = keys.hash('ip', s.ip);
     if (!s.user) {
-      const rate = limiter.hit(ipHash, now);
+      const rate = limiter.hit(addressKey(keys.hash, s.ip), now);
       if (!rate.allowed) return { kind: 'rate-limited', retryAfter: rate.retryAfter };
     }
 
