@@ -18,11 +18,17 @@ export interface Config {
   readonly logLevel: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
+  /** Worker processes serving the one database; 1 serves from the starting process itself. */
+  readonly webConcurrency: number;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+// More workers than this is a typo, not a machine: each one holds its own compiled
+// views and database connection.
+const MAX_WORKERS = 64;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -52,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionSecret,
     logLevel,
     development: env.NODE_ENV === 'development',
+    webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
   });
 }
 
@@ -68,6 +75,16 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${raw}"`);
   }
   return port;
+}
+
+function parseWorkers(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return 1;
+  const workers = Number(raw);
+  if (!/^\d{1,9}$/.test(raw) || workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`WEB_CONCURRENCY must be a whole number from 1 to ${MAX_WORKERS}; got "${raw}"`);
+  }
+  return workers;
 }
 
 function parseBaseUrl(raw: string): string {
