@@ -219,12 +219,13 @@ try {
   const results = new Map<string, LoadResult[]>();
   const job = (c: Cell, duration: number): WireJob => ({
     url: `http://127.0.0.1:${c.server.port}${c.target.path}`, connections: CONNECTIONS, expect: c.target.expect,
-    ...(c.target.slow ? { amount: SLOW_BATCH } : { duration }), headers: c.target.headers ?? {}, timeoutSeconds: 120,
+    // autocannon wants no more connections than requests.
+    ...(c.target.slow ? { amount: SLOW_BATCH, connections: SLOW_BATCH } : { duration }), headers: c.target.headers ?? {}, timeoutSeconds: 120,
   });
 
   log(`warming up ${cells.length} targets…`);
   for (const c of cells) {
-    await runner.run(c.target.slow ? { ...job(c, WARM_SECONDS), amount: 1 } : job(c, WARM_SECONDS));
+    await runner.run(c.target.slow ? { ...job(c, WARM_SECONDS), amount: 1, connections: 1 } : job(c, WARM_SECONDS));
     await drain(c.server.port);
   }
   for (let round = 0; round < ROUNDS; round++) {
@@ -290,7 +291,7 @@ try {
       server: c.server.name,
       target: c.target.name,
       bytes: c.target.method === 'POST' ? '' : (sizes.get(c.target.name) ?? ''),
-      run: c.target.slow ? `${SLOW_BATCH} req` : `${SECONDS} s`,
+      run: c.target.slow ? `${SLOW_BATCH} req × ${SLOW_BATCH} conn` : `${SECONDS} s × ${CONNECTIONS} conn`,
       'req/s': Math.round(rps),
       'p50 ms': median(rounds.map((r) => r.p50)),
       'p99 ms': median(rounds.map((r) => r.p99)),
