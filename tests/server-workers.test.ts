@@ -7,15 +7,23 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open.js';
 import { createRepositories } from '../src/repositories.js';
-import { logRecords, request, startServer } from './helpers/server-process.js';
+import { logRecords, request, startServer, type RunningServer } from './helpers/server-process.js';
 
 const PASSWORD = 'workers share one database';
 let dir: string;
+let running: RunningServer | undefined;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-workers-'));
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  // A failed assertion must not leave the primary and its workers running.
+  if (running && running.child.exitCode === null) {
+    running.child.kill('SIGTERM');
+    await running.exited;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 const workerPids = (lines: string[]) => logRecords(lines).filter((r) => r.msg === 'worker listening').map((r) => r.pid as number);
 
@@ -27,7 +35,7 @@ async function waitFor(check: () => boolean): Promise<boolean> {
 
 describe('WEB_CONCURRENCY=2', { timeout: 40_000 }, () => {
   it('serves from two workers over one database, replaces a killed worker, and exits 0 on SIGTERM', async () => {
-    const server = await startServer(dir, { WEB_CONCURRENCY: '2', ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'info' });
+    const server = running = await startServer(dir, { WEB_CONCURRENCY: '2', ADMIN_PASSWORD: PASSWORD, LOG_LEVEL: 'info' });
     const first = workerPids(server.lines);
     expect(new Set(first).size).toBe(2);
     // Migrations and the administrator happen once, in the primary.
