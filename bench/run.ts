@@ -1,17 +1,20 @@
 // `npm run bench`: the built server (`node dist/server.js`) as its own process, with one
 // and with two workers, on a fresh realistic database, driven by autocannon from another
 // process (bench/load.ts), against a bare Node http server and nginx serving the same
-// bytes. Rounds alternate between targets; the table shows medians of rounds.
+// bytes. Rounds alternate between targets; the table shows medians of rounds. Then every
+// hostile input through every reader of user text (bench/adversarial.ts), and the slowest.
 // BENCH_QUICK=1 is a short smoke run; BENCH_SECONDS sets the length of a round.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { buildContext } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
-import { createRepositories } from '../src/repositories.js';
 import { freePort, NGINX, startNginx, type RunningNginx } from '../tests/helpers/nginx.js';
+import { measureAdversarial, printAdversarial } from './adversarial.js';
 import type { LoadResult, Posting, WireJob } from './load.js';
 import { addDiscussion, seedBlog } from './seed.js';
 
@@ -118,11 +121,16 @@ execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' 
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-bench-'));
 const databasePath = path.join(dir, 'blog.db');
+const appEnv = (port: number, workers: number) => ({
+  DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_PASSWORD,
+  TRUST_PROXY: 'loopback', WEB_CONCURRENCY: String(workers), SESSION_SECRET: 'bench-session-secret-0123456789',
+});
 const seedStart = performance.now();
 const db = openDatabase(databasePath);
 migrate(db);
-const repos = createRepositories(db);
-const seeded = await seedBlog(repos, { posts: 50, comments: 200 });
+// Seeded through the same repositories and services the server builds over this file.
+const { repos, services } = buildContext({ db, config: loadConfig(appEnv(0, 1), root) });
+const seeded = await seedBlog({ db, repos, services }, { posts: 50, comments: 200 });
 const n = seeded.slugs.length;
 const slug1k = seeded.slugs[n - 2]!;
 const slug10k = seeded.slugs[n - 3]!;
@@ -137,10 +145,6 @@ repos.settings.save({ comment_min_seconds: 0, comment_rate_per_minute: 1000, com
 db.close();
 log(`seeded 50 posts, threads of 200, 1,000 and 10,000 comments in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-const appEnv = (port: number, workers: number) => ({
-  DATABASE_PATH: databasePath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_PASSWORD,
-  TRUST_PROXY: 'loopback', WEB_CONCURRENCY: String(workers), SESSION_SECRET: 'bench-session-secret-0123456789',
-});
 const servers: Server[] = [];
 let nginx: RunningNginx | undefined;
 const runner = startRunner();
@@ -321,8 +325,5 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const adversarial = path.join(root, 'bench/adversarial.ts');
-if (fs.existsSync(adversarial)) {
-  log('\nbench/adversarial.ts:');
-  execFileSync('npx', ['tsx', adversarial], { cwd: root, stdio: 'inherit' });
-}
+// In this process once the servers are gone, so nothing else shares the cores.
+printAdversarial(measureAdversarial());

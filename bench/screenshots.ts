@@ -8,7 +8,7 @@ const OUT = process.env.SHOTS_DIR ?? '/tmp/colloquy-shots';
 const served = await serveTestApp();
 const browser = await launchBrowser();
 try {
-  const { busySlug } = await seedBlog(served.repos, { posts: 14, comments: 6 });
+  const { busySlug } = await seedBlog(served, { posts: 14, comments: 6 });
   fs.mkdirSync(OUT, { recursive: true });
   const pages = { home: '/', post: `/posts/${busySlug}`, tag: '/tags/notes', missing: '/nope' };
   for (const width of [390, 1280]) {

@@ -1,4 +1,6 @@
 // A realistic blog for the benchmark and the screenshots, written through the repositories.
+import type { AppContext } from '../src/context.js';
+import type { Db } from '../src/db/open.js';
 import { renderCommentMarkdown } from '../src/markdown.js';
 import type { Repositories } from '../src/repositories.js';
 import { hashPassword } from '../src/users/passwords.js';
@@ -88,7 +90,7 @@ export function addDiscussion(repos: Repositories, postId: number, count: number
   }
 }
 
-export async function seedBlog(repos: Repositories, { posts, comments }: SeedOptions): Promise<SeededBlog> {
+export async function seedBlog({ db, repos, services }: { db: Db } & Pick<AppContext, 'repos' | 'services'>, { posts, comments }: SeedOptions): Promise<SeededBlog> {
   const hash = await hashPassword('bench passphrase');
   const author = repos.users.create({ username: 'ada', display_name: 'Ada Lovelace', password_hash: hash, role: 'admin' });
   const second = repos.users.create({ username: 'grace', display_name: 'Grace Hopper', password_hash: hash, role: 'author' });
@@ -96,11 +98,11 @@ export async function seedBlog(repos: Repositories, { posts, comments }: SeedOpt
   const start = Date.now() - (posts + 2) * 36 * 3_600_000;
   let busySlug = '';
   const slugs: string[] = [];
-  repos.db.transaction(() => {
+  db.transaction(() => {
     for (let i = 0; i < posts; i++) {
       const newest = i === posts - 1;
       const paragraphs = Array.from({ length: 4 }, (_, p) => Array.from({ length: 4 }, (_, s) => sentence(i + p * 3 + s, 9 + ((i + s) % 8))).join(' '));
-      const id = repos.postsService.create({
+      const id = services.posts.create({
         kind: 'post',
         author_id: i % 3 === 0 ? second.id : author.id,
         title: newest ? 'Notes on writing in public' : `${sentence(i, 3 + (i % 5)).slice(0, -1)}`,
@@ -115,11 +117,11 @@ export async function seedBlog(repos: Repositories, { posts, comments }: SeedOpt
       slugs.push(repos.posts.findById(id)!.slug);
       if (newest) busySlug = slugs[i]!;
     }
-    repos.postsService.create({
+    services.posts.create({
       kind: 'page', author_id: author.id, title: 'About', slug: '', body_md: 'Who writes here, and why.', excerpt: '',
       tags: [], status: 'published', published_at: null, comments_open: false,
     });
-    repos.postsService.create({
+    services.posts.create({
       kind: 'post', author_id: author.id, title: 'An unfinished draft', slug: '', body_md: 'Not yet.', excerpt: '',
       tags: ['Notes'], status: 'draft', published_at: null, comments_open: true,
     });

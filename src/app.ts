@@ -1,46 +1,35 @@
-// createApp(deps): the whole Express application over one database, with no
-// listening and no I/O at import time, so tests drive it through supertest.
+// createApp(ctx): the whole Express application over the context the composition root
+// built (compose.ts), with no listening and no I/O at import time, so tests drive it
+// through supertest.
 import { randomBytes } from 'node:crypto';
 import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
-import type { Config } from './config.js';
-import { createPing, type Db } from './db/open.js';
-import { createLogger, type Logger } from './logger.js';
+import type { AppContext } from './context.js';
 import { projectPath } from './paths.js';
-import { createRepositories, type Repositories } from './repositories.js';
+import type { Repositories } from './repositories.js';
+import type { Config } from './config.js';
+import { FORM_STAMP_LOCAL } from './comments/discussion-request.js';
+import { createAssets } from './http/assets.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { createRenderCache } from './http/render-cache.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
+import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
 import { SqliteSessionStore } from './http/session-store.js';
 import { viewLocals } from './http/view-locals.js';
-import { postsRoutes } from './posts/posts-routes.js';
-import { commentsRoutes } from './comments/comments-routes.js';
-import { adminRoutes } from './admin/admin-routes.js';
-import { feedsRoutes } from './feeds/feeds-routes.js';
-import { searchRoutes } from './search/search-routes.js';
-import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { routes } from './routes.js';
+import { WORDS } from './wording.js';
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  logger?: Logger;
-}
+// Every query key a shared page reads (listings and search: page; search: q; the post
+// page: replyto, cpage). Others (utm_source, fbclid) cannot change a page, so a shared
+// link's readers all get the one kept copy.
+const SHARED_QUERY_KEYS = ['page', 'q', 'replyto', 'cpage'];
 
-export interface AppContext {
-  config: Config;
-  repos: Repositories;
-  logger: Logger;
-}
-
-export const SESSION_COOKIE = 'colloquy.sid';
-const SESSION_MAX_AGE = 14 * 24 * 60 * 60 * 1000;
-
-export function createApp({ db, config, logger = createLogger('silent') }: AppDeps) {
-  const repos = createRepositories(db);
-  const ctx: AppContext = { config, repos, logger };
-  const store = new SqliteSessionStore(repos.sessions);
+export function createApp(ctx: AppContext) {
+  const { config, repos, services, clock, logger } = ctx;
+  const store = new SqliteSessionStore(repos.sessions, clock);
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
@@ -53,20 +42,35 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
   app.engine('ejs', (file, data, callback) =>
     ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: !config.development }, callback));
   app.set('view engine', 'ejs');
+  app.locals.words = WORDS;
   // Compiled templates (and their includes) are kept unless someone is editing views.
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');
 
   app.use(requestLogging(logger));
   app.use(securityHeaders(config.secureCookies));
-  const ping = createPing(db);
   app.get('/healthz', (_req, res) => {
-    const up = ping();
+    const up = services.health.ping();
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
-  app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
+  const assets = createAssets(projectPath('public'), '/static', !config.development);
+  app.locals.asset = assets.url;
+  app.use(assets.serve);
+  // Unversioned URLs (old pages, the icon) may change with a new release: kept an hour.
+  app.use('/static', express.static(projectPath('public'), { maxAge: '1h', index: false }));
   // Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
+
+  // Before sessions and page locals: a kept page for a reader without cookies costs one read.
+  if (config.renderCacheBytes > 0) {
+    app.use(createRenderCache({
+      budgetBytes: config.renderCacheBytes,
+      generation: repos.contentGeneration,
+      clock,
+      queryKeys: SHARED_QUERY_KEYS,
+      perResponse: { local: FORM_STAMP_LOCAL, fill: () => ctx.keys.stamp(clock()) },
+    }));
+  }
 
   // 2 MB: a 10,000-character comment of four-byte characters, form-encoded, is
   // about 120 KB; anything past 2 MB is not a person typing and answers 413.
@@ -84,14 +88,9 @@ export function createApp({ db, config, logger = createLogger('silent') }: AppDe
       cookie: { ...cookieOptions(config.secureCookies), maxAge: SESSION_MAX_AGE },
     }),
   );
-  app.use(viewLocals(repos, config));
+  app.use(viewLocals(ctx));
 
-  app.use('/admin', adminRoutes(ctx));
-  app.use(uploadsRoutes(ctx));
-  app.use(commentsRoutes(ctx));
-  app.use(feedsRoutes(ctx));
-  app.use(searchRoutes(ctx));
-  app.use(postsRoutes(ctx));
+  app.use(routes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,7 +1,8 @@
 // First start on an empty database: the administrator, and a welcome post so a
 // new user sees at once what the engine does.
 import type { Config } from './config.js';
-import type { Repositories } from './repositories.js';
+import type { AppContext } from './context.js';
+import type { Db } from './db/open.js';
 import { generatePassword, hashPassword } from './users/passwords.js';
 import { seedWelcome } from './welcome.js';
 
@@ -11,20 +12,17 @@ export interface BootstrapResult {
   createdAdmin?: string;
 }
 
-export async function bootstrap(repos: Repositories, config: Config): Promise<BootstrapResult> {
+export async function bootstrap(deps: { db: Db } & Pick<AppContext, 'repos' | 'services' | 'clock'>, config: Config): Promise<BootstrapResult> {
+  const { db, repos, services } = deps;
   if (repos.users.countAdmins() > 0) return {};
   const password = config.adminPassword ?? generatePassword();
   const hash = await hashPassword(password);
-  const created = repos.db.transaction((): boolean => {
-    // Re-check inside the write: two processes starting at once create one admin,
-    // and only that one reports a password (the other's was never stored).
-    if (repos.users.countAdmins() > 0) return false;
-    const existing = repos.users.findByUsername(config.adminUsername);
-    const admin = existing
-      ? (repos.users.setRole(existing.id, 'admin'), existing)
-      : repos.users.create({ username: config.adminUsername, display_name: config.adminUsername, password_hash: hash, role: 'admin' });
-    if (existing) repos.users.setPasswordHash(existing.id, hash);
-    seedWelcome(repos, admin.id);
+  // Re-checked inside the write: two processes starting at once create one admin,
+  // and only that one reports a password (the other's was never stored).
+  const created = db.transaction((): boolean => {
+    const admin = services.users.makeFirstAdmin(config.adminUsername, hash);
+    if (!admin) return false;
+    seedWelcome(deps, admin.id);
     return true;
   }).immediate();
   if (!created) return {};

@@ -3,3 +3,6 @@
 export type Clock = () => number;
 
 export const systemClock: Clock = () => Date.now();
+
+/** The clock's now as the ISO text the database stores and compares. */
+export const isoNow = (clock: Clock): string => new Date(clock()).toISOString();

@@ -1,5 +1,6 @@
 // Reads and validates the environment once, for the server and the command line alike.
 import path from 'node:path';
+import { isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
   readonly port: number;
@@ -20,6 +21,8 @@ export interface Config {
   readonly development: boolean;
   /** Worker processes serving the one database; 1 serves from the starting process itself. */
   readonly webConcurrency: number;
+  /** RENDER_CACHE_MB: memory for rendered public pages kept between writes; 0 turns the cache off. */
+  readonly renderCacheBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +48,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (sessionSecret !== undefined && sessionSecret.length < 16) {
     throw new ConfigError('SESSION_SECRET must be at least 16 characters long');
   }
+  // The same name rule as the desk and the command line: the first administrator must be able to log in by it.
+  const adminUsername = nonEmpty(env.ADMIN_USERNAME) ?? 'admin';
+  if (!isUsername(adminUsername)) {
+    throw new ConfigError(`ADMIN_USERNAME must be ${USERNAME_RULE}; got "${adminUsername}"`);
+  }
   return Object.freeze({
     port,
     host,
@@ -53,12 +61,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: baseUrl.startsWith('https:'),
     databasePath,
     dataDir: path.dirname(databasePath),
-    adminUsername: nonEmpty(env.ADMIN_USERNAME) ?? 'admin',
+    adminUsername,
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
     logLevel,
     development: env.NODE_ENV === 'development',
     webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
+    renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
   });
 }
 
@@ -85,6 +94,15 @@ function parseWorkers(value: string | undefined): number {
     throw new ConfigError(`WEB_CONCURRENCY must be a whole number from 1 to ${MAX_WORKERS}; got "${raw}"`);
   }
   return workers;
+}
+
+function parseMegabytes(value: string | undefined, fallback: number, name: string): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 16384) {
+    throw new ConfigError(`${name} must be a whole number of megabytes from 0 to 16384; got "${raw}"`);
+  }
+  return Number(raw);
 }
 
 function parseBaseUrl(raw: string): string {

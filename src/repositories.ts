@@ -1,9 +1,10 @@
-// Every repository over one database, made once per app (or command) and passed down.
+// Every repository over one database, made once by the composition root and passed down.
+// Repositories only: the database itself and the services are handed out elsewhere.
+import type { Clock } from './clock.js';
 import type { Db } from './db/open.js';
 import { createCommentsRepository } from './comments/comments-repository.js';
 import { createLikesRepository } from './comments/likes-repository.js';
 import { createPostsRepository } from './posts/posts-repository.js';
-import { createPostsService } from './posts/posts-service.js';
 import { createTagsRepository } from './posts/tags-repository.js';
 import { createSessionsRepository } from './sessions/sessions-repository.js';
 import { createSettingsRepository } from './settings/settings-repository.js';
@@ -13,26 +14,25 @@ import { createWxrRepository } from './wxr/wxr-repository.js';
 import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
+import { createContentGenerationRepository } from './content/content-generation-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
-export function createRepositories(db: Db) {
-  const posts = createPostsRepository(db);
-  const tags = createTagsRepository(db);
+/** `clock` is the default "now" of every query that compares with it (what is public yet) or stamps a row. */
+export function createRepositories(db: Db, clock: Clock) {
   return {
-    db,
-    posts,
-    tags,
-    postsService: createPostsService(db, posts, tags),
-    comments: createCommentsRepository(db),
-    users: createUsersRepository(db),
+    posts: createPostsRepository(db, clock),
+    tags: createTagsRepository(db, clock),
+    comments: createCommentsRepository(db, clock),
+    users: createUsersRepository(db, clock),
     settings: createSettingsRepository(db),
-    sessions: createSessionsRepository(db),
-    search: createSearchRepository(db),
+    sessions: createSessionsRepository(db, clock),
+    search: createSearchRepository(db, clock),
     wxr: createWxrRepository(db),
-    audit: createAuditRepository(db),
-    uploads: createUploadsRepository(db),
-    likes: createLikesRepository(db),
-    reports: createReportsRepository(db),
+    audit: createAuditRepository(db, clock),
+    uploads: createUploadsRepository(db, clock),
+    likes: createLikesRepository(db, clock),
+    reports: createReportsRepository(db, clock),
+    contentGeneration: createContentGenerationRepository(db),
   };
 }

@@ -4,11 +4,12 @@ import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
+import { buildContext } from './compose.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import type { AppContext } from './context.js';
 import { openDatabase, type Db } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
-import { createRepositories } from './repositories.js';
 
 // A worker that dies sooner than this after starting is taken to be crashing on start,
 // so each restart waits twice as long as the last, up to the cap.
@@ -20,37 +21,41 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   if (cluster.isWorker) {
+    const db = openDatabase(config.databasePath);
     // Each worker's lines carry its pid, so a log tells which process answered.
-    serve(openDatabase(config.databasePath), config, logger.child({ pid: process.pid }));
+    serve(db, buildContext({ db, config, logger: logger.child({ pid: process.pid }) }));
     return;
   }
   const db = openDatabase(config.databasePath);
-  await prepare(db, config, logger);
+  const ctx = await prepare(db, config, logger);
   if (config.webConcurrency === 1) {
-    serve(db, config, logger);
+    serve(db, ctx);
     return;
   }
-  // Building the app once here makes whatever it makes on first start (the session
-  // secret, keys) before any worker exists, so workers starting together only read them.
-  createApp({ db, config, logger }).close();
+  // The context (comment keys) and the app (session secret) make what they make on
+  // first start here, before any worker exists, so workers starting together only read them.
+  createApp(ctx).close();
   db.close();
   supervise(config, logger);
 }
 
 /** Migrations and first-start set-up: once, in the process that starts the blog. */
-async function prepare(db: Db, config: Config, logger: Logger): Promise<void> {
+async function prepare(db: Db, config: Config, logger: Logger): Promise<AppContext> {
   const applied = migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
 
-  const result = await bootstrap(createRepositories(db), config);
+  const ctx = buildContext({ db, config, logger });
+  const result = await bootstrap({ db, ...ctx }, config);
   if (result.createdAdmin) logger.info({ username: result.createdAdmin }, 'created the administrator');
   // A plain line, not a JSON record: the person starting the blog has to read it.
   if (result.generatedPassword) process.stdout.write(`Admin password: ${result.generatedPassword}\n`);
+  return ctx;
 }
 
 /** Serves the app from this process until SIGTERM or SIGINT. */
-function serve(db: Db, config: Config, logger: Logger): void {
-  const app = createApp({ db, config, logger });
+function serve(db: Db, ctx: AppContext): void {
+  const { config, logger } = ctx;
+  const app = createApp(ctx);
   const server = app.listen(config.port, config.host, () => {
     // In a worker the primary announces the blog once every worker listens.
     if (cluster.isWorker) return;

@@ -1,5 +1,5 @@
 // The welcome post a new blog starts with.
-import type { Repositories } from './repositories.js';
+import type { AppContext } from './context.js';
 import { renderCommentMarkdown } from './markdown.js';
 
 const WELCOME = `Welcome to your new blog. This post shows what Colloquy does; edit it or delete it
@@ -26,10 +26,10 @@ const SAMPLE_THREAD = [
 ];
 
 /** Creates the welcome post and its sample thread; call inside the bootstrap transaction. */
-export function seedWelcome(repos: Repositories, authorId: number): number {
-  const postId = createWelcomePost(repos, authorId);
+export function seedWelcome({ repos, services, clock }: Pick<AppContext, 'repos' | 'services' | 'clock'>, authorId: number): number {
+  const postId = createWelcomePost(services, authorId);
   let parentId: number | null = null;
-  let at = Date.now();
+  let at = clock();
   for (const sample of SAMPLE_THREAD) {
     parentId = repos.comments.insert(
       {
@@ -42,8 +42,8 @@ export function seedWelcome(repos: Repositories, authorId: number): number {
   return postId;
 }
 
-function createWelcomePost(repos: Repositories, authorId: number): number {
-  return repos.postsService.create({
+function createWelcomePost(services: AppContext['services'], authorId: number): number {
+  return services.posts.create({
     kind: 'post',
     author_id: authorId,
     title: 'Welcome to Colloquy',

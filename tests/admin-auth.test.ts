@@ -2,10 +2,9 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLoginThrottle, DEFAULT_LIMITS, verdict } from '../src/admin/login-throttle.js';
 import { safeNext } from '../src/http/forms.js';
-import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/admin/session-auth.js';
-import { SESSION_COOKIE } from '../src/app.js';
-import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/users/signed-in.js';
+import { SESSION_COOKIE } from '../src/http/session-cookie.js';
+import { loginAs, postForm, pageToken, PASSWORD, makeUser, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp({ TRUST_PROXY: '1' }); });
@@ -16,7 +15,7 @@ const sessionCookie = (res: request.Response): string | undefined =>
 
 async function attempt(username: string, password: string, address = '203.0.113.1', next = '') {
   const agent = request.agent(t.app);
-  const token = await tokenFrom(agent, `/admin/login${next}`);
+  const token = await pageToken(agent, `/admin/login${next}`);
   return agent.post(`/admin/login${next}`).set('X-Forwarded-For', address).type('form').send({ username, password, _csrf: token });
 }
 
@@ -85,7 +84,7 @@ describe('log-in', () => {
   it('takes next from a form field as well as from the address', async () => {
     await makeUser(t.repos, 'admin', 'alice');
     const agent = request.agent(t.app);
-    const token = await tokenFrom(agent, '/admin/login');
+    const token = await pageToken(agent, '/admin/login');
     const res = await agent.post('/admin/login').type('form').send({ username: 'alice', password: PASSWORD, _csrf: token, next: '/admin/settings' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/settings');
@@ -97,7 +96,7 @@ describe('log-in', () => {
       await makeUser(direct.repos, 'admin', 'alice');
       const tryFrom = async (address: string, password: string) => {
         const agent = request.agent(direct.app);
-        const token = await tokenFrom(agent, '/admin/login');
+        const token = await pageToken(agent, '/admin/login');
         return agent.post('/admin/login').set('X-Forwarded-For', address).type('form').send({ username: 'alice', password, _csrf: token });
       };
       for (let i = 0; i < 5; i++) expect((await tryFrom(`198.51.100.${i}`, 'wrong password!')).status).toBe(401);
@@ -118,7 +117,7 @@ describe('log-in', () => {
 
   it('survives odd input without a 500', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFrom(agent, '/admin/login');
+    const token = await pageToken(agent, '/admin/login');
     const res = await agent.post('/admin/login?next=a&next=b').type('form').send(`username=a&username=b&password=${'x'.repeat(5000)}&_csrf=${token}`);
     expect(res.status).toBe(401);
   });
@@ -136,7 +135,7 @@ describe('log-out and the gate', () => {
 
   it('sends every admin page and POST without a session to log in, changing nothing', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = makePost(t.repos, alice, { title: 'Kept' });
+    const id = makePost(t, alice, { title: 'Kept' });
     for (const path of ['/admin', '/admin/posts', '/admin/posts/new', `/admin/posts/${id}/edit`, '/admin/comments?status=spam', '/admin/settings', '/admin/users', '/admin/audit', '/admin/uploads', '/admin/nope']) {
       const res = await request(t.app).get(path);
       expect(res.status, path).toBe(302);
@@ -153,7 +152,7 @@ describe('log-out and the gate', () => {
 
   it('refuses a POST with a session but a bad token: 403, nothing changed', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = makePost(t.repos, alice, { title: 'Kept' });
+    const id = makePost(t, alice, { title: 'Kept' });
     const agent = await loginAs(t, 'alice');
     const res = await agent.post(`/admin/posts/${id}/delete`).type('form').send({ _csrf: 'forged' });
     expect(res.status).toBe(403);

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommentStatus, NewComment } from '../src/comments/comments-repository.js';
-import { actionsFor, parseAction } from '../src/admin/comment-moderation.js';
-import { loginAs, postForm, tokenFrom, makeUser } from './helpers/admin-session.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { actionsFor, parseAction } from '../src/comments/moderation-actions.js';
+import { loginAs, postForm, pageToken, makeUser, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -20,7 +19,7 @@ const statusOf = (id: number): CommentStatus | undefined => t.repos.comments.fin
 describe('the moderation queue', () => {
   it('shows comments by status with counts, emails and why each was held', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice, { title: 'Talked about' });
+    const postId = makePost(t, alice, { title: 'Talked about' });
     comment(postId, { author_name: 'Carol', author_email: 'carol@example.com', held_reason: 'more than 2 links' });
     comment(postId, { author_name: 'Dave', status: 'approved', held_reason: '' });
     comment(postId, { author_name: 'Spammer', status: 'spam', held_reason: 'honeypot' });
@@ -46,7 +45,7 @@ describe('the moderation queue', () => {
 
   it('approves, unapproves, marks spam, trashes and deletes', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const id = comment(postId);
     const agent = await loginAs(t, 'alice');
     const steps: [string, CommentStatus | undefined][] = [['approve', 'approved'], ['unapprove', 'pending'], ['spam', 'spam'], ['trash', 'trash'], ['approve', 'approved'], ['delete', undefined]];
@@ -62,7 +61,7 @@ describe('the moderation queue', () => {
 
   it('refuses unknown actions and ids, and offsite back links', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = comment(makePost(t.repos, alice));
+    const id = comment(makePost(t, alice));
     const agent = await loginAs(t, 'alice');
     expect((await postForm(agent, `/admin/comments/${id}/publish`, {})).status).toBe(404);
     expect((await postForm(agent, '/admin/comments/999/approve', {})).status).toBe(404);
@@ -74,7 +73,7 @@ describe('the moderation queue', () => {
 
   it('acts on many at once', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const ids = [comment(postId), comment(postId), comment(postId)];
     const agent = await loginAs(t, 'alice');
     const res = await postForm(agent, '/admin/comments/bulk', { action: 'approve', ids: [String(ids[0]), String(ids[1])], status: 'pending' }, '/admin/comments');
@@ -92,7 +91,7 @@ describe('the moderation queue', () => {
 
   it('edits a comment’s text, rendered as a comment', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const id = comment(makePost(t.repos, alice));
+    const id = comment(makePost(t, alice));
     const agent = await loginAs(t, 'alice');
     const page = await agent.get(`/admin/comments/${id}/edit`);
     expect(page.status).toBe(200);
@@ -111,7 +110,7 @@ describe('the moderation queue', () => {
 
   it('replies from the queue: approved at once, as the author, approving the parent', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const parent = comment(postId);
     const agent = await loginAs(t, 'alice');
     const res = await postForm(agent, `/admin/comments/${parent}/reply`, { comment: 'Thanks for **reading**' }, `/admin/comments/${parent}/edit`);
@@ -131,7 +130,7 @@ describe('the moderation queue', () => {
 
   it('a refused reply changes nothing: the held parent stays held, the text is given back', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice);
+    const postId = makePost(t, alice);
     const parent = comment(postId);
     const agent = await loginAs(t, 'alice');
     const bad = await postForm(agent, `/admin/comments/${parent}/reply`, { comment: 'x'.repeat(10_001) }, `/admin/comments/${parent}/edit`);
@@ -153,8 +152,8 @@ describe('authors moderate only their own posts’ comments', () => {
   it('403 on another author’s comments, and the queue shows only their own', async () => {
     const alice = await makeUser(t.repos, 'author', 'alice');
     const bob = await makeUser(t.repos, 'author', 'bob');
-    const onAlice = comment(makePost(t.repos, alice, { title: 'Alice post' }), { author_name: 'On Alice' });
-    const onBob = comment(makePost(t.repos, bob, { title: 'Bob post' }), { author_name: 'On Bob' });
+    const onAlice = comment(makePost(t, alice, { title: 'Alice post' }), { author_name: 'On Alice' });
+    const onBob = comment(makePost(t, bob, { title: 'Bob post' }), { author_name: 'On Bob' });
     const agent = await loginAs(t, 'bob');
     for (const action of ['approve', 'spam', 'trash', 'delete', 'unapprove']) {
       expect((await postForm(agent, `/admin/comments/${onAlice}/${action}`, {})).status, action).toBe(403);
@@ -185,11 +184,42 @@ describe('moderation rules', () => {
 
 it('the queue page has a bulk form every checkbox belongs to', async () => {
   const alice = await makeUser(t.repos, 'admin', 'alice');
-  const id = comment(makePost(t.repos, alice));
+  const id = comment(makePost(t, alice));
   const agent = await loginAs(t, 'alice');
-  const token = await tokenFrom(agent, '/admin/comments');
+  const token = await pageToken(agent, '/admin/comments');
   expect(token).toBeTruthy();
   const page = await agent.get('/admin/comments');
   expect(page.text).toContain('<form method="post" action="/admin/comments/bulk" id="bulk"');
   expect(page.text).toContain(`<input type="checkbox" name="ids" value="${id}" form="bulk"`);
+});
+
+describe('the moderation service', () => {
+  it('marks readers’ reports reviewed when it approves, for one comment and for many alike, with one audit row each time', async () => {
+    const alice = await makeUser(t.repos, 'admin', 'alice');
+    const postId = makePost(t, alice);
+    const [one, two, three] = [comment(postId), comment(postId, { body_md: 'Two.' }), comment(postId, { body_md: 'Three.' })];
+    for (const id of [one, two, three]) t.repos.reports.add(id, `reader-key-${id}-0123456789`, `address-${id}`, 'rude');
+    const queued = t.repos.comments.findManyWithPost([one, two, three]);
+    const byId = (id: number) => queued.find((c) => c.id === id)!;
+    const openReports = () => [one, two, three].map((id) => t.repos.reports.summaryFor([id]).get(id)?.open);
+
+    t.services.moderation.act(byId(one), 'approve', alice.id);
+    expect(openReports()).toEqual([0, 1, 1]);
+    expect(t.services.moderation.actOnMany([byId(two), byId(three)], 'approve', alice.id)).toBe(2);
+    expect(openReports()).toEqual([0, 0, 0]);
+    // Reviewed, not forgotten: each report stays in its comment's history.
+    expect(t.repos.reports.summaryFor([one]).get(one)).toMatchObject({ count: 1, reasons: [{ text: 'rude', reviewed: true }] });
+    expect([one, two, three].map(statusOf)).toEqual(['approved', 'approved', 'approved']);
+
+    // Spam leaves the reports open: nobody reviewed them as fine.
+    t.repos.reports.add(one, 'another-reader-0123456789', 'address-other', 'spam');
+    t.services.moderation.act(byId(one), 'spam', alice.id);
+    expect(t.repos.reports.summaryFor([one]).get(one)).toMatchObject({ count: 2, open: 1 });
+
+    expect(t.repos.audit.list(10, 0).map((e) => [e.action, e.subject, e.detail]).reverse()).toEqual([
+      ['comment.approve', `comment:${one}`, `on post:${postId} by Reader`],
+      ['comment.bulk-approve', `comment:${two} comment:${three}`, '2 comments'],
+      ['comment.spam', `comment:${one}`, `on post:${postId} by Reader`],
+    ]);
+  });
 });

@@ -1,8 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, makeUser } from './helpers/admin-session.js';
-import { seedComment } from './helpers/comments.js';
-import { makePost, makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, makeUser, seedComment, makePost, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -13,7 +11,7 @@ describe('links between the public pages and the desk', () => {
     const alice = await makeUser(t.repos, 'author', 'alice');
     await makeUser(t.repos, 'author', 'bob');
     await makeUser(t.repos, 'admin', 'root');
-    const postId = makePost(t.repos, alice, { title: 'Linked' });
+    const postId = makePost(t, alice, { title: 'Linked' });
     const id = seedComment(t.repos, postId);
     const editPost = `<a class="post-edit-link" href="/admin/posts/${postId}/edit">Edit post</a>`;
     const editComment = `<a class="comment-edit-link" href="/admin/comments/${id}/edit">Edit</a>`;
@@ -35,7 +33,7 @@ describe('links between the public pages and the desk', () => {
 
   it('links an approved comment in the queue to its place in the thread', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
-    const postId = makePost(t.repos, alice, { title: 'Linked' });
+    const postId = makePost(t, alice, { title: 'Linked' });
     const approved = seedComment(t.repos, postId);
     seedComment(t.repos, postId, { status: 'pending', body_md: 'Wait' });
     const agent = await loginAs(t, 'alice');

@@ -4,8 +4,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sniffImageType } from '../src/uploads/image-type.js';
 import { uploadMarkdown } from '../src/uploads/uploads-store.js';
-import { loginAs, tokenFrom, type Agent, makeUser } from './helpers/admin-session.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, pageToken, type Agent, makeUser, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -15,7 +14,7 @@ afterEach(() => t.close());
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 async function upload(agent: Agent, file: Buffer, name: string, accept = 'application/json') {
-  const token = await tokenFrom(agent, '/admin/uploads');
+  const token = await pageToken(agent, '/admin/uploads');
   return agent.post('/admin/uploads').set('Accept', accept).field('_csrf', token).attach('image', file, name);
 }
 

@@ -1,8 +1,7 @@
 // Two administrators (or two clicks) adding the same name at once: the name check
 // runs before the slow password hash, so it is made again inside the write.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, makeUser } from './helpers/admin-session.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, makeUser, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });

@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSettingsForm } from '../src/admin/settings-form.js';
-import { roleChangeProblem, validateNewUser } from '../src/admin/user-form.js';
+import { roleChangeProblem, validateNewUser } from '../src/users/user-rules.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { loginAs, postForm, tokenFrom, PASSWORD, makeUser } from './helpers/admin-session.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { loginAs, postForm, pageToken, PASSWORD, makeUser, makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -128,9 +127,26 @@ describe('settings', () => {
     expect(res.text).toContain('value="Typed title"');
     expect(res.text).toContain('value="Mars/Olympus"');
     expect(t.repos.settings.load().title).toBe('Colloquy');
-    const token = await tokenFrom(agent, '/admin/settings');
+    const token = await pageToken(agent, '/admin/settings');
     const arrays = await agent.post('/admin/settings').type('form').send(`title=a&title=b&_csrf=${token}`);
     expect(arrays.status).toBe(422);
+  });
+
+  it('explains that reports count distinct addresses, and keeps likes per address from 1 to 100,000', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const page = await agent.get('/admin/settings');
+    expect(page.text).toContain('counted from distinct reader addresses');
+    expect(page.text).toMatch(/<input id="likes_per_address" name="likes_per_address" type="number"[^>]*value="50"/);
+    for (const bad of ['0', '100001', '-3', '2.5', 'many']) {
+      const res = await postForm(agent, '/admin/settings', { likes_per_address: bad }, '/admin/settings');
+      expect(res.status, bad).toBe(422);
+      expect(res.text).toContain('<p class="field-error" id="likes_per_address-error">Likes per address must be a whole number from 1 to 100000.</p>');
+      expect(res.text).toContain(`value="${bad}"`);
+    }
+    expect(t.repos.settings.load().likes_per_address).toBe(50);
+    expect((await postForm(agent, '/admin/settings', { likes_per_address: ' 200 ' }, '/admin/settings')).status).toBe(303);
+    expect(t.repos.settings.load().likes_per_address).toBe(200);
   });
 
   it('reads the form over current values as plain data', () => {
@@ -145,6 +161,9 @@ describe('user rules', () => {
     const form = { username: 'ok.name', display_name: '', email: '', role: 'author', password: '0123456789' };
     expect(validateNewUser(form, () => false)).toEqual({});
     expect(validateNewUser({ ...form, username: '-bad' }, () => false).username).toBeDefined();
+    // One rule everywhere: 1 to 60 characters, as the command line and the import take them.
+    expect(validateNewUser({ ...form, username: 'a'.repeat(60) }, () => false)).toEqual({});
+    expect(validateNewUser({ ...form, username: 'a'.repeat(61) }, () => false).username).toContain('1 to 60');
     expect(roleChangeProblem('admin', 'author', 1)).toBeDefined();
     expect(roleChangeProblem('admin', 'author', 2)).toBeUndefined();
     expect(roleChangeProblem('author', 'author', 1)).toBeUndefined();

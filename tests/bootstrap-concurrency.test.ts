@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -11,7 +11,7 @@ afterEach(() => t.close());
 
 it('reports a generated password only from the start that created the administrator', async () => {
   // Both see no administrator before either has hashed its password.
-  const results = await Promise.all([bootstrap(t.repos, t.config), bootstrap(t.repos, t.config)]);
+  const results = await Promise.all([bootstrap(t, t.config), bootstrap(t, t.config)]);
   const printed = results.filter((r) => r.generatedPassword !== undefined);
   expect(printed).toHaveLength(1);
   expect(await verifyPassword(printed[0]!.generatedPassword!, t.repos.users.findByUsername('admin')!.password_hash)).toBe(true);

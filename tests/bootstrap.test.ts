@@ -2,14 +2,14 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
 afterEach(() => t.close());
 
 it('creates the administrator with a generated password and one welcome post, once', async () => {
-  const result = await bootstrap(t.repos, t.config);
+  const result = await bootstrap(t, t.config);
   expect(result.createdAdmin).toBe('admin');
   const admin = t.repos.users.findByUsername('admin')!;
   expect(admin.role).toBe('admin');
@@ -18,21 +18,21 @@ it('creates the administrator with a generated password and one welcome post, on
   expect(posts.map((p) => [p.title, p.author_id])).toEqual([['Welcome to Colloquy', admin.id]]);
   expect(posts[0]!.body_html).toContain('<h2');
 
-  expect(await bootstrap(t.repos, t.config)).toEqual({});
+  expect(await bootstrap(t, t.config)).toEqual({});
   expect(t.repos.posts.countPublic({ kind: 'all' })).toBe(1);
   expect(t.repos.users.list()).toHaveLength(1);
 });
 
 it('uses ADMIN_USERNAME and ADMIN_PASSWORD when given, and prints nothing', async () => {
   const config = loadConfig({ DATABASE_PATH: t.config.databasePath, ADMIN_USERNAME: 'editor', ADMIN_PASSWORD: 'chosen passphrase' });
-  const result = await bootstrap(t.repos, config);
+  const result = await bootstrap(t, config);
   expect(result).toEqual({ createdAdmin: 'editor' });
   expect(await verifyPassword('chosen passphrase', t.repos.users.findByUsername('editor')!.password_hash)).toBe(true);
 });
 
 it('promotes an existing author with the admin name when no administrator exists', async () => {
   await makeUser(t.repos, 'author', 'admin');
-  const result = await bootstrap(t.repos, t.config);
+  const result = await bootstrap(t, t.config);
   expect(t.repos.users.list().map((u) => [u.username, u.role])).toEqual([['admin', 'admin']]);
   expect(await verifyPassword(result.generatedPassword!, t.repos.users.findByUsername('admin')!.password_hash)).toBe(true);
 });

@@ -5,10 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/commands.js';
-import { openDatabase } from '../src/db/open.js';
-import { createRepositories } from '../src/repositories.js';
+import { systemClock } from '../src/clock.js';
+import { buildContext } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, type Db } from '../src/db/open.js';
+import { createRepositories, type Repositories } from '../src/repositories.js';
+import type { Services } from '../src/services.js';
 import { verifyPassword } from '../src/users/passwords.js';
 import { writeFileAtomically } from '../src/cli/write-atomically.js';
 
@@ -46,19 +50,39 @@ function spawnColloquy(args: string[], input = '', env: Record<string, string> =
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function withRepos<T>(fn: (repos: ReturnType<typeof createRepositories>) => T, database = dbPath): T {
+/** `fn` over the repositories of `database`, with the database itself and the services for setting up. */
+function withRepos<T>(fn: (repos: Repositories, more: { db: Db; services: Services }) => T, database = dbPath): T {
   const db = openDatabase(database);
   try {
-    return fn(createRepositories(db));
+    const ctx = buildContext({ db, config: loadConfig({ DATABASE_PATH: database }, dir) });
+    return fn(ctx.repos, { db, services: ctx.services });
   } finally {
     db.close();
   }
 }
 
+let blogs = 0;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-cli-'));
-  dbPath = path.join(dir, 'data', 'blog.db');
 });
+// Each test has its own blog, in a folder not made yet, and makes its own people and posts.
+beforeEach(() => {
+  dbPath = path.join(dir, `blog-${++blogs}`, 'blog.db');
+});
+
+/** A person made through the command line itself, with the password `a long passphrase`. */
+async function addUser(name: string, role = 'author', database = dbPath) {
+  const added = await colloquy(['user', 'add', name, '--role', role, '--password-stdin'], 'a long passphrase', database);
+  expect(added.code).toBe(0);
+}
+
+/** A published post by `author`, stored straight through the posts service. */
+function addPost(author: string, title: string, body = 'New.') {
+  return withRepos((r, { services }) => services.posts.create({
+    kind: 'post', author_id: r.users.findByUsername(author)!.id, title, slug: '', body_md: body, excerpt: '',
+    tags: [], status: 'published', published_at: null, comments_open: true,
+  }));
+}
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('colloquy commands', () => {
@@ -102,26 +126,36 @@ describe('colloquy commands', () => {
     expect((await colloquy(['user', 'add', 'dave', '--role', 'admin', '--bogus'])).stderr).toMatch(/^Unknown option '--bogus'/);
     expect((await colloquy(['user', 'add', 'dave', 'erin', '--role', 'admin'])).code).toBe(2);
     expect(withRepos((r) => r.users.list().map((u) => u.username))).toEqual(['carol']);
+    // The command line's change is in the audit trail, by nobody signed in.
+    expect(withRepos((r) => r.audit.list(10, 0).map((e) => [e.action, e.user_id, e.detail]))).toEqual([['user.create', null, 'carol as author']]);
+  });
+
+  it('takes names of up to 60 characters, as the desk does', async () => {
+    await addUser('n'.repeat(60));
+    expect((await colloquy(['user', 'add', 'n'.repeat(61), '--role', 'author'], 'a long passphrase')).code).toBe(2);
   });
 
   it('changes a password, and names an unknown user', async () => {
+    await addUser('carol');
     expect((await colloquy(['user', 'passwd', 'carol', '--password-stdin'], 'a brand new passphrase')).asked).toEqual([true]);
     expect(await verifyPassword('a brand new passphrase', withRepos((r) => r.users.findByUsername('carol'))!.password_hash)).toBe(true);
+    const carolId = withRepos((r) => r.users.findByUsername('carol'))!.id;
+    expect(withRepos((r) => r.audit.list(1, 0)[0])).toMatchObject({ action: 'user.password-reset', user_id: null, subject: `user:${carolId}` });
+    expect(await colloquy(['user', 'passwd', 'carol'], 'short')).toMatchObject({
+      code: 1, stderr: 'The password must be at least 10 characters long; nothing was changed.',
+    });
     expect(await colloquy(['user', 'passwd', 'nobody'], 'a long passphrase')).toMatchObject({
       code: 1, stderr: 'There is no user named "nobody".',
     });
   });
 
   it("renders stored post and comment HTML again from the Markdown, leaving the comment's edit time alone", async () => {
+    await addUser('carol');
+    const postId = addPost('carol', 'Stale', 'Fresh *words*.');
     const commentId = withRepos((r) => {
-      const author = r.users.findByUsername('carol')!;
-      const id = r.postsService.create({
-        kind: 'post', author_id: author.id, title: 'Stale', slug: '', body_md: 'Fresh *words*.', excerpt: '',
-        tags: [], status: 'published', published_at: null, comments_open: true,
-      });
-      r.posts.setRendered(id, '<p>stale html</p>', 'stale');
+      r.posts.setRendered(postId, '<p>stale html</p>', 'stale');
       const comment = r.comments.insert({
-        post_id: id, parent_id: null, user_id: null, author_name: 'Reader', author_email: 'r@example.org', author_url: '',
+        post_id: postId, parent_id: null, user_id: null, author_name: 'Reader', author_email: 'r@example.org', author_url: '',
         body_md: 'A *fresh* reply, see https://example.org/?a=1#b', body_html: '<p>stale comment</p>', status: 'approved',
         held_reason: '', ip_hash: '', user_agent: '',
       }, '2025-05-05T10:00:00.000Z');
@@ -139,23 +173,22 @@ describe('colloquy commands', () => {
   });
 
   it('backs up to a file that opens as the same blog, and will not overwrite without --force', async () => {
+    await addUser('carol');
+    addPost('carol', 'Stale');
     const target = path.join(dir, 'backups', 'copy.db');
     expect((await colloquy(['backup', target])).code).toBe(0);
     const copy = openDatabase(target);
-    expect(createRepositories(copy).users.findByUsername('carol')).toBeDefined();
-    expect(createRepositories(copy).posts.findBySlug('stale')).toMatchObject({ title: 'Stale' });
+    expect(createRepositories(copy, systemClock).users.findByUsername('carol')).toBeDefined();
+    expect(createRepositories(copy, systemClock).posts.findBySlug('stale')).toMatchObject({ title: 'Stale' });
     copy.close();
     // A post written after the backup shows the second one really replaced the file.
-    withRepos((r) => r.postsService.create({
-      kind: 'post', author_id: r.users.findByUsername('carol')!.id, title: 'After the backup', slug: '', body_md: 'New.', excerpt: '',
-      tags: [], status: 'published', published_at: null, comments_open: true,
-    }));
+    addPost('carol', 'After the backup');
     const before = fs.readFileSync(target);
     expect(await colloquy(['backup', target])).toMatchObject({ code: 1, stderr: `${target} exists already; add --force to replace it.` });
     expect(fs.readFileSync(target).equals(before)).toBe(true);
     expect((await colloquy(['backup', target, '--force'])).code).toBe(0);
     const replaced = openDatabase(target);
-    expect(createRepositories(replaced).posts.findBySlug('after-the-backup')).toBeDefined();
+    expect(createRepositories(replaced, systemClock).posts.findBySlug('after-the-backup')).toBeDefined();
     replaced.close();
     expect((await colloquy(['backup', path.join(dir, 'backups')])).code).toBe(2);
     expect((await colloquy(['backup', dbPath, '--force'])).code).toBe(2);
@@ -172,10 +205,10 @@ describe('colloquy import-wxr and export-wxr', () => {
   let n = 0;
   /** A fresh database file for one test. */
   const freshDb = () => path.join(dir, `wxr-${++n}.db`);
-  const count = (database: string) => withRepos((r) => ({
-    posts: r.db.prepare('SELECT count(*) FROM posts').pluck().get(),
-    comments: r.db.prepare('SELECT count(*) FROM comments').pluck().get(),
-    users: r.db.prepare('SELECT count(*) FROM users').pluck().get(),
+  const count = (database: string) => withRepos((_r, { db }) => ({
+    posts: db.prepare('SELECT count(*) FROM posts').pluck().get(),
+    comments: db.prepare('SELECT count(*) FROM comments').pluck().get(),
+    users: db.prepare('SELECT count(*) FROM users').pluck().get(),
   }), database);
 
   it('imports a WordPress export, says what came in, and names the authors who need a password', async () => {
@@ -268,12 +301,12 @@ describe('colloquy import-wxr and export-wxr', () => {
     const file = path.join(dir, 'round-trip.xml');
     expect((await colloquy(['export-wxr', file], '', from)).code).toBe(0);
     expect((await colloquy(['import-wxr', file], '', to)).code).toBe(0);
-    const snapshot = (database: string) => withRepos((r) => ({
-      posts: r.db.prepare(`SELECT p.title, p.slug, p.kind, p.status, p.published_at, p.body_md, p.excerpt, p.comments_open, u.username
+    const snapshot = (database: string) => withRepos((_r, { db }) => ({
+      posts: db.prepare(`SELECT p.title, p.slug, p.kind, p.status, p.published_at, p.body_md, p.excerpt, p.comments_open, u.username
         FROM posts p JOIN users u ON u.id = p.author_id ORDER BY p.slug`).all(),
-      comments: r.db.prepare(`SELECT c.author_name, c.author_email, c.status, c.created_at, c.body_md, parent.author_name AS parent
+      comments: db.prepare(`SELECT c.author_name, c.author_email, c.status, c.created_at, c.body_md, parent.author_name AS parent
         FROM comments c LEFT JOIN comments parent ON parent.id = c.parent_id ORDER BY c.created_at, c.author_name`).all(),
-      tags: r.db.prepare('SELECT name, slug FROM tags ORDER BY slug').all(),
+      tags: db.prepare('SELECT name, slug FROM tags ORDER BY slug').all(),
     }), database);
     const original = snapshot(from);
     expect(original.comments).toHaveLength(5);
@@ -305,6 +338,7 @@ describe('colloquy as a process', { timeout: 30_000 }, () => {
 
   // util-linux's `script` gives the command a real terminal, as a person at a shell has.
   it.skipIf(!fs.existsSync('/usr/bin/script'))('asks twice at a hidden prompt on a terminal, echoing nothing', async () => {
+    await addUser('frank');
     const command = [process.execPath, ...entry, 'user', 'passwd', 'frank'].map((a) => `'${a}'`).join(' ');
     const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
       cwd: dir, env: { PATH: process.env.PATH ?? '', DATABASE_PATH: dbPath, TERM: 'dumb' },
@@ -327,7 +361,8 @@ describe('colloquy as a process', { timeout: 30_000 }, () => {
     expect(await verifyPassword('typed at the terminal', withRepos((x) => x.users.findByUsername('frank'))!.password_hash)).toBe(true);
   });
 
-  it('says to use --password-stdin when there is no terminal to prompt on', () => {
+  it('says to use --password-stdin when there is no terminal to prompt on', async () => {
+    await addUser('frank');
     expect(spawnColloquy(['user', 'passwd', 'frank'])).toMatchObject({
       code: 1, stderr: 'No terminal to ask for the password on: pipe it in with --password-stdin.\n',
     });

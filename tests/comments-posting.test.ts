@@ -1,8 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { inputValue, seedComment, signedInCookie, textareaValue, tokenFor } from './helpers/comments.js';
-import { commentKeys } from '../src/comments/comment-keys.js';
+import { makePost, makeTestApp, makeUser, type TestContext, inputValue, seedComment, signedInCookie, textareaValue, scriptToken } from './helpers/index.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -12,7 +10,7 @@ let postId: number;
 beforeEach(async () => {
   t = makeTestApp();
   author = await makeUser(t.repos);
-  postId = makePost(t.repos, author, { title: 'Hello' });
+  postId = makePost(t, author, { title: 'Hello' });
 });
 afterEach(() => t.close());
 
@@ -21,7 +19,7 @@ const allComments = () => t.db.prepare('SELECT * FROM comments ORDER BY id').all
 const sessionCount = () => t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number };
 
 async function post(agent = request.agent(t.app), fields: Record<string, unknown> = typed, slug = 'hello') {
-  const token = await tokenFor(agent);
+  const token = await scriptToken(agent);
   const res = await agent.post(`/posts/${slug}/comments`).type('form').send({ _csrf: token, ...fields });
   return { agent, res };
 }
@@ -91,7 +89,7 @@ describe('posting a comment', () => {
 
   it('answers 403 for a stale token, keeping the text', async () => {
     const agent = request.agent(t.app);
-    await tokenFor(agent);
+    await scriptToken(agent);
     const res = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: 'forged-token' });
     expect(res.status).toBe(403);
     expect(textareaValue(res.text)).toContain('A *first* thought');
@@ -101,7 +99,7 @@ describe('posting a comment', () => {
   it('holds a first-time commenter and shows the comment to its author only', async () => {
     const { agent, res } = await post();
     const [stored] = allComments();
-    expect(stored).toMatchObject({ status: 'pending', held_reason: 'First comment from this email address', author_url: 'https://ann.example/', email_key: 'ann@example.com' });
+    expect(stored).toMatchObject({ status: 'pending', held_reason: 'First comment from this name and email address', author_url: 'https://ann.example/', email_key: 'ann@example.com' });
     expect(res.headers.location).toBe(`/posts/hello?unapproved=${stored!.id}#comment-${stored!.id}`);
     const own = await agent.get(res.headers.location!);
     expect(own.text).toContain(`<li id="comment-${stored!.id}" class="comment depth-1 comment-pending">`);
@@ -112,8 +110,8 @@ describe('posting a comment', () => {
     expect(stranger.text).not.toContain('awaiting moderation');
   });
 
-  it('approves a commenter whose email already has an approved comment, case-folded', async () => {
-    seedComment(t.repos, postId, { author_email: 'ann@example.COM' });
+  it('approves a commenter whose name and email already have an approved comment, both case-folded', async () => {
+    seedComment(t.repos, postId, { author_name: ' ANN reader ', author_email: 'ann@example.COM' });
     const { agent, res } = await post();
     const stored = allComments().at(-1)!;
     expect(stored.status).toBe('approved');
@@ -123,6 +121,40 @@ describe('posting a comment', () => {
     expect(page.text).toContain('<em>first</em> thought, 100% %d &lt;%= x %&gt;.');
     expect(page.text).toContain('<a class="url fn" href="https://ann.example/" rel="external nofollow ugc noopener">Ann Reader</a>');
     expect(page.text).not.toMatch(/ann@example\.com/i);
+  });
+
+  it('holds a comment that borrows an approved email under another name, as WordPress does', async () => {
+    seedComment(t.repos, postId, { author_name: 'Ann Reader', author_email: 'ann@example.com' });
+    seedComment(t.repos, postId, { author_name: 'Mallory', author_email: 'mallory@example.com', status: 'pending' });
+    for (const author of ['Mallory', 'Ann Reader2']) {
+      await post(undefined, { ...typed, author, comment: `Hello from ${author}` });
+      expect(allComments().at(-1), author).toMatchObject({ status: 'pending', held_reason: 'First comment from this name and email address' });
+    }
+    // A name approved only under another email, or only held, earns nothing either.
+    await post(undefined, { ...typed, author: 'Mallory', email: 'mallory@example.com', comment: 'Me again' });
+    expect(allComments().at(-1)!.status).toBe('pending');
+  });
+
+  it('shows a held comment to its author with a neutral avatar, so it cannot confirm a guessed email', async () => {
+    seedComment(t.repos, postId, { author_name: 'Ann Reader', author_email: 'ann@example.com' });
+    const { agent, res } = await post(undefined, { ...typed, author: 'Mallory', email: 'ANN@example.com', comment: 'Is this Ann?' });
+    const held = allComments().at(-1)!;
+    expect(held.status).toBe('pending');
+    const page = await agent.get(res.headers.location!);
+    const avatars = [...page.text.matchAll(/<li id="comment-(\d+)"[\s\S]*?<img class="avatar" src="([^"]+)"/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(avatars).toHaveLength(2);
+    const [approved, own] = avatars;
+    expect(own).toEqual([held.id, '/static/avatar-neutral.svg']);
+    expect(approved![1]).toMatch(/^\/comments\/avatars\/[0-9a-f]{24}\.svg$/);
+    const neutral = await request(t.app).get('/static/avatar-neutral.svg');
+    expect(neutral.status).toBe(200);
+    expect(neutral.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    // Once approved, it shows the identicon every comment with that email shares.
+    t.repos.comments.setStatus(held.id, 'approved');
+    const after = await request(t.app).get('/posts/hello');
+    expect(after.text).toContain(`<img class="avatar" src="${approved![1]}"`);
+    expect(after.text.split(`<img class="avatar" src="${approved![1]}"`)).toHaveLength(3);
+    expect(after.text).not.toContain('avatar-neutral');
   });
 
   it('answers 422 with each error beside its field, every value kept, nothing stored', async () => {
@@ -146,8 +178,8 @@ describe('posting a comment', () => {
   });
 
   it('answers 404 for unknown, draft and scheduled posts before looking at the token', async () => {
-    makePost(t.repos, author, { title: 'Draft', status: 'draft' });
-    makePost(t.repos, author, { title: 'Later', published_at: new Date(Date.now() + 3_600_000) });
+    makePost(t, author, { title: 'Draft', status: 'draft' });
+    makePost(t, author, { title: 'Later', published_at: new Date(Date.now() + 3_600_000) });
     for (const slug of ['nope', 'draft', 'later']) {
       expect((await request(t.app).post(`/posts/${slug}/comments`).type('form').send(typed)).status, slug).toBe(404);
       expect((await post(undefined, typed, slug)).res.status, slug).toBe(404);
@@ -163,7 +195,7 @@ describe('posting a comment', () => {
   });
 
   it('answers 403 on a closed post, showing the typed text', async () => {
-    makePost(t.repos, author, { title: 'Closed', comments_open: false });
+    makePost(t, author, { title: 'Closed', comments_open: false });
     const { res } = await post(undefined, typed, 'closed');
     expect(res.status).toBe(403);
     expect(res.text).toContain('Comments are closed');
@@ -198,7 +230,7 @@ describe('posting a comment', () => {
 
   it('answers 422 to a comment sent too soon after the form, and takes it once the time has passed', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const page = await agent.get('/posts/hello');
     const stamp = inputValue(page.text, 'comment_stamp')!;
     const quick = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: stamp });
@@ -208,7 +240,7 @@ describe('posting a comment', () => {
     expect(inputValue(quick.text, 'comment_stamp')).toBe(stamp);
     const forged = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: `${Date.now() - 60_000}.${'0'.repeat(32)}` });
     expect(forged.status).toBe(422);
-    const earlier = commentKeys(t.repos).stamp(Date.now() - 3000);
+    const earlier = t.ctx.keys.stamp(Date.now() - 3000);
     const later = await agent.post('/posts/hello/comments').type('form').send({ ...typed, _csrf: token, comment_stamp: earlier });
     expect(later.status).toBe(303);
   });
@@ -240,9 +272,9 @@ describe('posting a comment', () => {
   });
 
   it('answers an old slug with 308 for a comment or a like and 301 for its feed, storing nothing there', async () => {
-    t.repos.postsService.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
+    t.services.posts.update(postId, { kind: 'post', author_id: author.id, title: 'Hello', slug: 'renamed', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true });
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const comment = await agent.post('/posts/hello/comments').type('form').send({ _csrf: token, ...typed });
     expect(comment.status).toBe(308);
     expect(comment.headers.location).toBe('/posts/renamed/comments');
@@ -266,7 +298,7 @@ describe('posting a comment', () => {
 describe('input a browser or bot can send', () => {
   it('never answers 500 and stores nothing on odd bodies', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const bodies = [
       `author=a&author=b&email=x%40y.z&comment=hi&comment=there&_csrf=${token}&comment_parent=1&comment_parent=2`,
       `_csrf=${token}`,
@@ -288,7 +320,7 @@ describe('input a browser or bot can send', () => {
 
   it('accepts 10,000 four-byte characters and refuses a body over 2 MB with 413', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const long = await agent.post('/posts/hello/comments').type('form').send({ ...typed, comment: '𝄞'.repeat(10_000), _csrf: token });
     expect(long.status).toBe(303);
     const huge = await agent.post('/posts/hello/comments').type('form').send({ ...typed, comment: 'x'.repeat(2_200_000), _csrf: token });
@@ -326,7 +358,7 @@ describe('replies', () => {
   it('stores a reply under its parent and refuses a parent that is not an approved comment of this post', async () => {
     seedComment(t.repos, postId, { author_email: 'ann@example.com' });
     const parent = seedComment(t.repos, postId);
-    const other = seedComment(t.repos, makePost(t.repos, author, { title: 'Other' }));
+    const other = seedComment(t.repos, makePost(t, author, { title: 'Other' }));
     const pending = seedComment(t.repos, postId, { status: 'pending' });
     const agent = request.agent(t.app);
     const ok = await post(agent, { ...typed, comment_parent: String(parent) });
@@ -380,7 +412,7 @@ describe('remember me', () => {
     expect(page.text).toMatch(/id="remember"[^>]*checked/);
     // A page holding someone's own details is never kept by a shared cache.
     expect(page.headers['cache-control']).toBe('private, no-store');
-    expect((await request(t.app).get('/posts/hello')).headers['cache-control']).toBe('public, max-age=60');
+    expect((await request(t.app).get('/posts/hello')).headers['cache-control']).toBe('public, max-age=0, s-maxage=1, stale-if-error=86400');
     const again = await post(agent, { ...typed, comment: 'Another' });
     expect(String(again.res.headers['set-cookie'])).toMatch(/colloquy_commenter=;/);
     expect(inputValue((await agent.get('/posts/hello')).text, 'author')).toBe('');
@@ -415,8 +447,7 @@ describe('signed-in authors', () => {
   });
 
   it('shares the rules through postAuthorReply', async () => {
-    const { createCommentsService } = await import('../src/comments/comments-service.js');
-    const service = createCommentsService(t.repos);
+    const service = t.services.comments;
     const parent = seedComment(t.repos, postId);
     const settings = t.repos.settings.load();
     expect(service.postAuthorReply({ id: postId }, author, parent, 'From the queue', settings)).toMatchObject({ kind: 'stored', status: 'approved' });
@@ -427,10 +458,11 @@ describe('signed-in authors', () => {
 describe('sessions', () => {
   it('keeps a reader\'s session in the database, so a token still works after a restart', async () => {
     const { createApp } = await import('../src/app.js');
+    const { buildContext } = await import('../src/compose.js');
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     const cookie = String(agent.jar.getCookie('colloquy.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.toValueString());
-    const restarted = createApp({ db: t.db, config: t.config });
+    const restarted = createApp(buildContext({ db: t.db, config: t.config }));
     try {
       seedComment(t.repos, postId, { author_email: 'ann@example.com' });
       const res = await request(restarted).post('/posts/hello/comments').set('Cookie', cookie).type('form').send({ ...typed, _csrf: token });
@@ -447,7 +479,7 @@ describe('cookies behind https', () => {
     const secure = makeTestApp({ BASE_URL: 'https://blog.example', TRUST_PROXY: '1' });
     try {
       const u = await makeUser(secure.repos);
-      makePost(secure.repos, u, { title: 'Hello' });
+      makePost(secure, u, { title: 'Hello' });
       const tokenRes = await request(secure.app).get('/comments/token').set('X-Forwarded-Proto', 'https');
       const sid = String(tokenRes.headers['set-cookie']).split(';')[0]!;
       expect(String(tokenRes.headers['set-cookie'])).toContain('Secure');
@@ -459,5 +491,28 @@ describe('cookies behind https', () => {
     } finally {
       secure.close();
     }
+  });
+});
+
+describe('hostile comment text', () => {
+  it('answers 422 "nested too deeply" to 5,000 nested quotes, keeping the text and storing nothing', async () => {
+    const deep = `${'> '.repeat(4_999)}x`;
+    const { res } = await post(undefined, { ...typed, comment: deep });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('nested too deeply');
+    expect(textareaValue(res.text)).toBe(deep.replaceAll('>', '&gt;'));
+    expect(allComments()).toHaveLength(0);
+  });
+
+  it('takes "phone" and 10,000 spaces as an ordinary comment', async () => {
+    const { res } = await post(undefined, { ...typed, comment: `phone${' '.repeat(9_990)}x` });
+    expect(res.status).toBe(303);
+    expect(allComments()).toHaveLength(1);
+  });
+
+  it('holds personal data written after 9,000 characters of padding', async () => {
+    const { res } = await post(undefined, { ...typed, comment: `${'word '.repeat(1_800)}call me on 07700 900123` });
+    expect(res.status).toBe(303);
+    expect(allComments()[0]).toMatchObject({ status: 'pending', held_reason: 'Contains personal data: a phone number' });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCommentText, normaliseUrl, readCommentForm, validateComment, isEmail } from '../src/comments/comment-input.js';
 import { decideStatus, blocklistHit, type ModerationFacts } from '../src/comments/moderation.js';
-import { createRateLimiter } from '../src/http/rate-limiter.js';
+import { createRateLimiter } from '../src/limits/rate-limiter.js';
 import { findPersonalData } from '../src/risk/personal-data.js';
 
 const form = (fields: Record<string, unknown>) => readCommentForm({ author: 'Ann', email: 'ann@example.com', comment: 'Hello', ...fields });
@@ -80,7 +80,7 @@ describe('moderation', () => {
   });
 
   it('holds a first-time commenter and passes a known one', () => {
-    expect(decideStatus(facts({ approvedBefore: false }))).toEqual({ status: 'pending', reason: 'First comment from this email address' });
+    expect(decideStatus(facts({ approvedBefore: false }))).toEqual({ status: 'pending', reason: 'First comment from this name and email address' });
     expect(decideStatus(facts({}))).toEqual({ status: 'approved', reason: '' });
   });
 
@@ -112,7 +112,7 @@ describe('moderation', () => {
 
 describe('rate limiter', () => {
   it('allows the limit per window per key, then says when to retry', () => {
-    const limiter = createRateLimiter({ limit: 2, windowMs: 60_000 });
+    const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, clock: () => 0 });
     expect(limiter.hit('a', 0).allowed).toBe(true);
     expect(limiter.hit('a', 1000).allowed).toBe(true);
     expect(limiter.hit('a', 15_000)).toEqual({ allowed: false, retryAfter: 45 });
@@ -122,7 +122,7 @@ describe('rate limiter', () => {
 
   it('reads a changing limit', () => {
     let limit = 1;
-    const limiter = createRateLimiter({ limit: () => limit, windowMs: 1000 });
+    const limiter = createRateLimiter({ limit: () => limit, windowMs: 1000, clock: () => 0 });
     expect(limiter.hit('k', 0).allowed).toBe(true);
     expect(limiter.hit('k', 1).allowed).toBe(false);
     limit = 5;
@@ -132,11 +132,10 @@ describe('rate limiter', () => {
 
 describe('comment keys', () => {
   it('signs form stamps so a changed time or a foreign signature is not accepted', async () => {
-    const { makeTestApp } = await import('./helpers/test-app.js');
-    const { commentKeys } = await import('../src/comments/comment-keys.js');
+    const { makeTestApp } = await import('./helpers/index.js');
     const t = makeTestApp();
     try {
-      const keys = commentKeys(t.repos);
+      const keys = t.ctx.keys;
       const stamp = keys.stamp(1_000_000);
       expect(keys.stampTime(stamp)).toBe(1_000_000);
       expect(keys.stampTime(stamp.replace('1000000', '1000001'))).toBeUndefined();

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { countQueries, inputValue, pageTree, seedComment, tokenFor } from './helpers/comments.js';
+import { makePost, makeTestApp, makeUser, type TestContext, countQueries, inputValue, pageTree, seedComment, scriptToken } from './helpers/index.js';
 import type { User } from '../src/users/users-repository.js';
 
 let t: TestContext;
@@ -12,7 +11,7 @@ let postId: number;
 beforeEach(async () => {
   t = makeTestApp({ BASE_URL: 'http://blog.example' });
   author = await makeUser(t.repos);
-  postId = makePost(t.repos, author, { title: 'Hello' });
+  postId = makePost(t, author, { title: 'Hello' });
 });
 afterEach(() => t.close());
 
@@ -22,7 +21,7 @@ describe('likes', () => {
   it('counts once per browser, with the contract\'s words, and works with a plain form post', async () => {
     expect(likesText((await request(t.app).get('/posts/hello')).text)).toBe('Be the first to like this');
     const reader = request.agent(t.app);
-    const token = await tokenFor(reader);
+    const token = await scriptToken(reader);
     const first = await reader.post('/posts/hello/like').type('form').send({ _csrf: token });
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/posts/hello#likes');
@@ -34,7 +33,7 @@ describe('likes', () => {
 
     // Another browser behind the same address counts too.
     const other = request.agent(t.app);
-    const otherToken = await tokenFor(other);
+    const otherToken = await scriptToken(other);
     expect((await other.post('/posts/hello/like').type('form').send({ _csrf: otherToken })).status).toBe(303);
     expect(likesText((await request(t.app).get('/posts/hello')).text)).toBe('2 bloggers like this');
   });
@@ -53,10 +52,50 @@ describe('likes', () => {
 
   it('limits likes per address', async () => {
     const agent = request.agent(t.app);
-    const token = await tokenFor(agent);
+    const token = await scriptToken(agent);
     let last = 0;
     for (let i = 0; i < 31; i++) last = (await agent.post('/posts/hello/like').type('form').send({ _csrf: token })).status;
     expect(last).toBe(429);
+  });
+});
+
+describe('likes per address', () => {
+  let proxied: TestContext;
+  beforeEach(async () => {
+    // Behind a proxy on loopback, each test reader's address comes from X-Forwarded-For.
+    proxied = makeTestApp({ TRUST_PROXY: 'loopback' });
+    const writer = await makeUser(proxied.repos);
+    makePost(proxied, writer, { title: 'Hello' });
+    makePost(proxied, writer, { title: 'Another' });
+    proxied.repos.settings.save({ likes_per_address: 2 });
+  });
+  afterEach(() => proxied.close());
+
+  const likeFrom = async (address: string, slug = 'hello', agent = request.agent(proxied.app)) => {
+    const token = await scriptToken(agent);
+    const res = await agent.post(`/posts/${slug}/like`).set('X-Forwarded-For', address).type('form').send({ _csrf: token });
+    return { agent, res };
+  };
+  const stored = () => proxied.db.prepare('SELECT count(*) FROM likes').pluck().get();
+
+  it('counts up to the setting from one address group per post, then refuses with a clear page and stores nothing', async () => {
+    const { agent: first } = await likeFrom('2001:db8:5:5::1');
+    expect((await likeFrom('2001:db8:5:5:aaaa::2')).res.status).toBe(303);
+    const refused = await likeFrom('2001:db8:5:5::3');
+    expect(refused.res.status).toBe(403);
+    expect(refused.res.headers['retry-after']).toBeUndefined();
+    expect(refused.res.text).toContain('Your like was not counted');
+    expect(refused.res.text).toContain('This post already has 2 likes from your network');
+    expect(refused.res.text).not.toContain('class="like-form"');
+    expect(likesText(refused.res.text)).toBe('2 bloggers like this');
+    expect(stored()).toBe(2);
+    // A browser that already liked it is not refused: nothing changes for it.
+    expect((await likeFrom('2001:db8:5:5::1', 'hello', first)).res.status).toBe(303);
+    // Another network, and another post from the same one, still count.
+    expect((await likeFrom('2001:db8:5:6::1')).res.status).toBe(303);
+    expect((await likeFrom('2001:db8:5:5::3', 'another')).res.status).toBe(303);
+    expect(stored()).toBe(4);
+    expect(likesText((await request(proxied.app).get('/posts/hello')).text)).toBe('3 bloggers like this');
   });
 });
 
@@ -84,7 +123,7 @@ describe('feeds', () => {
   });
 
   it('gives the blog\'s newest approved comments at /comments/feed, leaving out unpublished posts', async () => {
-    const draft = makePost(t.repos, author, { title: 'Draft', status: 'draft' });
+    const draft = makePost(t, author, { title: 'Draft', status: 'draft' });
     seedComment(t.repos, postId, { body_md: 'public' });
     seedComment(t.repos, draft, { body_md: 'on a draft' });
     const list = items((await request(t.app).get('/comments/feed')).text);
@@ -127,15 +166,17 @@ describe('the thread on the page', () => {
     seedComment(t.repos, postId, { author_email: 'A@Example.com' });
     seedComment(t.repos, postId, { author_email: 'b@example.com' });
     const avatars = [...(await request(t.app).get('/posts/hello')).text.matchAll(/class="avatar" src="([^"]+)"/g)].map((m) => m[1]);
+    expect(avatars).toHaveLength(3);
     expect(avatars[0]).toBe(avatars[1]);
     expect(avatars[0]).not.toBe(avatars[2]);
     const other = makeTestApp();
     try {
       const u = await makeUser(other.repos);
-      const p = makePost(other.repos, u, { title: 'Hello' });
+      const p = makePost(other, u, { title: 'Hello' });
       seedComment(other.repos, p, { author_email: 'a@example.com' });
       const elsewhere = /class="avatar" src="([^"]+)"/.exec((await request(other.app).get('/posts/hello')).text)?.[1];
       // Another blog (another key) draws another picture for the same address.
+      expect(elsewhere).toMatch(/^\/comments\/avatars\/[0-9a-f]+\.svg$/);
       expect(elsewhere).not.toBe(avatars[0]);
     } finally {
       other.close();
@@ -153,7 +194,7 @@ describe('the thread on the page', () => {
 
   it('renders 200 comments up to depth 6 correctly, with a query count independent of the comment count', async () => {
     t.repos.settings.save({ thread_depth: 6 });
-    const small = makePost(t.repos, author, { title: 'Small' });
+    const small = makePost(t, author, { title: 'Small' });
     seedComment(t.repos, small);
 
     // 200 comments: 20 top-level, each with a chain of replies up to 9 deep (past the cap) and side branches.
@@ -208,7 +249,7 @@ describe('the thread on the page', () => {
 describe('the welcome post', () => {
   it('starts with a sample thread three levels deep, all approved', async () => {
     const { seedWelcome } = await import('../src/welcome.js');
-    const id = seedWelcome(t.repos, author.id);
+    const id = seedWelcome(t, author.id);
     const slug = t.repos.posts.findById(id)!.slug;
     const res = await request(t.app).get(`/posts/${slug}`);
     expect(res.text).toContain('<h2 id="comments" class="comments-title">3 Responses</h2>');
@@ -227,7 +268,7 @@ describe('the thread read', () => {
     const own = seedComment(t.repos, postId, { status: 'pending' });
     seedComment(t.repos, postId, { status: 'pending' });
     for (let i = 0; i < 5; i++) seedComment(t.repos, postId, { status: 'spam' });
-    seedComment(t.repos, makePost(t.repos, author, { title: 'Other' }));
+    seedComment(t.repos, makePost(t, author, { title: 'Other' }));
     expect(t.repos.comments.listForReader(postId, [own]).map((c) => c.id)).toEqual([approved, spamParent, reply, own]);
     expect(t.repos.comments.listForReader(postId, []).map((c) => c.id)).toEqual([approved, spamParent, reply]);
   });

@@ -58,7 +58,8 @@ describe('buildThread', () => {
     expect(shape(buildThread([c(7, 99), c(8, null)], { maxDepth: 5 }).roots)).toEqual(['7@1', '8@1']);
   });
 
-  it('handles a 5,000-deep chain and 20,000 comments without recursion or quadratic time', () => {
+  // Its speed (linear growth) is measured by `npm run bench` (1,000 against 10,000 comments), not timed here.
+  it('handles a 5,000-deep chain and 20,000 comments without recursion', () => {
     const chain: ThreadComment[] = [c(1, null)];
     for (let i = 2; i <= 5000; i++) chain.push(c(i, i - 1));
     const deep = buildThread(chain, { maxDepth: 10 });
@@ -71,9 +72,7 @@ describe('buildThread', () => {
 
     const wide: ThreadComment[] = [];
     for (let i = 1; i <= 20_000; i++) wide.push(c(i, i > 10 ? ((i * 7919) % (i - 1)) + 1 : null));
-    const started = performance.now();
     const t = buildThread(wide, { maxDepth: 6 });
-    expect(performance.now() - started).toBeLessThan(500);
     expect(t.count).toBe(20_000);
   });
 });

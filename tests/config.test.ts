@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       development: false,
       webConcurrency: 1,
+      renderCacheBytes: 32 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -59,6 +60,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ WEB_CONCURRENCY: '' }).webConcurrency).toBe(1);
     expect(loadConfig({ WEB_CONCURRENCY: ' 2 ' }).webConcurrency).toBe(2);
     expect(loadConfig({ WEB_CONCURRENCY: '64' }).webConcurrency).toBe(64);
+  });
+
+  it('reads RENDER_CACHE_MB as whole megabytes, 0 turning the cache off', () => {
+    expect(loadConfig({ RENDER_CACHE_MB: '64' }).renderCacheBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ RENDER_CACHE_MB: '0' }).renderCacheBytes).toBe(0);
+    for (const bad of ['-1', '1.5', 'lots', '99999']) {
+      expect(() => loadConfig({ RENDER_CACHE_MB: bad }), bad).toThrow(/RENDER_CACHE_MB must be a whole number of megabytes/);
+    }
   });
 
   it.each([

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
-import { seedComment } from './helpers/comments.js';
+import { makePost, makeTestApp, makeUser, type TestContext, seedComment } from './helpers/index.js';
 
 const BASE = 'https://blog.example.org';
 let t: TestContext;
@@ -18,7 +17,7 @@ function items(xml: string): { title: string; link: string; guid: { '#text': str
 describe('comment feeds', () => {
   it('keep whatever a commenter calls themselves exactly, and link each item to its comment', async () => {
     const author = await makeUser(t.repos);
-    const postId = makePost(t.repos, author, { title: 'Fish & chips &amp; more' });
+    const postId = makePost(t, author, { title: 'Fish & chips &amp; more' });
     const slug = t.repos.posts.findById(postId)!.slug;
     const name = 'x ]]> y ]]> z & <b>bold</b>';
     const id = seedComment(t.repos, postId, { author_name: name, body_md: 'See [the list](https://example.org/?a=1&b=2) ]]> here' });

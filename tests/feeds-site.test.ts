@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 const BASE = 'https://blog.example.org';
 let t: TestContext;
@@ -24,11 +24,11 @@ async function publishMix() {
   const author = await makeUser(t.repos, 'author', 'ada');
   t.db.prepare("UPDATE users SET email = 'ada@example.org', display_name = 'Ada Lovelace' WHERE id = ?").run(author.id);
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
-  makePost(t.repos, { ...author, display_name: 'Ada Lovelace' }, { title: 'Older', body_md: 'Old *news*.', tags: ['Maths', 'Engines'], published_at: minutesAgo(10) });
-  makePost(t.repos, author, { title: 'Newer', body_md: 'Fresh **news**.', excerpt: 'The short of it', published_at: minutesAgo(5) });
-  makePost(t.repos, author, { title: 'Secret draft', status: 'draft' });
-  makePost(t.repos, author, { title: 'Scheduled one', published_at: new Date(Date.now() + 3_600_000) });
-  makePost(t.repos, author, { title: 'About page', kind: 'page' });
+  makePost(t, { ...author, display_name: 'Ada Lovelace' }, { title: 'Older', body_md: 'Old *news*.', tags: ['Maths', 'Engines'], published_at: minutesAgo(10) });
+  makePost(t, author, { title: 'Newer', body_md: 'Fresh **news**.', excerpt: 'The short of it', published_at: minutesAgo(5) });
+  makePost(t, author, { title: 'Secret draft', status: 'draft' });
+  makePost(t, author, { title: 'Scheduled one', published_at: new Date(Date.now() + 3_600_000) });
+  makePost(t, author, { title: 'About page', kind: 'page' });
   return author;
 }
 
@@ -56,7 +56,7 @@ describe('GET /feed (RSS 2.0)', () => {
   it('keeps titles with XML special characters well-formed and intact', async () => {
     const author = await makeUser(t.repos);
     const title = 'x < y & "z" ]]> then ]]> again &amp; \u0001done';
-    makePost(t.repos, author, { title, body_md: 'Code: `a ]]> b` and <span>]]></span>', tags: ['C&<b>'] });
+    makePost(t, author, { title, body_md: 'Code: `a ]]> b` and <span>]]></span>', tags: ['C&<b>'] });
     for (const path of ['/feed', '/feed/atom']) {
       const res = await request(t.app).get(path);
       const doc = parse(res.text);
@@ -70,7 +70,7 @@ describe('GET /feed (RSS 2.0)', () => {
 
   it('makes the site\'s own links and images absolute in item content', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'Pictures', body_md: '![A cat](/uploads/cat.png) and [the about page](/posts/about), [elsewhere](https://other.example/x).' });
+    makePost(t, author, { title: 'Pictures', body_md: '![A cat](/uploads/cat.png) and [the about page](/posts/about), [elsewhere](https://other.example/x).' });
     for (const path of ['/feed', '/feed/atom']) {
       const text = (await request(t.app).get(path)).text;
       expect(text, path).toContain(`src="${BASE}/uploads/cat.png"`);
@@ -81,7 +81,7 @@ describe('GET /feed (RSS 2.0)', () => {
 
   it('holds at most 20 items', async () => {
     const author = await makeUser(t.repos);
-    for (let i = 0; i < 23; i++) makePost(t.repos, author, { title: `Post ${i}`, published_at: new Date(Date.now() - (100 - i) * 60_000) });
+    for (let i = 0; i < 23; i++) makePost(t, author, { title: `Post ${i}`, published_at: new Date(Date.now() - (100 - i) * 60_000) });
     const items = parse((await request(t.app).get('/feed')).text).rss.channel.item;
     expect(items).toHaveLength(20);
     expect(items[0].title).toBe('Post 22');
@@ -89,13 +89,13 @@ describe('GET /feed (RSS 2.0)', () => {
 
   it('answers 304 to a reader who already has this version, and 200 once it changes', async () => {
     const author = await makeUser(t.repos);
-    makePost(t.repos, author, { title: 'One' });
+    makePost(t, author, { title: 'One' });
     const first = await request(t.app).get('/feed');
     expect(first.headers.etag).toBeTruthy();
     expect(first.headers['last-modified']).toBeTruthy();
     const again = await request(t.app).get('/feed').set('If-None-Match', first.headers.etag!);
     expect(again.status).toBe(304);
-    makePost(t.repos, author, { title: 'Two' });
+    makePost(t, author, { title: 'Two' });
     const changed = await request(t.app).get('/feed').set('If-None-Match', first.headers.etag!);
     expect(changed.status).toBe(200);
     expect(changed.text).toContain('Two');
@@ -136,7 +136,7 @@ describe('GET /feed/atom', () => {
 describe('GET /sitemap.xml and /robots.txt', () => {
   it('lists home, public posts and pages with lastmod, and tags of public posts', async () => {
     const author = await publishMix();
-    makePost(t.repos, author, { title: 'Hidden tagged', status: 'draft', tags: ['Only drafts'] });
+    makePost(t, author, { title: 'Hidden tagged', status: 'draft', tags: ['Only drafts'] });
     const res = await request(t.app).get('/sitemap.xml');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');

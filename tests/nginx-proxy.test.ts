@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildContext } from '../src/compose.js';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
-import { createRepositories } from '../src/repositories.js';
-import { makePost, makeUser } from './helpers/test-app.js';
+import { makePost, makeUser } from './helpers/index.js';
 import { NGINX, startNginx, type RunningNginx } from './helpers/nginx.js';
 import { request, startServer, type RunningServer } from './helpers/server-process.js';
 
@@ -17,10 +18,10 @@ if (!hasNginx) process.stderr.write(`tests/nginx-proxy.test.ts skipped: ${NGINX}
 
 /**
  * The proxy's own policy, as the README's production example. `proxy_ignore_headers
- * Cache-Control` because the app marks public pages `public, max-age=60`, which nginx
- * would otherwise obey: a new comment would stay hidden behind it for a minute. With
- * the one-second validity nginx asks the app again (If-None-Match) every second, and
- * anything carrying a cookie (a session, a like) goes past the cache both ways.
+ * Cache-Control` because the app says `max-age=0, s-maxage=1`, and an nginx that does
+ * not read s-maxage would take the max-age=0 as "keep nothing". With the one-second
+ * validity nginx asks the app again (If-None-Match) every second, and anything
+ * carrying a cookie (a session, a like) goes past the cache both ways.
  */
 function proxyConfig(appPort: number, cacheDir: string) {
   return {
@@ -52,11 +53,13 @@ let slug: string;
 beforeAll(async () => {
   if (!hasNginx) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-nginx-'));
-  const db = openDatabase(path.join(dir, 'blog.db'));
+  const databasePath = path.join(dir, 'blog.db');
+  const db = openDatabase(databasePath);
   migrate(db);
-  const repos = createRepositories(db);
+  const t = buildContext({ db, config: loadConfig({ DATABASE_PATH: databasePath }, dir) });
+  const { repos } = t;
   const author = await makeUser(repos, 'admin');
-  slug = repos.posts.findById(makePost(repos, author, { title: 'Behind the proxy' }))!.slug;
+  slug = repos.posts.findById(makePost(t, author, { title: 'Behind the proxy' }))!.slug;
   repos.settings.save({ comment_moderation: 'none' });
   db.close();
   app = await startServer(dir, { TRUST_PROXY: 'loopback' });

@@ -5,12 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorHandler, notFoundHandler } from '../src/http/errors.js';
 import { createLogger } from '../src/logger.js';
 import type { User } from '../src/users/users-repository.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makeTestClock, type TestClock, makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
+let clock: TestClock;
 let author: User;
 beforeEach(async () => {
-  t = makeTestApp();
+  clock = makeTestClock();
+  t = makeTestApp({}, { clock });
   author = await makeUser(t.repos, 'author', 'writer');
 });
 afterEach(() => t.close());
@@ -20,7 +22,7 @@ const MINUTE = 60_000;
 function makePosts(count: number, overrides: Parameters<typeof makePost>[2] = {}) {
   const start = Date.now() - (count + 1) * MINUTE;
   return Array.from({ length: count }, (_, i) =>
-    makePost(t.repos, author, { title: `Post ${i + 1}`, published_at: new Date(start + i * MINUTE), ...overrides }));
+    makePost(t, author, { title: `Post ${i + 1}`, published_at: new Date(start + i * MINUTE), ...overrides }));
 }
 const titlesOn = (html: string) => [...html.matchAll(/<h2 class="post-title"><a href="[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
 const comment = (post_id: number, status: 'approved' | 'pending' = 'approved') => t.repos.comments.insert({
@@ -84,9 +86,9 @@ describe('home page', () => {
 
   it('keeps drafts, scheduled posts and pages off the listing and out of the count', async () => {
     makePosts(10);
-    makePost(t.repos, author, { title: 'Secret draft', status: 'draft' });
-    makePost(t.repos, author, { title: 'Not yet', published_at: new Date(Date.now() + 60 * MINUTE) });
-    makePost(t.repos, author, { title: 'About me', kind: 'page' });
+    makePost(t, author, { title: 'Secret draft', status: 'draft' });
+    makePost(t, author, { title: 'Not yet', published_at: new Date(Date.now() + 60 * MINUTE) });
+    makePost(t, author, { title: 'About me', kind: 'page' });
     const res = await request(t.app).get('/');
     expect(titlesOn(res.text)).toHaveLength(10);
     for (const hidden of ['Secret draft', 'Not yet']) expect(res.text).not.toContain(hidden);
@@ -104,7 +106,7 @@ describe('home page', () => {
 
   it('lets caches keep the page briefly for a reader without cookies, and never for one with', async () => {
     const anonymous = await request(t.app).get('/');
-    expect(anonymous.headers['cache-control']).toBe('public, max-age=60');
+    expect(anonymous.headers['cache-control']).toBe('public, max-age=0, s-maxage=1, stale-if-error=86400');
     expect(anonymous.headers.vary).toMatch(/Cookie/);
     expect(anonymous.headers['set-cookie']).toBeUndefined();
     const withCookie = await request(t.app).get('/').set('Cookie', 'colloquy.sid=whatever');
@@ -115,7 +117,7 @@ describe('home page', () => {
 
 describe('post page', () => {
   it('shows a published post with the contract hooks and its tags', async () => {
-    const id = makePost(t.repos, author, { title: 'Hello world', body_md: 'First **post**.', tags: ['Greetings'] });
+    const id = makePost(t, author, { title: 'Hello world', body_md: 'First **post**.', tags: ['Greetings'] });
     const post = t.repos.posts.findById(id)!;
     const res = await request(t.app).get('/posts/hello-world');
     expect(res.status).toBe(200);
@@ -132,15 +134,15 @@ describe('post page', () => {
   });
 
   it('hides drafts and scheduled posts, and shows a scheduled one when its time comes, with no restart', async () => {
-    makePost(t.repos, author, { title: 'Draft', status: 'draft' });
-    makePost(t.repos, author, { title: 'Later', published_at: new Date(Date.now() + 60 * MINUTE) });
-    const soon = Date.now() + 2000;
-    makePost(t.repos, author, { title: 'Soon', published_at: new Date(soon) });
+    makePost(t, author, { title: 'Draft', status: 'draft' });
+    makePost(t, author, { title: 'Later', published_at: new Date(clock() + 60 * MINUTE) });
+    const soon = clock() + 2000;
+    makePost(t, author, { title: 'Soon', published_at: new Date(soon) });
     expect((await request(t.app).get('/posts/draft')).status).toBe(404);
     expect((await request(t.app).get('/posts/later')).status).toBe(404);
     expect((await request(t.app).get('/posts/soon')).status).toBe(404);
     expect((await request(t.app).get('/')).text).not.toContain('Soon');
-    await new Promise((resolve) => setTimeout(resolve, soon - Date.now() + 50));
+    clock.advance(2050);
     expect((await request(t.app).get('/posts/soon')).status).toBe(200);
     expect(titlesOn((await request(t.app).get('/')).text)).toEqual(['Soon']);
   });
@@ -149,8 +151,8 @@ describe('post page', () => {
     const unknown = await request(t.app).get('/posts/no-such-post');
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('class="site-header"');
-    const id = makePost(t.repos, author, { title: 'Old name' });
-    t.repos.postsService.update(id, {
+    const id = makePost(t, author, { title: 'Old name' });
+    t.services.posts.update(id, {
       kind: 'post', author_id: author.id, title: 'New name', slug: '', body_md: 'x', excerpt: '', tags: [],
       status: 'published', published_at: new Date(Date.now() - MINUTE), comments_open: true,
     });
@@ -160,7 +162,7 @@ describe('post page', () => {
   });
 
   it('serves pages at /posts/:slug and lists them in the navigation, without post metadata', async () => {
-    makePost(t.repos, author, { title: 'About', kind: 'page', body_md: 'Who writes here.' });
+    makePost(t, author, { title: 'About', kind: 'page', body_md: 'Who writes here.' });
     const res = await request(t.app).get('/posts/about');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Who writes here.');
@@ -173,8 +175,8 @@ describe('post page', () => {
 describe('tag and archive listings', () => {
   it('lists a tag\u2019s public posts, paged like the home page', async () => {
     makePosts(12, { tags: ['Travel'] });
-    makePost(t.repos, author, { title: 'Untagged' });
-    makePost(t.repos, author, { title: 'Draft trip', status: 'draft', tags: ['Travel'] });
+    makePost(t, author, { title: 'Untagged' });
+    makePost(t, author, { title: 'Draft trip', status: 'draft', tags: ['Travel'] });
     const first = await request(t.app).get('/tags/travel');
     expect(first.status).toBe(200);
     expect(first.text).toContain('Tagged “Travel”');
@@ -189,9 +191,9 @@ describe('tag and archive listings', () => {
   it('lists a year and a month by the site\u2019s time zone', async () => {
     t.repos.settings.save({ timezone: 'America/New_York' });
     // 02:00 UTC on 1 April is still 31 March in New York.
-    makePost(t.repos, author, { title: 'Late March', published_at: new Date(Date.UTC(2025, 3, 1, 2)) });
-    makePost(t.repos, author, { title: 'Mid April', published_at: new Date(Date.UTC(2025, 3, 15)) });
-    makePost(t.repos, author, { title: 'New Year', published_at: new Date(Date.UTC(2026, 0, 1, 3)) });
+    makePost(t, author, { title: 'Late March', published_at: new Date(Date.UTC(2025, 3, 1, 2)) });
+    makePost(t, author, { title: 'Mid April', published_at: new Date(Date.UTC(2025, 3, 15)) });
+    makePost(t, author, { title: 'New Year', published_at: new Date(Date.UTC(2026, 0, 1, 3)) });
     const march = await request(t.app).get('/archive/2025/03');
     expect(march.text).toContain('Archive: March 2025');
     expect(titlesOn(march.text)).toEqual(['Late March']);

@@ -3,7 +3,7 @@
 // redirect that names the post's new slug.
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 import type { PostDraft } from '../src/posts/posts-service.js';
 import type { User } from '../src/users/users-repository.js';
 
@@ -19,8 +19,8 @@ afterEach(() => t.close());
 /** A post first published as "old-name", then renamed to "secret-plan" with `change`. */
 function renamed(change: Partial<PostDraft>): number {
   const base = { kind: 'post', author_id: author.id, title: 'Old name', slug: 'old-name', body_md: 'Text', excerpt: '', tags: [], status: 'published', published_at: new Date(Date.now() - 60_000), comments_open: true } as const;
-  const id = makePost(t.repos, author, base);
-  t.repos.postsService.update(id, { ...base, slug: 'secret-plan', ...change });
+  const id = makePost(t, author, base);
+  t.services.posts.update(id, { ...base, slug: 'secret-plan', ...change });
   return id;
 }
 
@@ -52,14 +52,14 @@ describe('old slugs of posts that are not public', () => {
 
 describe('tags carried only by posts that are not public', () => {
   it('answer 404, as the sitemap does not list them', async () => {
-    makePost(t.repos, author, { title: 'Launch', tags: ['Secret launch'], status: 'draft' });
-    makePost(t.repos, author, { title: 'Soon', tags: ['Next year'], published_at: new Date(Date.now() + 86_400_000) });
+    makePost(t, author, { title: 'Launch', tags: ['Secret launch'], status: 'draft' });
+    makePost(t, author, { title: 'Soon', tags: ['Next year'], published_at: new Date(Date.now() + 86_400_000) });
     expect((await request(t.app).get('/tags/secret-launch')).status).toBe(404);
     expect((await request(t.app).get('/tags/next-year')).status).toBe(404);
   });
 
   it('show once a public post carries them', async () => {
-    makePost(t.repos, author, { title: 'Launch', tags: ['Secret launch'] });
+    makePost(t, author, { title: 'Launch', tags: ['Secret launch'] });
     const res = await request(t.app).get('/tags/secret-launch');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Launch');

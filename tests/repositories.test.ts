@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../src/users/users-repository.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
 let author: User;
@@ -17,40 +17,40 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('posts', () => {
   it('makes unique slugs from titles: -2, -3 on a clash', () => {
-    const ids = [1, 2, 3].map(() => makePost(t.repos, author, { title: 'Same Title!' }));
+    const ids = [1, 2, 3].map(() => makePost(t, author, { title: 'Same Title!' }));
     expect(ids.map((id) => t.repos.posts.findById(id)?.slug)).toEqual(['same-title', 'same-title-2', 'same-title-3']);
-    const own = makePost(t.repos, author, { title: 'Anything', slug: 'Chosen Slug' });
+    const own = makePost(t, author, { title: 'Anything', slug: 'Chosen Slug' });
     expect(t.repos.posts.findById(own)?.slug).toBe('chosen-slug');
   });
 
   it('renders Markdown at write time, sanitised, beside the source, with a summary', () => {
-    const id = makePost(t.repos, author, { body_md: 'Hello **there**.\n\n<script>alert(1)</script><img src=x onerror=alert(1)>' });
+    const id = makePost(t, author, { body_md: 'Hello **there**.\n\n<script>alert(1)</script><img src=x onerror=alert(1)>' });
     const post = t.repos.posts.findById(id)!;
     expect(post.body_md).toContain('<script>');
     expect(post.body_html).toContain('<strong>there</strong>');
     expect(post.body_html).not.toMatch(/<script|onerror/);
     expect(post.summary).toBe('Hello there.');
-    const structured = makePost(t.repos, author, { body_md: '## A heading\n\nFirst words.\n\n```\ncode();\n```\n\n| a |\n|---|\n| b |\n\nLast *words*.' });
+    const structured = makePost(t, author, { body_md: '## A heading\n\nFirst words.\n\n```\ncode();\n```\n\n| a |\n|---|\n| b |\n\nLast *words*.' });
     expect(t.repos.posts.findById(structured)!.summary).toBe('First words. Last words.');
-    const withExcerpt = makePost(t.repos, author, { excerpt: '  My own excerpt. ' });
+    const withExcerpt = makePost(t, author, { excerpt: '  My own excerpt. ' });
     expect(t.repos.posts.findById(withExcerpt)!.summary).toBe('My own excerpt.');
   });
 
   it('records a redirect when a slug changes, reserves the old slug, and lets the post take it back', () => {
-    const id = makePost(t.repos, author, { title: 'First name' });
+    const id = makePost(t, author, { title: 'First name' });
     const draft = { kind: 'post' as const, author_id: author.id, body_md: 'x', excerpt: '', tags: [], status: 'published' as const, published_at: new Date(Date.now() - HOUR), comments_open: true };
-    t.repos.postsService.update(id, { ...draft, title: 'Second name', slug: '' });
+    t.services.posts.update(id, { ...draft, title: 'Second name', slug: '' });
     expect(t.repos.posts.findById(id)!.slug).toBe('second-name');
     expect(t.repos.posts.findPublicRedirect('first-name')).toBe('second-name');
     // Someone else's old slug is taken: a new post titled the same gets -2.
-    const other = makePost(t.repos, author, { title: 'First name' });
+    const other = makePost(t, author, { title: 'First name' });
     expect(t.repos.posts.findById(other)!.slug).toBe('first-name-2');
     // Renaming again follows the chain: both old slugs lead to the newest.
-    t.repos.postsService.update(id, { ...draft, title: 'Third name', slug: '' });
+    t.services.posts.update(id, { ...draft, title: 'Third name', slug: '' });
     expect(t.repos.posts.findPublicRedirect('first-name')).toBe('third-name');
     expect(t.repos.posts.findPublicRedirect('second-name')).toBe('third-name');
     // Taking an old slug back drops its redirect.
-    t.repos.postsService.update(id, { ...draft, title: 'Back', slug: 'second-name' });
+    t.services.posts.update(id, { ...draft, title: 'Back', slug: 'second-name' });
     expect(t.repos.posts.findById(id)!.slug).toBe('second-name');
     expect(t.repos.posts.findPublicRedirect('second-name')).toBeUndefined();
     expect(t.repos.posts.findPublicRedirect('third-name')).toBe('second-name');
@@ -58,7 +58,7 @@ describe('posts', () => {
 
   it('shows a scheduled post only once its time has come, with no restart', () => {
     const at = Date.now() + HOUR;
-    makePost(t.repos, author, { title: 'Scheduled', published_at: new Date(at) });
+    makePost(t, author, { title: 'Scheduled', published_at: new Date(at) });
     expect(t.repos.posts.findPublicBySlug('scheduled', iso(at - 1000))).toBeUndefined();
     expect(t.repos.posts.countPublic({ kind: 'all' }, iso(at - 1000))).toBe(0);
     expect(t.repos.posts.findPublicBySlug('scheduled', iso(at))?.title).toBe('Scheduled');
@@ -67,11 +67,11 @@ describe('posts', () => {
 
   it('lists public posts newest first, by tag and by period, with counts that match', () => {
     const base = Date.UTC(2025, 2, 15, 12);
-    makePost(t.repos, author, { title: 'March one', published_at: new Date(base), tags: ['Cats'] });
-    makePost(t.repos, author, { title: 'March two', published_at: new Date(base + HOUR), tags: ['Cats', 'Dogs'] });
-    makePost(t.repos, author, { title: 'April', published_at: new Date(Date.UTC(2025, 3, 2)), tags: ['Dogs'] });
-    makePost(t.repos, author, { title: 'Draft', status: 'draft', published_at: new Date(base), tags: ['Cats'] });
-    makePost(t.repos, author, { title: 'About', kind: 'page', published_at: new Date(base) });
+    makePost(t, author, { title: 'March one', published_at: new Date(base), tags: ['Cats'] });
+    makePost(t, author, { title: 'March two', published_at: new Date(base + HOUR), tags: ['Cats', 'Dogs'] });
+    makePost(t, author, { title: 'April', published_at: new Date(Date.UTC(2025, 3, 2)), tags: ['Dogs'] });
+    makePost(t, author, { title: 'Draft', status: 'draft', published_at: new Date(base), tags: ['Cats'] });
+    makePost(t, author, { title: 'About', kind: 'page', published_at: new Date(base) });
     const titles = (rows: { title: string }[]) => rows.map((r) => r.title);
 
     expect(titles(t.repos.posts.listPublic({ kind: 'all' }, 10, 0))).toEqual(['April', 'March two', 'March one']);
@@ -90,7 +90,7 @@ describe('posts', () => {
   });
 
   it('counts only approved comments on a listed post', () => {
-    const id = makePost(t.repos, author, { title: 'Talked about' });
+    const id = makePost(t, author, { title: 'Talked about' });
     const comment = { post_id: id, parent_id: null, user_id: null, author_name: 'R', author_email: 'r@example.org', author_url: '', body_md: 'hi', body_html: '<p>hi</p>', held_reason: '', ip_hash: '', user_agent: '' };
     for (const status of ['approved', 'approved', 'pending', 'spam', 'trash'] as const) t.repos.comments.insert({ ...comment, status });
     expect(t.repos.posts.listPublic({ kind: 'all' }, 10, 0)[0]?.comment_count).toBe(2);
@@ -100,8 +100,8 @@ describe('posts', () => {
 
 describe('tags', () => {
   it('replaces a post\u2019s tags, merges names that make one slug, and prunes tags nothing uses', () => {
-    const a = makePost(t.repos, author, { tags: ['Node.js', 'node js', 'SQLite', '  ', '!!!'] });
-    const b = makePost(t.repos, author, { tags: ['SQLite'] });
+    const a = makePost(t, author, { tags: ['Node.js', 'node js', 'SQLite', '  ', '!!!'] });
+    const b = makePost(t, author, { tags: ['SQLite'] });
     const names = (id: number) => t.repos.tags.forPosts([id]).get(id)!.map((tag) => `${tag.slug}:${tag.name}`);
     expect(names(a)).toEqual(['node-js:Node.js', 'sqlite:SQLite']);
     expect(t.repos.tags.forPosts([a, b, 999])).toEqual(new Map([
@@ -110,7 +110,7 @@ describe('tags', () => {
       [999, []],
     ]));
     const draft = { kind: 'post' as const, author_id: author.id, title: 'A post', slug: '', body_md: 'x', excerpt: '', status: 'published' as const, published_at: null, comments_open: true };
-    t.repos.postsService.update(a, { ...draft, tags: ['Rust'] });
+    t.services.posts.update(a, { ...draft, tags: ['Rust'] });
     expect(names(a)).toEqual(['rust:Rust']);
     expect(t.repos.tags.findBySlug('node-js')).toBeUndefined();
     expect(t.repos.tags.findBySlug('sqlite')).toBeDefined();

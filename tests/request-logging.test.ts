@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterEach, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import { buildContext } from '../src/compose.js';
+import { makeTestApp, type TestContext } from './helpers/index.js';
 
 let t: TestContext | undefined;
 afterEach(() => t?.close());
@@ -17,7 +18,7 @@ it('logs method, path, status and time, and no address, cookie, email or query s
       done();
     },
   });
-  const app = createApp({ db: t.db, config: t.config, logger: pino({ level: 'info' }, sink) });
+  const app = createApp(buildContext({ db: t.db, config: t.config, logger: pino({ level: 'info' }, sink) }));
   try {
     const res = await request(app)
       .get('/no-such-page?email=reader%40example.org&token=secret-query')

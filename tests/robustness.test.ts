@@ -8,9 +8,7 @@ import net from 'node:net';
 import request from 'supertest';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, tokenFrom, type Agent } from './helpers/admin-session.js';
-import { seedComment, tokenFor } from './helpers/comments.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { PASSWORD, pageToken, type Agent, seedComment, scriptToken, makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 // A stack frame, a source path or a dependency's folder in a page is a leak.
 const LEAK = /\bat [\w.$<>]+ \((?:file:|node:|\/)|\bat (?:file:\/\/)?\/[\w./-]+:\d+|node_modules|\/src\/|\.ts:\d+/;
@@ -75,11 +73,11 @@ async function makeWorld(): Promise<World> {
   const boss = await makeUser(t.repos, 'admin', 'boss');
   const writer = await makeUser(t.repos, 'author', 'writer');
   const other = await makeUser(t.repos, 'author', 'other');
-  const hello = makePost(t.repos, boss, { title: 'Hello', slug: 'hello', tags: ['News'] });
-  const writersPost = makePost(t.repos, writer, { title: 'Writer’s post', slug: 'writers-post' });
-  const draft = makePost(t.repos, writer, { title: 'A draft', slug: 'writer-draft', status: 'draft' });
-  const page = makePost(t.repos, boss, { title: 'About', slug: 'about', kind: 'page' });
-  const othersPost = makePost(t.repos, other, { title: 'Other’s post', slug: 'others-post' });
+  const hello = makePost(t, boss, { title: 'Hello', slug: 'hello', tags: ['News'] });
+  const writersPost = makePost(t, writer, { title: 'Writer’s post', slug: 'writers-post' });
+  const draft = makePost(t, writer, { title: 'A draft', slug: 'writer-draft', status: 'draft' });
+  const page = makePost(t, boss, { title: 'About', slug: 'about', kind: 'page' });
+  const othersPost = makePost(t, other, { title: 'Other’s post', slug: 'others-post' });
   const c1 = seedComment(t.repos, hello);
   const c2 = seedComment(t.repos, hello);
   const held = seedComment(t.repos, hello, { status: 'pending' });
@@ -93,9 +91,9 @@ async function makeWorld(): Promise<World> {
   const author = await logIn(server, 'writer');
   const roles: Role[] = [
     { name: 'nobody', client: request(server), token: '' },
-    { name: 'reader', client: reader, token: await tokenFor(reader) },
-    { name: 'admin', client: admin, token: await tokenFrom(admin, '/admin') },
-    { name: 'author', client: author, token: await tokenFrom(author, '/admin') },
+    { name: 'reader', client: reader, token: await scriptToken(reader) },
+    { name: 'admin', client: admin, token: await pageToken(admin, '/admin') },
+    { name: 'author', client: author, token: await pageToken(author, '/admin') },
   ];
   return {
     t, server, roles,
@@ -106,7 +104,7 @@ async function makeWorld(): Promise<World> {
 /** loginAs, over the one listening server rather than a server per request. */
 async function logIn(server: Server, username: string): Promise<Agent> {
   const agent = request.agent(server);
-  const token = await tokenFrom(agent, '/admin/login');
+  const token = await pageToken(agent, '/admin/login');
   const res = await agent.post('/admin/login').type('form').send({ username, password: PASSWORD, _csrf: token });
   if (res.status !== 303) throw new Error(`login as ${username} answered ${res.status}`);
   return agent;

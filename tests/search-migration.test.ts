@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
 import { openDatabase, type Db } from '../src/db/open.js';
 import { migrate, readMigrations } from '../src/db/migrate.js';
 import { createPostsRepository } from '../src/posts/posts-repository.js';
+import { createAuditRepository } from '../src/audit/audit-repository.js';
 import { createPostsService } from '../src/posts/posts-service.js';
 import { createTagsRepository } from '../src/posts/tags-repository.js';
 import { createSearchRepository } from '../src/search/search-repository.js';
@@ -24,8 +26,8 @@ describe('migration 004 (search)', () => {
     const all = readMigrations();
     migrate(db, all.filter((m) => m.version < 4));
     // A blog written before search existed: posts and tags through the ordinary service.
-    const posts = createPostsRepository(db);
-    const service = createPostsService(db, posts, createTagsRepository(db));
+    const posts = createPostsRepository(db, systemClock);
+    const service = createPostsService({ db, repos: { posts, tags: createTagsRepository(db, systemClock), audit: createAuditRepository(db, systemClock) }, clock: systemClock });
     const author = Number(db.prepare(
       "INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) VALUES ('old', 'Old', 'x', 'author', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z')",
     ).run().lastInsertRowid);
@@ -39,7 +41,7 @@ describe('migration 004 (search)', () => {
       { rowid: 1, title: 'Lighthouse keeping', tags: 'Coast' },
       { rowid: 2, title: 'Unfinished lighthouse', tags: '' },
     ]);
-    const search = createSearchRepository(db);
+    const search = createSearchRepository(db, systemClock);
     for (const words of ['lighthouse', 'foghorn', 'coast']) {
       const hits = search.searchPublic(toMatchExpression(words)!, 10, 0);
       expect(hits.map((h) => h.slug), words).toEqual(['lighthouse-keeping']);

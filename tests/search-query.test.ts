@@ -46,3 +46,18 @@ describe('snippetToHtml and highlightToHtml', () => {
     expect(snippetToHtml(`stray ${c} close`)).toBe('stray  close');
   });
 });
+
+describe('normaliseQuery: what cannot be searched is stripped', () => {
+  it('drops control characters and lone surrogate halves, keeps whole characters', () => {
+    expect(normaliseQuery('a\u0000b')).toBe('ab');
+    expect(normaliseQuery('\u0001apples\u007F\u0085 pears\u001F')).toBe('apples pears');
+    expect(normaliseQuery('tab\there\nand\rthere')).toBe('tab here and there');
+    expect(normaliseQuery('a\uD800b\uDC00c')).toBe('abc');
+    expect(normaliseQuery('smile 😀')).toBe('smile 😀');
+    expect(normaliseQuery('\uD83D')).toBe('');
+  });
+
+  it('keeps at most 200 characters of a 3,000-character query', () => {
+    expect([...normaliseQuery('é'.repeat(3_000))]).toHaveLength(200);
+  });
+});

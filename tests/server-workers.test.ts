@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/open.js';
 import { createRepositories } from '../src/repositories.js';
 import { logRecords, request, startServer, type RunningServer } from './helpers/server-process.js';
@@ -73,7 +74,7 @@ describe('WEB_CONCURRENCY=2', { timeout: 40_000 }, () => {
     // (Whether the -wal file goes depends on which of two closing workers is last.)
     const db = openDatabase(path.join(dir, 'blog.db'));
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(createRepositories(db).users.countAdmins()).toBe(1);
+    expect(createRepositories(db, systemClock).users.countAdmins()).toBe(1);
     db.close();
   });
 });

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importWxr, WxrImportError } from '../src/wxr/import-wxr.js';
 import { verifyPassword } from '../src/users/passwords.js';
-import { makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -17,7 +17,7 @@ const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${tabl
 describe('importWxr: a WordPress export', () => {
   it('imports authors, posts, pages, tags and comments with their statuses', async () => {
     const existing = await makeUser(t.repos, 'author', 'existing');
-    const counts = importWxr(t.repos, fixture('wordpress-export.xml'));
+    const { counts } = importWxr(t, fixture('wordpress-export.xml'));
     expect(counts).toEqual({ usersCreated: 1, usersMatched: 1, posts: 3, pages: 1, comments: 4, skippedItems: 2, skippedComments: 1 });
 
     const head = t.repos.users.findByUsername('head')!;
@@ -49,7 +49,7 @@ describe('importWxr: a WordPress export', () => {
   });
 
   it('renders the WordPress HTML body sanely on the post page', async () => {
-    importWxr(t.repos, fixture('wordpress-export.xml'));
+    importWxr(t, fixture('wordpress-export.xml'));
     const res = await request(t.app).get('/posts/year-4-science-museum');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<p>Year 4 visited the <strong>Science Museum</strong> on Friday.</p>');
@@ -62,7 +62,7 @@ describe('importWxr: a WordPress export', () => {
   });
 
   it('reads a file with a single author, item, category and comment (WXR 1.1)', () => {
-    const counts = importWxr(t.repos, fixture('wordpress-single.xml'));
+    const { counts } = importWxr(t, fixture('wordpress-single.xml'));
     expect(counts).toMatchObject({ usersCreated: 1, posts: 1, comments: 1 });
     expect(rows('SELECT title, slug, body_md FROM posts')).toEqual([{ title: 'Only one', slug: 'only-one', body_md: 'Just this.' }]);
     expect(rows('SELECT name FROM tags')).toEqual([{ name: 'Solo' }]);
@@ -71,21 +71,56 @@ describe('importWxr: a WordPress export', () => {
 
   it('keeps only http(s) commenter sites and reads a file that starts with a byte-order mark', () => {
     const xml = `\uFEFF${fixture('wordpress-single.xml').replace('<wp:comment_author_email>', '<wp:comment_author_url>javascript:alert(1)</wp:comment_author_url><wp:comment_author_email>')}`;
-    importWxr(t.repos, xml);
+    importWxr(t, xml);
     expect(rows('SELECT author_url FROM comments')).toEqual([{ author_url: '' }]);
   });
 
   it('gives items without an author to the first administrator', async () => {
     const admin = await makeUser(t.repos, 'admin', 'boss');
-    importWxr(t.repos, fixture('wordpress-single.xml').replace('<dc:creator>solo</dc:creator>', ''));
+    importWxr(t, fixture('wordpress-single.xml').replace('<dc:creator>solo</dc:creator>', ''));
     expect(rows('SELECT author_id FROM posts')).toEqual([{ author_id: admin.id }]);
   });
 
   it('importing the same file twice keeps slugs unique and users matched', () => {
-    importWxr(t.repos, fixture('wordpress-single.xml'));
-    const again = importWxr(t.repos, fixture('wordpress-single.xml'));
+    importWxr(t, fixture('wordpress-single.xml'));
+    const again = importWxr(t, fixture('wordpress-single.xml')).counts;
     expect(again).toMatchObject({ usersCreated: 0, usersMatched: 1, posts: 1 });
     expect(rows('SELECT slug FROM posts ORDER BY id')).toEqual([{ slug: 'only-one' }, { slug: 'only-one-2' }]);
+  });
+});
+
+describe('importWxr: through the users and posts services', () => {
+  const single = fixture('wordpress-single.xml');
+
+  it('renames a WordPress login that is not a usable name, reports it, and matches it on a second import', () => {
+    const xml = single.replaceAll('solo', 'José María');
+    const report = importWxr(t, xml);
+    expect(report.createdAuthors).toMatchObject([{ username: 'Jose-Maria', renamedFrom: 'José María' }]);
+    expect(t.repos.users.findByUsername('Jose-Maria')).toMatchObject({ display_name: 'Solo', role: 'author' });
+    expect(rows('SELECT u.username FROM posts p JOIN users u ON u.id = p.author_id')).toEqual([{ username: 'Jose-Maria' }]);
+    expect(t.repos.audit.list(5, 0).map((e) => [e.action, e.user_id, e.detail])).toEqual([
+      ['user.create', null, 'Jose-Maria as author, from a WordPress import (login “José María”)'],
+    ]);
+    const again = importWxr(t, xml);
+    expect(again.createdAuthors).toEqual([]);
+    expect(again.counts).toMatchObject({ usersCreated: 0, usersMatched: 1 });
+  });
+
+  it('keeps a login that fits, and cuts a long one to 60 characters', () => {
+    const long = `a${'b'.repeat(70)}`;
+    expect(importWxr(t, single).createdAuthors).toMatchObject([{ username: 'solo', renamedFrom: undefined }]);
+    const report = importWxr(t, single.replaceAll('solo', long));
+    expect(report.createdAuthors).toMatchObject([{ username: long.slice(0, 60), renamedFrom: long }]);
+  });
+
+  it('reports personal data in a published post and leaves it published; a draft is not checked', () => {
+    const xml = single
+      .replace('<content:encoded><![CDATA[Just this.]]></content:encoded>', '<content:encoded><![CDATA[Write to jane.doe@example.org about it.]]></content:encoded>');
+    const report = importWxr(t, xml);
+    expect(report.personalData).toEqual([{ slug: 'only-one', title: 'Only one', findings: 'an email address' }]);
+    expect(rows('SELECT status FROM posts')).toEqual([{ status: 'published' }]);
+    expect((importWxr(t, xml.replace('<wp:status>publish</wp:status>', '<wp:status>draft</wp:status>'))).personalData).toEqual([]);
+    expect(importWxr(t, single).personalData).toEqual([]);
   });
 });
 
@@ -97,21 +132,43 @@ describe('importWxr: files it must refuse, changing nothing', () => {
     ['an HTML page', '<html><body><p>hello</p></body></html>', /not a WordPress export/],
     ['empty', '', /not well-formed XML|not a WordPress export/],
   ])('%s', (_name, xml, message) => {
-    expect(() => importWxr(t.repos, xml)).toThrow(WxrImportError);
-    expect(() => importWxr(t.repos, xml)).toThrow(message);
+    expect(() => importWxr(t, xml)).toThrow(WxrImportError);
+    expect(() => importWxr(t, xml)).toThrow(message);
     expect([count('users'), count('posts'), count('comments'), count('tags')]).toEqual([0, 0, 0, 0]);
   });
 
   it('refuses a file with entity declarations (an entity bomb)', () => {
     const bomb = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">${Array.from({ length: 8 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`).join('')}]>
       <rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&i;</title><wp:post_type>post</wp:post_type></item></channel></rss>`;
-    expect(() => importWxr(t.repos, bomb)).toThrow(/DOCTYPE/);
+    expect(() => importWxr(t, bomb)).toThrow(/DOCTYPE/);
     expect(count('posts')).toBe(0);
+  });
+
+  it.each([
+    ['behind a comment that names <rss>', '<?xml version="1.0"?><!-- <rss> --><!DOCTYPE rss [<!ENTITY a "aaaa">]><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&a;</title></item></channel></rss>', /DOCTYPE/],
+    ['after the root element starts', '<rss xmlns:wp="http://wordpress.org/export/1.2/"><!DOCTYPE x><channel><item><title>x</title></item></channel></rss>', /DOCTYPE/],
+    ['an ENTITY on its own, in lower case', '<rss xmlns:wp="http://wordpress.org/export/1.2/"><!entity a "b"><channel></channel></rss>', /an ENTITY/],
+  ])('refuses a DOCTYPE or ENTITY declaration anywhere: %s', (_name, xml, message) => {
+    expect(() => importWxr(t, xml)).toThrow(WxrImportError);
+    expect(() => importWxr(t, xml)).toThrow(message);
+    expect([count('users'), count('posts'), count('comments'), count('tags')]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('imports a post whose text shows "<!DOCTYPE html>" inside CDATA or a comment', () => {
+    const xml = fixture('wordpress-single.xml').replace('<content:encoded><![CDATA[', '<content:encoded><![CDATA[Start pages with <!DOCTYPE html>. ').replace('<channel>', '<channel><!-- no <!DOCTYPE here -->');
+    expect(xml).toContain('<!DOCTYPE html>');
+    importWxr(t, xml);
+    expect(rows('SELECT body_md FROM posts')).toEqual([{ body_md: expect.stringContaining('Start pages with <!DOCTYPE html>.') }]);
+  });
+
+  it('reads past 200,000 comments and CDATA sections to a declaration at the very end', () => {
+    const body = '<!-- x --><![CDATA[ <!-- ]]>'.repeat(200_000);
+    expect(() => importWxr(t, `<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>${body}</channel></rss><!DOCTYPE x>`)).toThrow(/DOCTYPE/);
   });
 
   it('rolls everything back when a write fails half-way', () => {
     t.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON comments WHEN NEW.author_name = 'Waiting' BEGIN SELECT RAISE(ABORT, 'refused'); END");
-    expect(() => importWxr(t.repos, fixture('wordpress-export.xml'))).toThrow('refused');
+    expect(() => importWxr(t, fixture('wordpress-export.xml'))).toThrow('refused');
     expect([count('users'), count('posts'), count('comments'), count('tags'), count('posts_fts')]).toEqual([0, 0, 0, 0, 0]);
   });
 });

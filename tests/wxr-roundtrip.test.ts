@@ -4,7 +4,7 @@ import { renderCommentMarkdown } from '../src/markdown.js';
 import type { CommentStatus } from '../src/comments/comments-repository.js';
 import { exportWxr } from '../src/wxr/export-wxr.js';
 import { importWxr } from '../src/wxr/import-wxr.js';
-import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let source: TestContext;
 let target: TestContext;
@@ -28,14 +28,14 @@ async function buildBlog(t: TestContext) {
   const author = await makeUser(t.repos, 'author', 'writer');
   t.db.prepare("UPDATE users SET email = 'writer@example.org' WHERE id = ?").run(author.id);
   const at = (iso: string) => new Date(iso);
-  const post = makePost(t.repos, author, {
+  const post = makePost(t, author, {
     title: 'Tricky <title> & ]]> "quotes"', slug: 'tricky',
     body_md: '# Heading\n\nText with `code ]]> inside` and a [link](https://example.org/?a=1&b=2).\n\n```\n]]>]]>\n```\n',
     excerpt: 'Short & sweet', tags: ['Maths', 'C&C'], published_at: at('2025-03-01T10:00:00.000Z'),
   });
-  makePost(t.repos, admin, { title: 'About', kind: 'page', body_md: 'A page.', published_at: at('2025-01-01T00:00:00.000Z'), comments_open: false });
-  makePost(t.repos, author, { title: 'Draft', status: 'draft', published_at: null, body_md: 'Unfinished.' });
-  makePost(t.repos, author, { title: 'Later', published_at: at('2099-01-01T00:00:00.000Z'), body_md: 'Scheduled.' });
+  makePost(t, admin, { title: 'About', kind: 'page', body_md: 'A page.', published_at: at('2025-01-01T00:00:00.000Z'), comments_open: false });
+  makePost(t, author, { title: 'Draft', status: 'draft', published_at: null, body_md: 'Unfinished.' });
+  makePost(t, author, { title: 'Later', published_at: at('2099-01-01T00:00:00.000Z'), body_md: 'Scheduled.' });
   // A thread: root → reply → reply to the reply, plus held, spam and trash with a reply.
   const add = (body: string, status: CommentStatus, parent: number | null, minute: number) =>
     t.repos.comments.insert({
@@ -97,7 +97,7 @@ describe('WXR export', () => {
   it('writes local dates in the site time zone beside the UTC ones', async () => {
     source.repos.settings.save({ timezone: 'Europe/London' });
     const author = await makeUser(source.repos);
-    makePost(source.repos, author, { title: 'Summer', published_at: new Date('2025-07-01T10:00:00.000Z') });
+    makePost(source, author, { title: 'Summer', published_at: new Date('2025-07-01T10:00:00.000Z') });
     const xml = exportAll(source);
     expect(xml).toContain('<wp:post_date><![CDATA[2025-07-01 11:00:00]]></wp:post_date>');
     expect(xml).toContain('<wp:post_date_gmt><![CDATA[2025-07-01 10:00:00]]></wp:post_date_gmt>');
@@ -107,7 +107,7 @@ describe('WXR export', () => {
 describe('WXR round trip', () => {
   it('export, then import into a fresh database, gives the same blog', async () => {
     await buildBlog(source);
-    const counts = importWxr(target.repos, exportAll(source));
+    const { counts } = importWxr(target, exportAll(source));
     expect(counts).toEqual({ usersCreated: 2, usersMatched: 0, posts: 3, pages: 1, comments: 7, skippedItems: 0, skippedComments: 0 });
     expect(postsOf(target)).toEqual(postsOf(source));
     expect(commentsOf(target)).toEqual(commentsOf(source));

@@ -1,20 +1,19 @@
 // Logging in and out. Passwords are checked with scrypt in constant time (even for
 // unknown names, so timing does not reveal which accounts exist), failures are
 // throttled, and the session id is replaced at log-in.
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { SESSION_COOKIE } from '../app.js';
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
+import { SESSION_COOKIE } from '../http/session-cookie.js';
 import { cookieOptions } from '../http/cookies.js';
-import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
+import { freshToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
-import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
-import { requireLogin } from './session-auth.js';
+import { plural } from '../wording.js';
 
-export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLoginThrottle()): Router {
-  const { repos } = ctx;
-  const router = Router();
+export function authRoutes(ctx: AppContext) {
+  const { repos, clock } = ctx;
+  const throttle = ctx.limiters.logins;
   // Compared against when the name is unknown, so both paths cost one scrypt. Made on
   // first need: every app start would otherwise pay for a hash nobody may use.
   let dummy: Promise<string> | undefined;
@@ -38,16 +37,16 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     renderForm(req, res, 200);
   }
 
+  /** A stale token on the login form (an old tab, an expired session) gets the form back with the name kept, not a bare 403 page. */
+  function refuseStale(req: Request, res: Response) {
+    renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
+  }
+
   async function create(req: Request, res: Response) {
-    // A stale token on the login form (an old tab, an expired session) gets the form
-    // back with a fresh token and the name kept, not a bare 403 page.
-    if (!(await hasValidToken(req, res))) {
-      return renderForm(req, res, 403, { username: text(req.body, 'username').slice(0, 100), error: 'This form had expired. Please log in again.' });
-    }
     const username = text(req.body, 'username').trim().slice(0, 100);
     const password = text(req.body, 'password');
     const address = req.ip ?? '';
-    const now = Date.now();
+    const now = clock();
     const verdict = throttle.check(username, address, now);
     if (!verdict.allowed) {
       const seconds = Math.max(1, Math.ceil((verdict.retryAt - now) / 1000));
@@ -55,7 +54,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
       res.set('Retry-After', String(seconds));
       return renderForm(req, res, 429, {
         username,
-        error: `Too many failed log-ins from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
+        error: `Too many failed log-ins from your address. Try again in ${plural(minutes, 'minute')} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
       });
     }
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
@@ -73,7 +72,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     // A new session id at log-in, so an id planted before it (session fixation) is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;
-    req.session.authAt = Date.now();
+    req.session.authAt = clock();
     req.session.seenAt = req.session.authAt;
     repos.audit.record({ userId: user.id, action: 'user.login', subject: `user:${user.id}` });
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
@@ -88,10 +87,7 @@ export function authRoutes(ctx: AppContext, throttle: LoginThrottle = createLogi
     res.redirect(303, '/admin/login?out=1');
   }
 
-  router.get('/login', csrfProtection, show);
-  router.post('/login', create);
-  router.post('/logout', requireLogin, csrfProtection, remove);
-  return router;
+  return { show, create, refuseStale, remove };
 }
 
 /** Where to go after logging in: `?next=` on the form's address, or a `next` field in its body. */

@@ -1,27 +1,23 @@
 // The moderation queue: comments by status with counts, one-click actions, bulk
-// actions, editing a comment's text and replying as the author.
+// actions, editing a comment's text and replying as the author. The rules are the
+// moderation service's; these handlers read the form, check who may act, and answer.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { checkCommentText } from '../comments/comment-input.js';
+import type { AppContext } from '../context.js';
 import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
-import { createCommentsService, type PostOutcome } from '../comments/comments-service.js';
+import type { ReplyOutcome } from '../comments/moderation-service.js';
 import { forbidden, notFound } from '../http/errors.js';
-import { renderCommentMarkdown } from '../markdown.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import { adminPath, idList, parseId, text, type FieldErrors } from '../http/forms.js';
-import { ACTION_STATUS, actionsFor, parseAction, type ModerationAction } from './comment-moderation.js';
+import { actionsFor, parseAction } from '../comments/moderation-actions.js';
+import { MODERATION_LABELS, plural } from '../wording.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 30;
 
-const DONE: Record<ModerationAction, string> = {
-  approve: 'approved', unapprove: 'unapproved', spam: 'marked as spam', trash: 'moved to the trash', delete: 'deleted for good',
-};
-
 export function commentsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;
-  const service = createCommentsService(repos);
+  const { moderation } = ctx.services;
   const router = Router();
 
   function loadComment(req: Request<{ id: string }>, res: Response): QueuedComment {
@@ -49,26 +45,17 @@ export function commentsRoutes(ctx: AppContext): Router {
       reports: repos.reports.summaryFor(comments.map((c) => c.id)),
       actionsFor,
       pagination,
+      pageHref: pageLinks('/admin/comments', { status }),
       back: req.originalUrl,
     });
-  }
-
-  function moderate(comment: QueuedComment, action: ModerationAction, userId: number) {
-    repos.db.transaction(() => {
-      if (action === 'delete') repos.comments.deletePermanently(comment.id);
-      else repos.comments.setStatus(comment.id, ACTION_STATUS[action]);
-      // Reviewed and kept: readers' reports so far are answered, counting starts again.
-      if (action === 'approve') repos.reports.clearFor([comment.id]);
-      repos.audit.record({ userId, action: `comment.${action}`, subject: `comment:${comment.id}`, detail: `on post:${comment.post_id} by ${comment.author_name}` });
-    })();
   }
 
   function act(req: Request<{ id: string; action: string }>, res: Response) {
     const action = parseAction(req.params.action);
     if (!action) throw notFound('There is no such action.');
     const comment = loadComment(req, res);
-    moderate(comment, action, me(res).id);
-    flash(req, `Comment by ${comment.author_name || 'someone'} ${DONE[action]}.`);
+    moderation.act(comment, action, me(res).id);
+    flash(req, `Comment by ${comment.author_name || 'someone'} ${MODERATION_LABELS[action].done}.`);
     const back = backTo(req, comment.status);
     // A deleted comment's own page is gone: back to its queue instead.
     res.redirect(303, action === 'delete' && back.startsWith(`/admin/comments/${comment.id}/`) ? `/admin/comments?status=${comment.status}` : back);
@@ -85,19 +72,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     }
     const comments = repos.comments.findManyWithPost(ids);
     if (comments.some((c) => !mayManagePost(user, c.post_author_id))) throw forbidden('Some of those comments are on another author’s posts.');
-    const found = comments.map((c) => c.id);
-    repos.db.transaction(() => {
-      if (action === 'delete') {
-        // Newest first, so replies go before their parents and a parent left with
-        // no replies is removed rather than kept as a placeholder.
-        for (const id of [...found].sort((a, b) => b - a)) repos.comments.deletePermanently(id);
-      } else {
-        repos.comments.setStatusMany(found, ACTION_STATUS[action]);
-        if (action === 'approve') repos.reports.clearFor(found);
-      }
-      repos.audit.record({ userId: user.id, action: `comment.bulk-${action}`, subject: found.map((id) => `comment:${id}`).join(' ').slice(0, 500), detail: `${found.length} comments` });
-    })();
-    flash(req, `${found.length} comment${found.length === 1 ? '' : 's'} ${DONE[action]}.`);
+    const count = moderation.actOnMany(comments, action, user.id);
+    flash(req, `${plural(count, 'comment')} ${MODERATION_LABELS[action].done}.`);
     res.redirect(303, backTo(req, fallbackStatus));
   }
 
@@ -120,12 +96,8 @@ export function commentsRoutes(ctx: AppContext): Router {
   function update(req: Request<{ id: string }>, res: Response) {
     const comment = loadComment(req, res);
     const typed = text(req.body, 'comment');
-    const checked = checkCommentText(typed);
-    if (!checked.ok) return renderEdit(res, 422, comment, { body: typed, errors: { comment: checked.error } });
-    repos.db.transaction(() => {
-      repos.comments.setBody(comment.id, checked.text, renderCommentMarkdown(checked.text));
-      repos.audit.record({ userId: me(res).id, action: 'comment.edit', subject: `comment:${comment.id}` });
-    })();
+    const edited = moderation.edit(comment, typed, me(res).id);
+    if (!edited.ok) return renderEdit(res, 422, comment, { body: typed, errors: { comment: edited.error } });
     flash(req, 'Comment text saved.');
     res.redirect(303, backTo(req, comment.status));
   }
@@ -134,17 +106,7 @@ export function commentsRoutes(ctx: AppContext): Router {
     const parent = loadComment(req, res);
     const user = me(res);
     const typed = text(req.body, 'comment');
-    if (parent.status === 'spam' || parent.status === 'trash') {
-      return renderEdit(res, 422, parent, { reply: typed, errors: { reply: 'Approve this comment before replying to it.' } });
-    }
-    // The audit line belongs to the reply: the service's own transaction nests in this one.
-    const outcome = repos.db.transaction((): PostOutcome => {
-      const result = service.postAuthorReply({ id: parent.post_id }, user, parent.id, typed, res.locals.site);
-      if (result.kind === 'stored') {
-        repos.audit.record({ userId: user.id, action: 'comment.reply', subject: `comment:${result.id}`, detail: `reply to comment:${parent.id}` });
-      }
-      return result;
-    })();
+    const outcome = moderation.reply(parent, user, typed, res.locals.site);
     if (outcome.kind !== 'stored') return renderEdit(res, outcome.kind === 'duplicate' ? 409 : 422, parent, { reply: typed, errors: { reply: replyError(outcome) } });
     flash(req, parent.status === 'pending' ? 'Comment approved and your reply posted.' : 'Your reply is posted.');
     res.redirect(303, adminPath(req.body?.back, `/admin/comments?status=approved#comment-${outcome.id}`));
@@ -160,8 +122,9 @@ export function commentsRoutes(ctx: AppContext): Router {
 }
 
 /** Why the service refused a reply, in the queue's words. */
-function replyError(outcome: Exclude<PostOutcome, { kind: 'stored' }>): string {
+function replyError(outcome: Exclude<ReplyOutcome, { kind: 'stored' }>): string {
   switch (outcome.kind) {
+    case 'parent-hidden': return 'Approve this comment before replying to it.';
     case 'invalid': return outcome.errors.comment ?? outcome.errors.comment_parent ?? 'This reply cannot be posted.';
     case 'duplicate': return 'You already said that here.';
     case 'too-quick':

@@ -1,6 +1,6 @@
 // The dashboard: what needs the author now (comments waiting, drafts) and counts.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { scopeOf } from './permissions.js';
 import { me } from './session-auth.js';
 

@@ -1,5 +1,6 @@
 // The post editor's form as plain values: reading it, checking it, and turning it
 // into a PostDraft. Errors come back by field and the typed values are never lost.
+import { MAX_NESTING, NESTED_TOO_DEEPLY, nestingDepth } from '../markdown.js';
 import { slugify } from '../slug.js';
 import type { Post, PostKind, PostState } from '../posts/posts-repository.js';
 import type { PostDraft } from '../posts/posts-service.js';
@@ -77,9 +78,6 @@ export function formFromPost(post: Post, tagNames: readonly string[], timeZone: 
 
 export type PostFormResult = { ok: true; draft: PostDraft } | { ok: false; errors: FieldErrors };
 
-/** What a personal-data check reads: everything that would go public. */
-export const publicText = (form: Pick<PostForm, 'title' | 'body' | 'excerpt'>): string => `${form.title}\n${form.body}\n${form.excerpt}`;
-
 /** Checks the form; `authorId` is the post's author (the writer for a new post). */
 export function validatePostForm(form: PostForm, authorId: number, timeZone: string, now: Date): PostFormResult {
   const errors: FieldErrors = {};
@@ -92,6 +90,7 @@ export function validatePostForm(form: PostForm, authorId: number, timeZone: str
   else if (slugTyped && !slugify(slugTyped)) errors.slug = 'A slug needs at least one letter or digit (or leave it blank to make one from the title).';
 
   if (form.body.length > LIMITS.body) errors.body = `The text can be at most ${LIMITS.body.toLocaleString('en-US')} characters.`;
+  else if (nestingDepth(form.body) > MAX_NESTING) errors.body = NESTED_TOO_DEEPLY;
   if ([...form.excerpt.trim()].length > LIMITS.excerpt) errors.excerpt = `The excerpt can be at most ${LIMITS.excerpt} characters.`;
   const tags = parseTagsField(form.tags);
   if (form.tags.length > LIMITS.tags || tags.length > 30) errors.tags = 'Use at most 30 tags, 1,000 characters in all.';

@@ -1,24 +1,31 @@
 // Writing: the list of posts and pages, the editor (with a preview that needs no
-// JavaScript), saving, scheduling and deleting.
+// JavaScript), saving, scheduling and deleting. Saving is mounted apart (src/routes.ts),
+// behind a token check that answers with the editor and the author's text.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { freshToken, hasValidToken } from '../http/csrf.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import type { AdminPostFilter, Post, PostKind, PostState } from '../posts/posts-repository.js';
-import { findPersonalData } from '../risk/personal-data.js';
+import { personalDataIn } from '../posts/posts-service.js';
 import { uploadMarkdown } from '../uploads/uploads-store.js';
 import { checked, parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertMayManagePost, isAdmin, scopeOf } from './permissions.js';
-import { blankPostForm, formFromPost, POST_STATES, publicText, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
-import type { PostDraft } from '../posts/posts-service.js';
+import { blankPostForm, formFromPost, POST_STATES, readPostForm, stateOf, validatePostForm, type PostForm } from './post-form.js';
 import { flash, me } from './session-auth.js';
 
 const PER_PAGE = 20;
 
-export function postsRoutes(ctx: AppContext): Router {
-  const { repos } = ctx;
+export interface DeskPosts {
+  /** Everything but saving, behind the desk's ordinary token check. */
+  router: Router;
+  /** Saving, and the answer to a stale token: the editor again with the typed text. */
+  save: { create(req: Request, res: Response): void; update(req: Request<{ id: string }>, res: Response): void; refuseStale(req: Request, res: Response): void };
+}
+
+export function postsRoutes(ctx: AppContext): DeskPosts {
+  const { repos, clock } = ctx;
+  const { posts } = ctx.services;
   const router = Router();
 
   /** The post named by :id, if this user may manage it: 404 when missing, 403 when another author's. */
@@ -33,13 +40,13 @@ export function postsRoutes(ctx: AppContext): Router {
   function renderEditor(res: Response, status: number, view: { post?: Post; form: PostForm; errors?: FieldErrors; preview?: string; notice?: string }) {
     const { post, form } = view;
     if (view.notice) res.locals.flash = view.notice;
-    const state = post ? stateOf(post, new Date()) : undefined;
+    const state = post ? stateOf(post, new Date(clock())) : undefined;
     res.status(status).render('admin/post-edit', {
       pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
       post,
       state,
       // A draft is checked before it goes public, so the author sees why it was held.
-      findings: post && state === 'draft' ? findPersonalData(publicText({ title: post.title, body: post.body_md, excerpt: post.excerpt })) : [],
+      findings: post && state === 'draft' ? personalDataIn(post) : [],
       form,
       errors: view.errors ?? {},
       preview: view.preview,
@@ -55,13 +62,14 @@ export function postsRoutes(ctx: AppContext): Router {
     const kind = kindRaw === 'post' || kindRaw === 'page' ? (kindRaw as PostKind) : null;
     const filter: AdminPostFilter = { state, authorId: scopeOf(user), kind, search: q };
     const pagination = paginate(req.query.page, repos.posts.countForAdmin(filter), PER_PAGE);
-    const now = new Date();
+    const now = new Date(clock());
     res.render('admin/posts', {
       pageTitle: 'Posts',
       posts: repos.posts.listForAdmin(filter, pagination.limit, pagination.offset).map((p) => ({ ...p, state: stateOf(p, now) })),
       counts: repos.posts.countStatesForAdmin(scopeOf(user)),
       filter: { state, kind: kind ?? '', q },
       pagination,
+      pageHref: pageLinks('/admin/posts', { ...(state !== 'all' ? { status: state } : {}), ...(kind ? { kind } : {}), ...(q ? { q } : {}) }),
       showAuthor: isAdmin(user),
     });
   }
@@ -71,56 +79,40 @@ export function postsRoutes(ctx: AppContext): Router {
   }
 
   /**
-   * Saving checks its own token (admin-routes lets these two routes through): a stale
-   * one, from an old tab or a session that ended, gives the author's text back with a
-   * fresh token instead of a bare 403 that loses it.
+   * A stale token on saving, from an old tab or a session that ended, gives the
+   * author's text back instead of a bare 403 that loses it.
    */
-  async function tokenValid(req: Request, res: Response, view: { post?: Post; form: PostForm }): Promise<boolean> {
-    const valid = await hasValidToken(req, res);
-    res.locals.csrfToken = freshToken(req);
-    if (!valid) renderEditor(res, 403, { ...view, notice: EXPIRED_MESSAGE });
-    return valid;
+  function refuseStale(req: Request, res: Response) {
+    const post = req.params.id === undefined ? undefined : loadPost(req as Request<{ id: string }>, res);
+    renderEditor(res, 403, { post, form: readPostForm(req.body), notice: EXPIRED_MESSAGE });
   }
 
-  async function create(req: Request, res: Response) {
+  function create(req: Request, res: Response) {
     const user = me(res);
     const form = readPostForm(req.body);
-    if (!(await tokenValid(req, res, { form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { form, preview: renderPostMarkdown(form.body) });
-    const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date());
+    const result = validatePostForm(form, user.id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { form, errors: result.errors });
-    const held = holdForPersonalData(form, result.draft);
-    const id = repos.db.transaction(() => {
-      const newId = repos.postsService.create(result.draft);
-      repos.audit.record({ userId: user.id, action: `${result.draft.kind}.create`, subject: `post:${newId}`, detail: result.draft.title });
-      return newId;
-    })();
-    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!));
+    const { id, held } = posts.createByAuthor(result.draft, user.id, { confirmPersonalData: form.confirm_personal_data });
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(id)!, new Date(clock())));
     res.redirect(303, `/admin/posts/${id}/edit`);
   }
 
   function edit(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
     const tags = (repos.tags.forPosts([post.id]).get(post.id) ?? []).map((t) => t.name);
-    renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date()) });
+    renderEditor(res, 200, { post, form: formFromPost(post, tags, res.locals.site.timezone, new Date(clock())) });
   }
 
-  async function update(req: Request<{ id: string }>, res: Response) {
+  function update(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
     const user = me(res);
     const form = readPostForm(req.body);
-    if (!(await tokenValid(req, res, { post, form }))) return;
     if (checked(req.body, 'preview')) return renderEditor(res, 200, { post, form, preview: renderPostMarkdown(form.body) });
-    const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date());
+    const result = validatePostForm(form, post.author_id, res.locals.site.timezone, new Date(clock()));
     if (!result.ok) return renderEditor(res, 422, { post, form, errors: result.errors });
-    const held = holdForPersonalData(form, result.draft);
-    repos.db.transaction(() => {
-      repos.postsService.update(post.id, result.draft);
-      const after = repos.posts.findById(post.id)!;
-      const detail = after.slug !== post.slug ? `slug ${post.slug} → ${after.slug}` : after.title;
-      repos.audit.record({ userId: user.id, action: `${post.kind}.update`, subject: `post:${post.id}`, detail });
-    })();
-    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!));
+    const { held } = posts.updateByAuthor(post, result.draft, user.id, { confirmPersonalData: form.confirm_personal_data });
+    flash(req, held ? HELD_MESSAGE : savedMessage(repos.posts.findById(post.id)!, new Date(clock())));
     res.redirect(303, `/admin/posts/${post.id}/edit`);
   }
 
@@ -131,11 +123,7 @@ export function postsRoutes(ctx: AppContext): Router {
 
   function remove(req: Request<{ id: string }>, res: Response) {
     const post = loadPost(req, res);
-    const user = me(res);
-    repos.db.transaction(() => {
-      repos.posts.remove(post.id);
-      repos.audit.record({ userId: user.id, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` });
-    })();
+    posts.trash(post, me(res).id);
     flash(req, `Deleted “${post.title}”.`);
     res.redirect(303, '/admin/posts');
   }
@@ -147,33 +135,20 @@ export function postsRoutes(ctx: AppContext): Router {
 
   router.get('/posts', list);
   router.get('/posts/new', add);
-  router.post('/posts', create);
   router.get('/posts/:id/edit', edit);
-  router.post('/posts/:id', update);
   router.get('/posts/:id/delete', confirmRemove);
   router.post('/posts/:id/delete', remove);
   router.post('/preview', preview);
-  return router;
+  return { router, save: { create, update, refuseStale } };
 }
 
 const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';
 
 const HELD_MESSAGE = 'Saved as a draft, not published: the text seems to hold personal data. Check the findings below, then publish anyway if it is meant to be public.';
 
-/**
- * A post asked to go public whose text holds personal data is kept as a draft
- * (its date kept), unless the author has seen the findings and confirmed.
- */
-function holdForPersonalData(form: PostForm, draft: PostDraft): boolean {
-  if (draft.status !== 'published' || form.confirm_personal_data) return false;
-  if (findPersonalData(publicText(form)).length === 0) return false;
-  draft.status = 'draft';
-  return true;
-}
-
-function savedMessage(post: Post): string {
+function savedMessage(post: Post, now: Date): string {
   const noun = post.kind === 'page' ? 'Page' : 'Post';
-  switch (stateOf(post, new Date())) {
+  switch (stateOf(post, now)) {
     case 'draft': return `${noun} saved as a draft.`;
     case 'scheduled': return `${noun} scheduled.`;
     case 'published': return `${noun} published.`;

@@ -1,6 +1,6 @@
 // The blog's settings, for administrators.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { hasErrors } from '../http/forms.js';
 import { assertAdmin } from './permissions.js';
 import { changedKeys, formFromSettings, readSettingsForm } from './settings-form.js';
@@ -23,10 +23,7 @@ export function settingsRoutes(ctx: AppContext): Router {
     const { form, values, errors } = readSettingsForm(req.body, current);
     if (hasErrors(errors)) return res.status(422).render('admin/settings', { pageTitle: 'Settings', form, errors, timeZones: TIME_ZONES });
     const changed = changedKeys(current, values);
-    repos.db.transaction(() => {
-      repos.settings.save(values);
-      if (changed.length) repos.audit.record({ userId: me(res).id, action: 'settings.update', subject: 'settings', detail: changed.join(', ') });
-    })();
+    ctx.services.settings.save(values, changed, me(res).id);
     flash(req, changed.length ? 'Settings saved.' : 'Nothing changed.');
     res.redirect(303, '/admin/settings');
   }

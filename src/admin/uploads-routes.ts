@@ -3,7 +3,7 @@
 // nothing is written until the token and the image's bytes have been checked.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { csrfProtection } from '../http/csrf.js';
 import { HttpError } from '../http/errors.js';
 import { MAX_UPLOAD_BYTES, saveUpload, uploadMarkdown } from '../uploads/uploads-store.js';

@@ -1,14 +1,14 @@
 // People: the administrator adds users, changes roles and resets passwords;
 // everyone changes their own password.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
-import { generatePassword, hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from '../users/passwords.js';
+import { generatePassword, MAX_PASSWORD_LENGTH } from '../users/passwords.js';
 import type { User } from '../users/users-repository.js';
-import { hasErrors, parseId, text, type FieldErrors } from '../http/forms.js';
+import { isRole, passwordMessage } from '../users/user-rules.js';
+import { parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertAdmin, isAdmin } from './permissions.js';
 import { flash, me, renewLogin } from './session-auth.js';
-import { isRole, passwordProblem, roleChangeProblem, USERNAME_TAKEN, validateNewUser, validateOwnPassword } from './user-form.js';
 
 interface UsersView {
   newUser?: Record<string, string>;
@@ -19,7 +19,8 @@ interface UsersView {
 }
 
 export function usersRoutes(ctx: AppContext): Router {
-  const { repos } = ctx;
+  const { repos, clock } = ctx;
+  const { users } = ctx.services;
   const router = Router();
 
   function render(res: Response, status: number, view: UsersView = {}) {
@@ -53,20 +54,10 @@ export function usersRoutes(ctx: AppContext): Router {
       role: text(req.body, 'role'),
       password: text(req.body, 'password').slice(0, MAX_PASSWORD_LENGTH + 1),
     };
-    const errors = validateNewUser(form, (name) => repos.users.findByUsername(name) !== undefined);
+    const outcome = await users.add(form, me(res).id);
     const { password: _typedPassword, ...kept } = form;
-    if (hasErrors(errors) || !isRole(form.role)) return render(res, 422, { newUser: kept, errors });
-    const hash = await hashPassword(form.password);
-    const username = form.username.trim();
-    // Checked again in the write: another request may have taken the name during the hash.
-    const added = repos.db.transaction((): boolean => {
-      if (repos.users.findByUsername(username)) return false;
-      const user = repos.users.create({ username, display_name: form.display_name.trim() || username, email: form.email.trim(), password_hash: hash, role: form.role as User['role'] });
-      repos.audit.record({ userId: me(res).id, action: 'user.create', subject: `user:${user.id}`, detail: `${username} as ${form.role}` });
-      return true;
-    }).immediate();
-    if (!added) return render(res, 422, { newUser: kept, errors: { username: USERNAME_TAKEN } });
-    flash(req, `Added ${username}.`);
+    if (outcome.kind === 'invalid') return render(res, 422, { newUser: kept, errors: outcome.errors });
+    flash(req, `Added ${outcome.user.username}.`);
     res.redirect(303, '/admin/users');
   }
 
@@ -74,15 +65,9 @@ export function usersRoutes(ctx: AppContext): Router {
     const target = loadUser(req, res);
     const role = text(req.body, 'role');
     if (!isRole(role)) return render(res, 422, { rowErrors: { [target.id]: { role: 'Choose administrator or author.' } } });
-    const problem = repos.db.transaction(() => {
-      const why = roleChangeProblem(target.role, role, repos.users.countAdmins());
-      if (why) return why;
-      repos.users.setRole(target.id, role);
-      repos.audit.record({ userId: me(res).id, action: 'user.role', subject: `user:${target.id}`, detail: `${target.role} → ${role}` });
-      return undefined;
-    }).immediate();
+    const problem = users.changeRole(target, role, me(res).id);
     if (problem) return render(res, 422, { rowErrors: { [target.id]: { role: problem } } });
-    if (target.id === me(res).id) renewLogin(req);
+    if (target.id === me(res).id) renewLogin(req, clock());
     flash(req, `${target.username} is now ${role === 'admin' ? 'an administrator' : 'an author'}.`);
     res.redirect(303, '/admin/users');
   }
@@ -92,14 +77,9 @@ export function usersRoutes(ctx: AppContext): Router {
     const target = loadUser(req, res);
     const typed = text(req.body, 'password');
     const password = typed || generatePassword();
-    const problem = passwordProblem(password);
-    if (problem) return render(res, 422, { rowErrors: { [target.id]: { password: problem } } });
-    const hash = await hashPassword(password);
-    repos.db.transaction(() => {
-      repos.users.setPasswordHash(target.id, hash);
-      repos.audit.record({ userId: me(res).id, action: 'user.password-reset', subject: `user:${target.id}` });
-    })();
-    if (target.id === me(res).id) renewLogin(req);
+    const problem = await users.setPassword(target, password, me(res).id);
+    if (problem) return render(res, 422, { rowErrors: { [target.id]: { password: passwordMessage(problem) } } });
+    if (target.id === me(res).id) renewLogin(req, clock());
     if (typed) {
       flash(req, `New password set for ${target.username}.`);
       return res.redirect(303, '/admin/users');
@@ -114,16 +94,9 @@ export function usersRoutes(ctx: AppContext): Router {
       new_password: text(req.body, 'new_password').slice(0, MAX_PASSWORD_LENGTH + 1),
       confirm_password: text(req.body, 'confirm_password').slice(0, MAX_PASSWORD_LENGTH + 1),
     };
-    const currentIsRight = form.current_password.length > 0 && form.current_password.length <= MAX_PASSWORD_LENGTH
-      && (await verifyPassword(form.current_password, user.password_hash));
-    const errors = validateOwnPassword(form, currentIsRight);
-    if (hasErrors(errors)) return render(res, 422, { errors });
-    const hash = await hashPassword(form.new_password);
-    repos.db.transaction(() => {
-      repos.users.setPasswordHash(user.id, hash);
-      repos.audit.record({ userId: user.id, action: 'user.password', subject: `user:${user.id}` });
-    })();
-    renewLogin(req);
+    const errors = await users.changeOwnPassword(user, form);
+    if (errors) return render(res, 422, { errors });
+    renewLogin(req, clock());
     flash(req, 'Your password is changed; any other sessions of yours have ended.');
     res.redirect(303, '/admin/users');
   }

@@ -1,6 +1,7 @@
 // The audit trail: who changed what, and when. Written inside the same transaction
 // as the change it records, so the trail never claims a change that rolled back.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 export interface AuditEntry {
   id: number;
@@ -23,7 +24,7 @@ export interface AuditRecord {
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>;
 
-export function createAuditRepository(db: Db) {
+export function createAuditRepository(db: Db, clock: Clock) {
   const insert = db.prepare<[number | null, string, string, string, string]>(
     'INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -34,7 +35,7 @@ export function createAuditRepository(db: Db) {
   const count = db.prepare<[], number>('SELECT count(*) FROM audit_log').pluck();
 
   return {
-    record(entry: AuditRecord, now = new Date().toISOString()): void {
+    record(entry: AuditRecord, now = isoNow(clock)): void {
       insert.run(entry.userId, entry.action, entry.subject ?? '', (entry.detail ?? '').slice(0, 1000), now);
     },
     /** Newest first. */

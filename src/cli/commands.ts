@@ -7,13 +7,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { migrate } from '../db/migrate.js';
-import { createRepositories } from '../repositories.js';
+import { buildContext } from '../compose.js';
+import type { AppContext } from '../context.js';
 import { InputError, readNewPassword } from './read-password.js';
-import { MIN_PASSWORD_LENGTH, hashPassword } from '../users/passwords.js';
-import type { Role } from '../users/users-repository.js';
-import { renderCommentMarkdown } from '../markdown.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js';
+import { isRole, isUsername, passwordProblem, ROLES, USERNAME_RULE, type PasswordProblem } from '../users/user-rules.js';
+import { plural } from '../wording.js';
 import { exportWxr } from '../wxr/export-wxr.js';
-import { WxrImportError, importWxr, type ImportCounts } from '../wxr/import-wxr.js';
+import { WxrImportError, importWxr, type ImportReport } from '../wxr/import-wxr.js';
 import { writeFileAtomically } from './write-atomically.js';
 
 /** Bad usage: a missing argument, an unknown option or value. Exit code 2. */
@@ -46,6 +47,8 @@ interface Invocation {
   err: (line: string) => void;
   write: (chunk: string) => void;
   readPassword: CliIo['readPassword'];
+  /** The repositories and services over the opened database, built on first use. */
+  context: () => AppContext;
 }
 
 interface Command {
@@ -61,21 +64,16 @@ interface Command {
   run(inv: Invocation, db: Db): Promise<void> | void;
 }
 
-const ROLES: readonly Role[] = ['admin', 'author'];
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$/;
 const passwordStdin: Options = {
   'password-stdin': { type: 'boolean', default: false },
 };
 
-async function newPasswordHash(readPassword: CliIo['readPassword'], fromStdin: boolean): Promise<string> {
-  const password = await readPassword(fromStdin);
-  if ([...password].length < MIN_PASSWORD_LENGTH) {
-    throw new Refusal(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long; nothing was changed.`);
-  }
-  return hashPassword(password);
+/** The same password rule as the desk's, in the command line's words. */
+function refusePassword(problem: PasswordProblem): never {
+  throw new Refusal(problem === 'too-short'
+    ? `The password must be at least ${MIN_PASSWORD_LENGTH} characters long; nothing was changed.`
+    : `The password must be at most ${MAX_PASSWORD_LENGTH} characters long; nothing was changed.`);
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 const contents = (c: { posts: number; pages: number; comments: number }) =>
   `${plural(c.posts, 'post')}, ${plural(c.pages, 'page')} and ${plural(c.comments, 'comment')}`;
@@ -101,7 +99,7 @@ function readInputFile(file: string): string {
   }
 }
 
-function importReport(file: string, counts: ImportCounts, newAuthors: readonly string[]): string[] {
+function importReport(file: string, { counts, createdAuthors, personalData }: ImportReport): string[] {
   const lines = [`Imported ${contents(counts)} from ${file}.`];
   if (counts.skippedItems || counts.skippedComments) {
     lines.push(`Skipped ${plural(counts.skippedItems, 'item')} that ${counts.skippedItems === 1 ? 'is' : 'are'} not a post or page (attachments, menus, revisions, trashed posts) and ${plural(counts.skippedComments, 'pingback or trackback', 'pingbacks and trackbacks')}.`);
@@ -109,11 +107,24 @@ function importReport(file: string, counts: ImportCounts, newAuthors: readonly s
   if (counts.usersMatched) {
     lines.push(`Matched ${plural(counts.usersMatched, 'author')} to ${counts.usersMatched === 1 ? 'an existing user' : 'existing users'} of the same name.`);
   }
-  if (newAuthors.length) {
+  const renamed = createdAuthors.filter((a) => a.renamedFrom !== undefined);
+  if (renamed.length) {
     lines.push(
-      `Created ${plural(newAuthors.length, 'author')} who cannot log in yet: WordPress passwords do not carry over.`,
+      `Renamed ${plural(renamed.length, 'WordPress login')} that ${renamed.length === 1 ? 'is' : 'are'} not a usable name (${USERNAME_RULE}):`,
+      ...renamed.map((a) => `  "${a.renamedFrom}" is now "${a.username}"`),
+    );
+  }
+  if (createdAuthors.length) {
+    lines.push(
+      `Created ${plural(createdAuthors.length, 'author')} who cannot log in yet: WordPress passwords do not carry over.`,
       'Give each one a password with:',
-      ...newAuthors.map((name) => `  npx colloquy user passwd ${name}`),
+      ...createdAuthors.map((a) => `  npx colloquy user passwd ${a.username}`),
+    );
+  }
+  if (personalData.length) {
+    lines.push(
+      `${plural(personalData.length, 'published post')} ${personalData.length === 1 ? 'seems' : 'seem'} to hold personal data. ${personalData.length === 1 ? 'It stays' : 'They stay'} published, as ${personalData.length === 1 ? 'it was' : 'they were'}; check ${personalData.length === 1 ? 'it' : 'each one'}:`,
+      ...personalData.map((p) => `  /posts/${p.slug}: ${p.findings}`),
     );
   }
   return lines;
@@ -144,20 +155,25 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     },
     arity: [1, 1],
     database: 'migrated',
-    async run({ positionals: [username = ''], values, out, readPassword }, db) {
+    async run({ positionals: [username = ''], values, out, readPassword, context }) {
       const role = values.role;
       if (typeof role !== 'string') throw new UsageError(`--role is required: ${ROLES.join(' or ')}.`);
-      if (!ROLES.includes(role as Role)) throw new UsageError(`Unknown role "${role}": use ${ROLES.join(' or ')}.`);
-      if (!USERNAME.test(username)) {
-        throw new UsageError(`"${username}" is not a usable name: 1 to 60 letters, digits, dots, hyphens or underscores.`);
+      if (!isRole(role)) throw new UsageError(`Unknown role "${role}": use ${ROLES.join(' or ')}.`);
+      if (!isUsername(username)) throw new UsageError(`"${username}" is not a usable name: ${USERNAME_RULE}.`);
+      const { services } = context();
+      // Asked before the password, so nobody types one for nothing.
+      if (services.users.findByUsername(username)) throw new Refusal(`A user named "${username}" already exists.`);
+      const password = await readPassword(values['password-stdin'] === true);
+      const problem = passwordProblem(password);
+      if (problem) refusePassword(problem);
+      const displayName = typeof values['display-name'] === 'string' ? values['display-name'] : '';
+      const email = typeof values.email === 'string' ? values.email : '';
+      const outcome = await services.users.add({ username, display_name: displayName, email, role, password }, null);
+      if (outcome.kind === 'invalid') {
+        const why = Object.entries(outcome.errors).map(([field, message]) => `${field.replace('_', ' ')}: ${message}`).join(' ');
+        throw new Refusal(outcome.errors.username === undefined ? `${why} Nothing was changed.` : `A user named "${username}" already exists.`);
       }
-      const repos = createRepositories(db);
-      if (repos.users.findByUsername(username)) throw new Refusal(`A user named "${username}" already exists.`);
-      const hash = await newPasswordHash(readPassword, values['password-stdin'] === true);
-      const displayName = typeof values['display-name'] === 'string' && values['display-name'].trim() ? values['display-name'].trim() : username;
-      const email = typeof values.email === 'string' ? values.email.trim() : '';
-      const user = repos.users.create({ username, display_name: displayName, email, password_hash: hash, role: role as Role });
-      out(`Created ${user.role} "${user.username}".`);
+      out(`Created ${outcome.user.role} "${outcome.user.username}".`);
     },
   },
 
@@ -168,11 +184,12 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     options: passwordStdin,
     arity: [1, 1],
     database: 'migrated',
-    async run({ positionals: [username = ''], values, out, readPassword }, db) {
-      const repos = createRepositories(db);
-      const user = repos.users.findByUsername(username);
+    async run({ positionals: [username = ''], values, out, readPassword, context }) {
+      const { services } = context();
+      const user = services.users.findByUsername(username);
       if (!user) throw new Refusal(`There is no user named "${username}".`);
-      repos.users.setPasswordHash(user.id, await newPasswordHash(readPassword, values['password-stdin'] === true));
+      const problem = await services.users.setPassword(user, await readPassword(values['password-stdin'] === true), null);
+      if (problem) refusePassword(problem);
       out(`Changed the password of "${user.username}".`);
     },
   },
@@ -183,13 +200,9 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     details: 'Run it after the Markdown or sanitising rules change. All or nothing: one transaction.',
     arity: [0, 0],
     database: 'migrated',
-    run({ out }, db) {
-      const repos = createRepositories(db);
-      const [posts, comments] = db.transaction((): [number, number] => {
-        const sources = repos.comments.allSources();
-        for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
-        return [repos.postsService.rerenderAll(), sources.length];
-      })();
+    run({ out, context }, db) {
+      const { services } = context();
+      const [posts, comments] = db.transaction((): [number, number] => [services.posts.rerenderAll(), services.comments.rerenderAll()])();
       out(`Rendered ${plural(posts, 'post')} and ${plural(comments, 'comment')} again.`);
     },
   },
@@ -204,19 +217,17 @@ authors who cannot log in until \`colloquy user passwd NAME\` gives them a passw
 Importing the same file twice imports its posts twice.`,
     arity: [1, 1],
     database: 'migrated',
-    run({ positionals: [file = ''], out }, db) {
+    run({ positionals: [file = ''], out, context }, db) {
       const xml = readInputFile(file);
-      const repos = createRepositories(db);
-      const before = new Set(repos.users.list().map((u) => u.id));
-      let counts;
+      const ctx = context();
+      let report;
       try {
-        counts = importWxr(repos, xml);
+        report = importWxr({ db, ...ctx }, xml);
       } catch (err) {
         if (err instanceof WxrImportError) throw new Refusal(`${file}: ${err.message} Nothing was imported.`);
         throw err;
       }
-      const newAuthors = repos.users.list().filter((u) => !before.has(u.id)).map((u) => u.username);
-      for (const line of importReport(file, counts, newAuthors)) out(line);
+      for (const line of importReport(file, report)) out(line);
     },
   },
 
@@ -230,8 +241,8 @@ existing FILE is replaced only with --force.`,
     options: { force: { type: 'boolean', default: false } },
     arity: [0, 1],
     database: 'migrated',
-    run({ positionals: [file], values, config, out, err, write }, db) {
-      const repos = createRepositories(db);
+    run({ positionals: [file], values, config, out, err, write, context }) {
+      const { repos } = context();
       if (file === undefined) {
         const counts = exportWxr(repos, config.baseUrl, write);
         // Standard output holds the XML alone: the summary goes to standard error.
@@ -338,7 +349,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command.database === 'migrated') migrate(db);
     const values = parsed.values as Invocation['values'];
-    await command.run({ positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword }, db);
+    let ctx: AppContext | undefined;
+    const context = () => (ctx ??= buildContext({ db, config }));
+    await command.run({ positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword, context }, db);
     return 0;
   } finally {
     db.close();

@@ -1,5 +1,6 @@
 // Comments: storage, the one-query thread read, and the moderation queue.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 import { PUBLIC_POST } from '../posts/posts-repository.js';
 
 export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
@@ -40,7 +41,12 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function createCommentsRepository(db: Db) {
+/** A name as first-time trust compares it, the way WordPress does: trimmed and case-folded. */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+export function createCommentsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Comment>('SELECT * FROM comments WHERE id = ?');
   const insert = db.prepare(
     `INSERT INTO comments (post_id, parent_id, user_id, author_name, author_email, email_key, author_url, body_md, body_html,
@@ -51,8 +57,9 @@ export function createCommentsRepository(db: Db) {
   const approvedForPost = db.prepare<[number, number], Comment>(
     `SELECT * FROM comments WHERE post_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
-  const hasApproved = db.prepare<[string], number>(
-    `SELECT 1 FROM comments WHERE email_key = ? AND status = 'approved' LIMIT 1`,
+  // Names are compared in code: SQLite's lower() folds ASCII only. Read from the index alone.
+  const approvedNames = db.prepare<[string], string>(
+    `SELECT DISTINCT author_name FROM comments WHERE email_key = ? AND status = 'approved'`,
   ).pluck();
   const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
   const hold = db.prepare<[string, string, number]>("UPDATE comments SET status = 'pending', held_reason = ?, updated_at = ? WHERE id = ?");
@@ -110,7 +117,7 @@ export function createCommentsRepository(db: Db) {
   return {
     findById: (id: number): Comment | undefined => byId.get(id),
 
-    insert(comment: NewComment, now = new Date().toISOString()): number {
+    insert(comment: NewComment, now = isoNow(clock)): number {
       const { lastInsertRowid } = insert.run({ ...comment, email_key: emailKey(comment.author_email), now });
       return Number(lastInsertRowid);
     },
@@ -122,12 +129,15 @@ export function createCommentsRepository(db: Db) {
     /** Newest approved comments of a post, for its feed. */
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */
-    listRecentApproved: (limit: number, now = new Date().toISOString()): QueuedComment[] => recentApproved.all({ limit, now }),
-    /** Whether this email (case-folded) already has an approved comment. */
-    hasApprovedFrom: (email: string): boolean => hasApproved.get(emailKey(email)) !== undefined,
+    listRecentApproved: (limit: number, now = isoNow(clock)): QueuedComment[] => recentApproved.all({ limit, now }),
+    /** Whether an earlier approved comment has both this name and this email (each case-folded, the name trimmed). */
+    hasApprovedFrom(name: string, email: string): boolean {
+      const wanted = nameKey(name);
+      return approvedNames.all(emailKey(email)).some((approved) => nameKey(approved) === wanted);
+    },
 
-    setStatus: (id: number, status: CommentStatus, now = new Date().toISOString()): void => void setStatus.run(status, now, id),
-    setBody: (id: number, md: string, html: string, now = new Date().toISOString()): void => void setBody.run(md, html, now, id),
+    setStatus: (id: number, status: CommentStatus, now = isoNow(clock)): void => void setStatus.run(status, now, id),
+    setBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void setBody.run(md, html, now, id),
 
     /** The queue for one status; authorId limits it to comments on that author's posts. */
     listQueue: (status: CommentStatus, authorId: number | null, limit: number, offset: number): QueuedComment[] =>
@@ -140,7 +150,7 @@ export function createCommentsRepository(db: Db) {
     },
 
     /** Deletes for good; a comment with replies is wiped but kept as their parent. */
-    deletePermanently: db.transaction((id: number, now = new Date().toISOString()): void => {
+    deletePermanently: db.transaction((id: number, now = isoNow(clock)): void => {
       if ((childCount.get(id) ?? 0) > 0) scrub.run(now, id);
       else deleteRow.run(id);
     }),
@@ -148,7 +158,7 @@ export function createCommentsRepository(db: Db) {
     /** Comments by id with their post's author, for checking who may moderate them; one query. */
     findManyWithPost: (ids: readonly number[]): QueuedComment[] => manyWithPost.all(JSON.stringify(ids)),
     /** Sets the status of many comments at once. */
-    setStatusMany: (ids: readonly number[], status: CommentStatus, now = new Date().toISOString()): void =>
+    setStatusMany: (ids: readonly number[], status: CommentStatus, now = isoNow(clock)): void =>
       void setStatusMany.run(status, now, JSON.stringify(ids)),
     /** Every comment of a post, whatever its status. */
     countAllForPost: (postId: number): number => allForPost.get(postId) ?? 0,
@@ -156,6 +166,6 @@ export function createCommentsRepository(db: Db) {
     allSources: (): Pick<Comment, 'id' | 'body_md'>[] => allSources.all(),
     setRendered: (id: number, html: string): void => void setRendered.run(html, id),
     /** Holds a comment back for moderation, saying why. */
-    hold: (id: number, reason: string, now = new Date().toISOString()): void => void hold.run(reason, now, id),
+    hold: (id: number, reason: string, now = isoNow(clock)): void => void hold.run(reason, now, id),
   };
 }

@@ -1,50 +1,45 @@
-// Comment routes: posting comments and replies, likes, reports, a token for the form
+// Comment handlers: posting comments and replies, likes, reports, a token for the form
 // script, and avatars. Every refusal gives the person's typed text back in a form.
+// Which checks stand in front of each is declared in src/routes.ts.
 import { randomBytes } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
-import { csrfProtection, freshToken, hasValidToken } from '../http/csrf.js';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AppContext } from '../context.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import type { User } from '../users/users-repository.js';
+import type { Comment } from './comments-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
-import { commentKeys } from './comment-keys.js';
-import { createCommentsService } from './comments-service.js';
-import { formView, likesText, READER_COOKIE, REMEMBER_COOKIE } from './discussion.js';
+import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
+import { formView } from './discussion-request.js';
+import { likesText, plural } from '../wording.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
-// Likes are one click each; this only stops a script from hammering the table.
-const LIKES_PER_MINUTE = 30;
-// Each token handed out starts a session: a script must not fill the sessions table.
-const TOKENS_PER_MINUTE = 60;
 const HELD_REMEMBERED = 20;
-// A report is one click too; this stops a script, not a reader.
-const REPORTS_PER_MINUTE = 10;
 const REASON_MAX = 500;
 
 interface OneClickWords { noun: string; done: string; does: string }
 const LIKE: OneClickWords = { noun: 'like', done: 'counted', does: 'counts' };
 const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
 
-type SlugRequest = Request<{ slug: string }>;
-
-export function commentsRoutes(ctx: AppContext): Router {
-  const { repos, config } = ctx;
-  // Made now, at start-up, so no reader's page view ever writes the key.
-  const keys = commentKeys(repos);
-  const service = createCommentsService(repos, keys);
-  const likeLimiter = createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: 60_000 });
-  const tokenLimiter = createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: 60_000 });
-  const reportLimiter = createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: 60_000 });
+export function commentsRoutes(ctx: AppContext) {
+  const { repos, config, keys } = ctx;
+  const service = ctx.services.comments;
   const cookies = cookieOptions(config.secureCookies);
-  const router = Router();
 
-  const publicPost = (req: SlugRequest, res: Response, rest: string) => loadPublicPost(repos.posts, req, res, rest);
+  /** The public post named by :slug in `res.locals.post`; an old slug redirects (308 keeps the body), anything else is 404. */
+  const loadPost = (rest: string): RequestHandler<{ slug: string }> => (req, res, next) => {
+    const post = loadPublicPost(repos.posts, req, res, rest);
+    if (post) {
+      res.locals.post = post;
+      next();
+    }
+  };
+  const postOf = (res: Response) => res.locals.post as PostView;
 
   function replyTarget(post: PostView, raw: string): { id: number; name: string } | null {
     const id = parseId(raw.trim());
@@ -52,9 +47,8 @@ export function commentsRoutes(ctx: AppContext): Router {
     return parent && parent.post_id === post.id && parent.status === 'approved' ? { id: parent.id, name: parent.author_name } : null;
   }
 
-  /** A refusal: the message, and the form again with everything typed and a fresh token. */
+  /** A refusal: the message, and the form again with everything typed (the token check put a fresh token in the locals). */
   function refuse(req: Request, res: Response, post: PostView, status: number, title: string, message: string, form: CommentForm, errors: FieldErrors = {}) {
-    res.locals.csrfToken = freshToken(req);
     res.set('Cache-Control', 'no-store');
     res.status(status).render('comments/respond', {
       pageTitle: title,
@@ -68,33 +62,34 @@ export function commentsRoutes(ctx: AppContext): Router {
 
   function rememberCommenter(res: Response, form: CommentForm) {
     if (form.remember) {
-      const saved = Buffer.from(JSON.stringify({ author: form.author.trim(), email: form.email.trim(), url: form.url.trim() })).toString('base64url');
-      res.cookie(REMEMBER_COOKIE, saved, { ...cookies, maxAge: YEAR });
+      res.cookie(REMEMBER_COOKIE, encodeRemembered(form), { ...cookies, maxAge: YEAR });
     } else {
       res.clearCookie(REMEMBER_COOKIE, cookies);
     }
   }
 
-  async function create(req: SlugRequest, res: Response) {
-    const post = publicPost(req, res, '/comments');
-    if (!post) return;
-    const form = readCommentForm(req.body);
-    if (post.comments_open !== 1) {
-      res.status(403).render('comments/respond', {
-        pageTitle: 'Comments are closed',
-        title: 'Comments are closed',
-        message: 'Comments are closed on this post, so yours was not posted. Here is what you wrote, to keep:',
-        post,
-        closed: true,
-        form: formView(ctx, req, res, post.slug, form, {}, null),
-      });
-      return;
-    }
-    if (!(await hasValidToken(req, res))) {
-      return refuse(req, res, post, 403, 'Please send your comment again',
-        'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', form);
-    }
+  /** Before the token: on a closed post the comment is refused whatever the token, with the text to keep. */
+  function whenOpen(req: Request, res: Response, next: NextFunction) {
+    const post = postOf(res);
+    if (post.comments_open === 1) return next();
+    res.status(403).render('comments/respond', {
+      pageTitle: 'Comments are closed',
+      title: 'Comments are closed',
+      message: 'Comments are closed on this post, so yours was not posted. Here is what you wrote, to keep:',
+      post,
+      closed: true,
+      form: formView(ctx, req, res, post.slug, readCommentForm(req.body), {}, null),
+    });
+  }
 
+  function staleComment(req: Request, res: Response) {
+    refuse(req, res, postOf(res), 403, 'Please send your comment again',
+      'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', readCommentForm(req.body));
+  }
+
+  function create(req: Request, res: Response) {
+    const post = postOf(res);
+    const form = readCommentForm(req.body);
     const user = res.locals.currentUser as User | undefined;
     const outcome = service.postComment({
       post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
@@ -104,11 +99,11 @@ export function commentsRoutes(ctx: AppContext): Router {
         return refuse(req, res, post, 422, 'Please check your comment', 'Your comment was not posted yet. Please correct what is marked below and send it again.', form, outcome.errors);
       case 'too-quick':
         return refuse(req, res, post, 422, 'That came too quickly',
-          `Your comment arrived too quickly after the form was served, which is what spam robots do. Please wait ${outcome.waitSeconds} second${outcome.waitSeconds === 1 ? '' : 's'} and send it again.`, form);
+          `Your comment arrived too quickly after the form was served, which is what spam robots do. Please wait ${plural(outcome.waitSeconds, 'second')} and send it again.`, form);
       case 'rate-limited':
         res.set('Retry-After', String(outcome.retryAfter));
         return refuse(req, res, post, 429, 'Too many comments just now',
-          `Too many comments have come from your network in the last minute. Please try again in ${outcome.retryAfter} second${outcome.retryAfter === 1 ? '' : 's'}; your text is kept below.`, form);
+          `Too many comments have come from your network in the last minute. Please try again in ${plural(outcome.retryAfter, 'second')}; your text is kept below.`, form);
       case 'duplicate':
         return refuse(req, res, post, 409, 'You already said that',
           'You already said that: this exact comment is already on this post (or waiting for moderation). Edit it below if you meant to add something.', form);
@@ -124,38 +119,46 @@ export function commentsRoutes(ctx: AppContext): Router {
     }
   }
 
-  async function like(req: SlugRequest, res: Response) {
-    const post = publicPost(req, res, '/like');
-    if (!post) return;
-    const refusal = () => ({ view: 'comments/like-again', post, likes: likesText(repos.likes.countForPost(post.id)) });
-    if (!(await oneClickAllowed(req, res, LIKE, likeLimiter, refusal))) return;
-    repos.likes.add(post.id, readerKey(req, res));
-    res.redirect(303, `/posts/${post.slug}#likes`);
-  }
-
   /**
-   * The checks a reader's one-click action (a like, a report) passes: the token, then
-   * the address's rate. A refusal answers with the one-click form again, and false.
+   * The refusals of a reader's one-click action (a like, a report): a stale token, or
+   * too many from one address. Each answers with the one-click form again.
    */
-  async function oneClickAllowed(req: Request, res: Response, words: OneClickWords, limiter: RateLimiter, refusal: () => { view: string } & object): Promise<boolean> {
-    const refuse = (status: number, title: string, message: string) => {
-      const { view, ...locals } = refusal();
-      res.locals.csrfToken = freshToken(req);
+  function oneClick(words: OneClickWords, refusal: (res: Response) => { view: string } & object) {
+    const refuseWith = (res: Response, status: number, title: string, message: string) => {
+      const { view, ...locals } = refusal(res);
       res.set('Cache-Control', 'no-store');
       res.status(status).render(view, { pageTitle: title, title, message, ...locals });
-      return false;
     };
-    if (!(await hasValidToken(req, res))) {
-      return refuse(403, `Please confirm your ${words.noun}`,
-        `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`);
+    return {
+      stale: (_req: Request, res: Response) => refuseWith(res, 403, `Please confirm your ${words.noun}`,
+        `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`),
+      limit: (limiter: RateLimiter): RequestHandler => (req, res, next) => {
+        const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+        if (rate.allowed) return next();
+        res.set('Retry-After', String(rate.retryAfter));
+        refuseWith(res, 429, `Too many ${words.noun}s just now`,
+          `Too many ${words.noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
+      },
+    };
+  }
+
+  const likesOf = (post: PostView) => likesText(repos.likes.countForPost(post.id));
+  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesOf(postOf(res)), again: true }));
+  const reports = oneClick(REPORT, (res) => ({ view: 'comments/report-again', post: postOf(res), comment: res.locals.reported, reason: res.locals.reason }));
+
+  function like(req: Request, res: Response) {
+    const post = postOf(res);
+    const limit = (res.locals.site as { likes_per_address: number }).likes_per_address;
+    if (service.likePost(post.id, readerKey(req, res), req.ip ?? '', limit) === 'address-limit') {
+      // 403, not 429: the cap does not pass with time, so there is no honest Retry-After.
+      const title = 'Your like was not counted';
+      res.set('Cache-Control', 'no-store');
+      return res.status(403).render('comments/like-again', {
+        pageTitle: title, title, post, likes: likesOf(post), again: false,
+        message: `This post already has ${plural(limit, 'like')} from your network, the most one network can give a post, so yours was not counted. Thank you for reading.`,
+      });
     }
-    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
-    if (!rate.allowed) {
-      res.set('Retry-After', String(rate.retryAfter));
-      return refuse(429, `Too many ${words.noun}s just now`,
-        `Too many ${words.noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
-    }
-    return true;
+    res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
   /** This browser's key for "once per reader" (likes, reports), made on its first use. */
@@ -167,28 +170,35 @@ export function commentsRoutes(ctx: AppContext): Router {
     return made;
   }
 
-  async function report(req: Request<{ id: string }>, res: Response) {
+  /** The reported comment, its post and the reason in the locals; only a comment the public can see can be reported, anything else is unknown. */
+  function loadReported(req: Request<{ id: string }>, res: Response, next: NextFunction) {
     const id = parseId(req.params.id);
     const comment = id === undefined ? undefined : repos.comments.findById(id);
     const stored = comment?.status === 'approved' ? repos.posts.findById(comment.post_id) : undefined;
     const post = stored ? repos.posts.findPublicBySlug(stored.slug) : undefined;
-    // Only a comment the public can see can be reported; anything else is unknown.
     if (!comment || !post) throw notFound();
     // Control characters out, at most 500 characters (the field's maxlength).
-    const reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
-    if (!(await oneClickAllowed(req, res, REPORT, reportLimiter, () => ({ view: 'comments/report-again', post, comment, reason })))) return;
-    service.reportComment(comment.id, readerKey(req, res), reason, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    res.locals.reason = [...firstString(req.body?.reason).replace(/[\u0000-\u001F\u007F]/g, ' ').trim()].slice(0, REASON_MAX).join('');
+    res.locals.reported = comment;
+    res.locals.post = post;
+    next();
+  }
+
+  function report(req: Request, res: Response) {
+    const post = postOf(res);
+    const comment = res.locals.reported as Comment;
+    service.reportComment(comment.id, readerKey(req, res), req.ip ?? '', res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 
   /** Limits new sessions per address before csurf can start one. */
-  function limitTokens(req: Request, res: Response, next: () => void) {
+  const limitNewSessions = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
     if (req.session.csrfSecret) return next();
-    const rate = tokenLimiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
     if (rate.allowed) return next();
     res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
       .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });
-  }
+  };
 
   /** A token for the form script, asked for only when a reader starts to write. */
   function token(req: Request, res: Response) {
@@ -201,12 +211,14 @@ export function commentsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'public, max-age=31536000, immutable').type('image/svg+xml').send(identicon(digest));
   }
 
-  router.post('/posts/:slug/comments', create);
-  router.post('/posts/:slug/like', like);
-  router.post('/comments/:id/report', report);
-  router.get('/comments/token', limitTokens, csrfProtection, token);
-  router.get('/comments/avatars/:file', avatar);
-  return router;
+  return {
+    loadPost,
+    comment: { whenOpen, stale: staleComment, create },
+    like: { ...likes, add: like },
+    report: { load: loadReported, ...reports, add: report },
+    token: { limitNewSessions, send: token },
+    avatar,
+  };
 }
 
 function firstHeader(value: string | string[] | undefined): string {

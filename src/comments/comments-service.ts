@@ -1,16 +1,21 @@
 // Posting a comment: the checks after the token, in order (input, too quick, rate,
 // duplicate), then the moderation decision and the insert. The public form and the
 // author's reply (from the post page or the moderation queue) share this one path.
+// A comment's HTML is rendered here alone: at posting, at an edit, and all again.
 import { renderCommentMarkdown, countLinks } from '../markdown.js';
 import { findPersonalData } from '../risk/personal-data.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/open.js';
 import type { Repositories } from '../repositories.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
-import { createRateLimiter, type RateLimiter } from '../http/rate-limiter.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
+import { addressKey } from '../limits/address.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
-import { commentKeys, type CommentKeys } from './comment-keys.js';
-import type { CommentStatus } from './comments-repository.js';
+import type { CommentKeys } from './comment-keys.js';
+import type { CommentStatus, NewComment } from './comments-repository.js';
+import type { LikeOutcome } from './likes-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
 
 export type PostOutcome =
@@ -34,11 +39,16 @@ export interface Submission {
 
 export type CommentsService = ReturnType<typeof createCommentsService>;
 
-export function createCommentsService(repos: Repositories, keys: CommentKeys = commentKeys(repos)) {
-  const limiter: RateLimiter = createRateLimiter({
-    limit: () => repos.settings.load().comment_rate_per_minute,
-    windowMs: 60_000,
-  });
+export interface CommentsServiceDeps {
+  db: Db;
+  repos: Repositories;
+  keys: CommentKeys;
+  /** Comments per address per minute, counted for readers (not signed-in people). */
+  limiter: RateLimiter;
+  clock: Clock;
+}
+
+export function createCommentsService({ db, repos, keys, limiter, clock }: CommentsServiceDeps) {
 
   const isParent = (postId: number, statuses: readonly CommentStatus[]) => (id: number) => {
     const parent = repos.comments.findById(id);
@@ -47,7 +57,7 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
 
   /** `approvesParent`: the author answers a held comment from the queue, which approves it. */
   function postComment(s: Submission, approvesParent = false): PostOutcome {
-    const now = s.now ?? Date.now();
+    const now = s.now ?? clock();
     const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
     const checked = validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
@@ -74,7 +84,7 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
     const bodyHtml = renderCommentMarkdown(input.comment);
     const decision = decideStatus({
       mode: s.settings.comment_moderation,
-      approvedBefore: repos.comments.hasApprovedFrom(input.email),
+      approvedBefore: repos.comments.hasApprovedFrom(input.author, input.email),
       signedIn: s.user !== undefined,
       personalData: findPersonalData(input.comment),
       linkCount: countLinks(bodyHtml),
@@ -97,10 +107,14 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
       ip_hash: ipHash,
       user_agent: s.userAgent.slice(0, 500),
     };
-    const id = repos.db.transaction(() => {
+    const id = db.transaction(() => {
       // Both or neither: a reply never hangs under a hidden parent.
       const parentId = approvesParent ? input.parentId : null;
-      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') repos.comments.setStatus(parentId, 'approved');
+      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
+        repos.comments.setStatus(parentId, 'approved');
+        // Approved from the queue like the Approve button: its reports are reviewed too.
+        repos.reports.markReviewed([parentId]);
+      }
       return repos.comments.insert(row, new Date(now).toISOString());
     })();
     return { kind: 'stored', id, status: decision.status };
@@ -121,14 +135,38 @@ export function createCommentsService(repos: Repositories, keys: CommentKeys = c
       return postComment({ post, form, settings, ip: '', userAgent: '', user }, true);
     },
 
+    /** A comment brought in as it was (an import): its HTML rendered here, nothing decided. */
+    insertAsWritten(comment: Omit<NewComment, 'body_html'>, createdAt: string): number {
+      return repos.comments.insert({ ...comment, body_html: renderCommentMarkdown(comment.body_md) }, createdAt);
+    },
+
+    /** New text for a comment (a moderator's edit), rendered as a reader's would be. */
+    rewrite(commentId: number, text: string, now: string): void {
+      repos.comments.setBody(commentId, text, renderCommentMarkdown(text), now);
+    },
+
+    /** Renders every stored comment again, after the Markdown or sanitising rules change; how many. */
+    rerenderAll: db.transaction((): number => {
+      const sources = repos.comments.allSources();
+      for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
+      return sources.length;
+    }),
+
+    /** A reader's like: once per browser, and at most `limit` from one address group (IPv6 by /64) per post. */
+    likePost: (postId: number, readerKey: string, ip: string, limit: number): LikeOutcome =>
+      repos.likes.add(postId, readerKey, addressKey(keys.hash, ip), limit),
+
     /**
-     * A reader's report on a visible comment, counted once per browser. Reaching the
-     * threshold holds the comment back (pending, with the reason for the queue).
+     * A reader's report on a visible comment, counted once per browser. Reports from
+     * enough distinct addresses hold the comment back (pending, with the reason for the
+     * queue); a staff member's comment is only listed for the moderators.
      */
-    reportComment(commentId: number, readerKey: string, reason: string, threshold: number): { hidden: boolean } {
-      return repos.db.transaction(() => {
-        if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
-        const held = reportHold(repos.reports.countFor(commentId), threshold);
+    reportComment(commentId: number, readerKey: string, ip: string, reason: string, threshold: number): { hidden: boolean } {
+      return db.transaction(() => {
+        if (!repos.reports.add(commentId, readerKey, addressKey(keys.hash, ip), reason)) return { hidden: false };
+        const comment = repos.comments.findById(commentId);
+        if (comment?.status !== 'approved') return { hidden: false };
+        const held = reportHold({ addresses: repos.reports.countHidingAddresses(commentId), threshold, byStaff: comment.user_id !== null });
         if (held !== undefined) repos.comments.hold(commentId, held);
         return { hidden: held !== undefined };
       })();

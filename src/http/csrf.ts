@@ -38,7 +38,7 @@ export function isCsrfError(err: unknown): boolean {
  * person's form (a comment, a like, the log-in) rather than the bare 403 page.
  * Resolves false for a missing or stale token; other errors reject.
  */
-export function hasValidToken(req: Request, res: Response): Promise<boolean> {
+function hasValidToken(req: Request, res: Response): Promise<boolean> {
   return new Promise((resolve, reject) => {
     protect(req, res, (err?: unknown) => {
       if (!err) resolve(true);
@@ -46,4 +46,18 @@ export function hasValidToken(req: Request, res: Response): Promise<boolean> {
       else reject(err);
     });
   });
+}
+
+/**
+ * The token check for a form whose refusal must give the person's text back: a
+ * missing or stale token is answered by `refuse` (the form again, 403) instead of the
+ * bare 403 page. Either way the page gets a fresh token in `res.locals.csrfToken`.
+ */
+export function checkTokenOr(refuse: (req: Request, res: Response) => void): RequestHandler {
+  return async (req, res, next) => {
+    const valid = await hasValidToken(req, res);
+    res.locals.csrfToken = freshToken(req);
+    if (valid) next();
+    else refuse(req, res);
+  };
 }

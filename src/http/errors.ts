@@ -1,6 +1,8 @@
-// Typed HTTP errors that handlers throw; one error handler turns them into pages.
+// Typed HTTP errors that handlers throw; one error handler turns them, and the
+// domain's errors (src/errors.ts), into pages.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { DomainError, type DomainErrorKind } from '../errors.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.js';
 import { isCsrfError } from './csrf.js';
 
@@ -17,6 +19,14 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'That page does not exist.') => new HttpError(404, what);
 export const forbidden = (why = 'You may not do that.') => new HttpError(403, why);
+
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
+  'not-found': 404,
+  invalid: 422,
+  forbidden: 403,
+  conflict: 409,
+  unsupported: 415,
+};
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -49,7 +59,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     const message = status >= 500
       ? 'The server could not finish this request. It has been logged; please try again in a moment.'
-      : err instanceof HttpError
+      : err instanceof HttpError || err instanceof DomainError
         ? err.message
         : LIBRARY_MESSAGES[status] ?? TITLES[status] ?? 'The request could not be handled.';
     if (err instanceof HttpError) res.set(err.headers);
@@ -74,6 +84,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
+  if (err instanceof DomainError) return DOMAIN_STATUS[err.kind];
   if (isCsrfError(err)) return 403;
   const e = err as { status?: unknown; statusCode?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;

@@ -19,3 +19,13 @@ export function paginate(raw: unknown, total: number, perPage: number): Paginati
   if (page > pageCount) throw notFound();
   return { page, pageCount, limit: perPage, offset: (page - 1) * perPage };
 }
+
+/** The link builder the pagination partial takes: `basePath` with `query`, and `page` from page 2 on. */
+export function pageLinks(basePath: string, query: Readonly<Record<string, string>> = {}): (page: number) => string {
+  return (page) => {
+    const q = new URLSearchParams(query);
+    if (page > 1) q.set('page', String(page));
+    const search = q.toString();
+    return search ? `${basePath}?${search}` : basePath;
+  };
+}

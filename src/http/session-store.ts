@@ -1,5 +1,6 @@
 // express-session's store on SQLite: sessions survive restarts and expired ones are pruned.
 import session from 'express-session';
+import type { Clock } from '../clock.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
 
 declare module 'express-session' {
@@ -15,7 +16,10 @@ const PRUNE_EVERY = 15 * 60 * 1000;
 export class SqliteSessionStore extends session.Store {
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly sessions: SessionsRepository) {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly clock: Clock,
+  ) {
     super();
     this.timer = setInterval(() => sessions.prune(), PRUNE_EVERY);
     this.timer.unref();
@@ -32,7 +36,7 @@ export class SqliteSessionStore extends session.Store {
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
     try {
-      this.sessions.set(sid, JSON.stringify(data), expiryOf(data));
+      this.sessions.set(sid, JSON.stringify(data), this.expiryOf(data));
       callback?.();
     } catch (err) {
       callback?.(err);
@@ -41,7 +45,7 @@ export class SqliteSessionStore extends session.Store {
 
   override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
     try {
-      this.sessions.touch(sid, expiryOf(data));
+      this.sessions.touch(sid, this.expiryOf(data));
       callback?.();
     } catch (err) {
       callback?.(err);
@@ -60,9 +64,9 @@ export class SqliteSessionStore extends session.Store {
   close(): void {
     clearInterval(this.timer);
   }
-}
 
-function expiryOf(data: session.SessionData): number {
-  const expires = data.cookie?.expires;
-  return expires ? new Date(expires).getTime() : Date.now() + DAY;
+  private expiryOf(data: session.SessionData): number {
+    const expires = data.cookie?.expires;
+    return expires ? new Date(expires).getTime() : this.clock() + DAY;
+  }
 }

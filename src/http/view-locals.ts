@@ -1,19 +1,18 @@
 // What every page's layout needs: the site's settings, navigation, the signed-in
 // person and date helpers in the site's time zone.
 import type { RequestHandler } from 'express';
-import { signedInUser } from '../admin/session-auth.js';
-import type { Config } from '../config.js';
-import type { Repositories } from '../repositories.js';
+import type { AppContext } from '../context.js';
 import { formatDate, formatDateTime } from '../time.js';
+import { signedInUser } from '../users/signed-in.js';
 
-export function viewLocals(repos: Repositories, config: Config): RequestHandler {
+export function viewLocals({ repos, config, clock }: AppContext): RequestHandler {
   return (req, res, next) => {
     const site = repos.settings.load();
     res.locals.site = site;
     res.locals.baseUrl = config.baseUrl;
     res.locals.path = req.path;
     res.locals.navPages = repos.posts.listPublicPages();
-    res.locals.currentUser = signedInUser(repos.users, req.session, Date.now());
+    res.locals.currentUser = signedInUser(repos.users, req.session, clock());
     res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);
     res.locals.formatDate = (iso: string) => formatDate(iso, site.timezone);
     res.locals.pageTitle = undefined;

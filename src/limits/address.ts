@@ -26,3 +26,8 @@ function firstFourGroups(ip: string): string[] {
   }
   return all.slice(0, 4).map((g) => g.padStart(4, '0'));
 }
+
+/** What per-address rules store for a reader: the keyed hash of its address group, never the address. */
+export function addressKey(hash: (purpose: string, value: string) => string, ip: string): string {
+  return hash('ip', addressGroup(ip));
+}

@@ -1,5 +1,6 @@
 // Posts and pages: storage and the queries every listing needs.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 export type PostKind = 'post' | 'page';
 export type PostStatus = 'draft' | 'published';
@@ -44,10 +45,10 @@ export type PostsRepository = ReturnType<typeof createPostsRepository>;
  */
 export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now`;
 const PUBLIC = PUBLIC_POST;
-const VIEW_COLUMNS = `p.*, u.display_name AS author_name,
-  (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count`;
+// comment_count is a column kept by triggers (migration 008): approved comments only.
+const VIEW_COLUMNS = `p.*, u.display_name AS author_name`;
 
-export function createPostsRepository(db: Db) {
+export function createPostsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Post>('SELECT * FROM posts WHERE id = ?');
   const bySlug = db.prepare<[string], Post>('SELECT * FROM posts WHERE slug = ?');
   // A post may take back one of its own old slugs; anyone else's is taken.
@@ -141,29 +142,29 @@ export function createPostsRepository(db: Db) {
     findById: (id: number): Post | undefined => byId.get(id),
     findBySlug: (slug: string): Post | undefined => bySlug.get(slug),
     /** A post or page the public may see, with its author and comment count. */
-    findPublicBySlug: (slug: string, now = new Date().toISOString()): PostView | undefined => publicBySlug.get({ slug, now }),
+    findPublicBySlug: (slug: string, now = isoNow(clock)): PostView | undefined => publicBySlug.get({ slug, now }),
     /** The current slug of a public post that once had `oldSlug`. */
-    findPublicRedirect: (oldSlug: string, now = new Date().toISOString()): string | undefined => redirectFor.get({ slug: oldSlug, now }),
+    findPublicRedirect: (oldSlug: string, now = isoNow(clock)): string | undefined => redirectFor.get({ slug: oldSlug, now }),
     /** Whether a slug is used by another post or reserved by a redirect. */
     isSlugTaken: (slug: string, exceptId = 0): boolean => slugTaken.get({ slug, id: exceptId }) !== undefined,
-    listPublicPages: (now = new Date().toISOString()) => publicPages.all({ now }),
+    listPublicPages: (now = isoNow(clock)) => publicPages.all({ now }),
 
-    countPublic(filter: ListingFilter, now = new Date().toISOString()): number {
+    countPublic(filter: ListingFilter, now = isoNow(clock)): number {
       return (listing[filter.kind].count as { get(p: object): number | undefined }).get(params(filter, now)) ?? 0;
     },
 
-    listPublic(filter: ListingFilter, limit: number, offset: number, now = new Date().toISOString()): PostView[] {
+    listPublic(filter: ListingFilter, limit: number, offset: number, now = isoNow(clock)): PostView[] {
       return (listing[filter.kind].page as { all(p: object): PostView[] }).all({ ...params(filter, now), limit, offset });
     },
 
     /** Inserts a post; call inside a transaction that also sets its tags. */
-    insert(fields: PostFields, now = new Date().toISOString()): number {
+    insert(fields: PostFields, now = isoNow(clock)): number {
       const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now });
       return Number(lastInsertRowid);
     },
 
     /** Updates a post, keeping its old slug as a redirect when the slug changes. */
-    update(id: number, fields: PostFields, now = new Date().toISOString()): void {
+    update(id: number, fields: PostFields, now = isoNow(clock)): void {
       const before = byId.get(id);
       if (!before) return;
       update.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now, id });
@@ -177,16 +178,16 @@ export function createPostsRepository(db: Db) {
     allSources: () => allSources.all(),
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
     /** Every public post and page, for the sitemap: where it lives and when it last changed. */
-    listPublicLocations: (now = new Date().toISOString()) => publicLocations.all({ now }),
+    listPublicLocations: (now = isoNow(clock)) => publicLocations.all({ now }),
     /** Tags that at least one public post carries, with the newest change among those posts, for the sitemap. */
-    listPublicTags: (now = new Date().toISOString()) => publicTags.all({ now }),
+    listPublicTags: (now = isoNow(clock)) => publicTags.all({ now }),
 
     /** The author's desk: posts and pages of every status, newest change first. */
-    listForAdmin: (filter: AdminPostFilter, limit: number, offset: number, now = new Date().toISOString()): AdminPostRow[] =>
+    listForAdmin: (filter: AdminPostFilter, limit: number, offset: number, now = isoNow(clock)): AdminPostRow[] =>
       adminPage.all({ ...adminParams(filter, now), limit, offset }),
-    countForAdmin: (filter: AdminPostFilter, now = new Date().toISOString()): number => adminCount.get(adminParams(filter, now)) ?? 0,
+    countForAdmin: (filter: AdminPostFilter, now = isoNow(clock)): number => adminCount.get(adminParams(filter, now)) ?? 0,
     /** How many posts and pages are in each state, for one author or (null) everyone. */
-    countStatesForAdmin(authorId: number | null, now = new Date().toISOString()): Record<PostState, number> {
+    countStatesForAdmin(authorId: number | null, now = isoNow(clock)): Record<PostState, number> {
       const result: Record<PostState, number> = { draft: 0, published: 0, scheduled: 0 };
       for (const row of adminStates.all({ authorId, now })) result[row.state] = row.n;
       return result;

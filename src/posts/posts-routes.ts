@@ -1,18 +1,16 @@
-// Public reading: the home page, a post, tag and archive listings.
-import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+// Public reading: the home page, a post, tag and archive listings (mounted, with
+// their cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
-import { csrfTokenIfSession } from '../http/csrf.js';
-import { publicPageCache } from '../http/cache-control.js';
-import { loadDiscussion } from '../comments/discussion.js';
+import { loadDiscussion } from '../comments/discussion-request.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
-import { paginate } from '../http/pagination.js';
+import { pageLinks, paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
 
-export function postsRoutes(ctx: AppContext): Router {
+export function postsRoutes(ctx: AppContext) {
   const { repos } = ctx;
-  const router = Router();
 
   function renderListing(req: Request, res: Response, filter: ListingFilter, heading: string | undefined, basePath: string) {
     const { posts_per_page } = res.locals.site;
@@ -21,11 +19,11 @@ export function postsRoutes(ctx: AppContext): Router {
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     res.render('posts/index', {
       pageTitle: heading,
-      canonical: pagination.page === 1 ? basePath : `${basePath}?page=${pagination.page}`,
+      canonical: pageLinks(basePath)(pagination.page),
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
-      basePath,
+      pageHref: pageLinks(basePath),
     });
   }
 
@@ -63,11 +61,5 @@ export function postsRoutes(ctx: AppContext): Router {
     });
   }
 
-  const cache = publicPageCache();
-  router.get('/', cache, list);
-  router.get('/posts/:slug', cache, csrfTokenIfSession, show);
-  router.get('/tags/:tag', cache, byTag);
-  router.get('/archive/:year', cache, byPeriod);
-  router.get('/archive/:year/:month', cache, byPeriod);
-  return router;
+  return { list, show, byTag, byPeriod };
 }

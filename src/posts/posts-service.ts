@@ -1,9 +1,13 @@
 // The rules of writing a post: rendering at write time, unique slugs, tags and
-// redirects, all in one transaction so a post is never half saved.
+// redirects, the personal-data hold and the audit row, all in one transaction so a
+// post is never half saved. The desk, the importer and first start write through it.
+import type { AuditRepository } from '../audit/audit-repository.js';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
-import { htmlToText, renderPostMarkdown, summarise } from '../markdown.js';
+import { htmlToText, proseHtml, renderPostMarkdown, summarise } from '../markdown.js';
+import { findPersonalData, type Finding } from '../risk/personal-data.js';
 import { slugify, uniqueSlug } from '../slug.js';
-import type { PostKind, PostStatus, PostsRepository } from './posts-repository.js';
+import type { Post, PostKind, PostStatus, PostsRepository } from './posts-repository.js';
 import type { TagsRepository } from './tags-repository.js';
 
 export interface PostDraft {
@@ -22,15 +26,49 @@ export interface PostDraft {
   comments_open: boolean;
 }
 
+export interface PostsDeps {
+  db: Db;
+  repos: { posts: PostsRepository; tags: TagsRepository; audit: AuditRepository };
+  clock: Clock;
+}
+
+/** What the desk asked for: the author has seen the personal-data findings and publishes anyway. */
+export interface SaveOptions {
+  confirmPersonalData: boolean;
+}
+
+/** A saved post, and whether it was kept as a draft for personal data. */
+export interface Saved {
+  id: number;
+  held: boolean;
+}
+
+/** The personal data in what a post shows the public: its title, text and excerpt. */
+export function personalDataIn(post: { title: string; body_md: string; excerpt: string }): Finding[] {
+  return findPersonalData(`${post.title}\n${post.body_md}\n${post.excerpt}`);
+}
+
 export type PostsService = ReturnType<typeof createPostsService>;
 
-export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRepository) {
+export function createPostsService({ db, repos, clock }: PostsDeps) {
+  const { posts, tags, audit } = repos;
+  const now = () => new Date(clock());
+
+  /**
+   * A post asked to go public whose text holds personal data is kept as a draft
+   * (its date kept), unless the author has seen the findings and confirmed.
+   */
+  function hold(draft: PostDraft, options: SaveOptions): PostDraft | undefined {
+    if (draft.status !== 'published' || options.confirmPersonalData) return undefined;
+    return personalDataIn(draft).length === 0 ? undefined : { ...draft, status: 'draft' };
+  }
+
   function prepare(draft: PostDraft, id: number) {
     const body_html = renderPostMarkdown(draft.body_md);
     const base = slugify(draft.slug || draft.title) || (draft.kind === 'page' ? 'page' : 'post');
     const slug = uniqueSlug(base, (s) => posts.isSlugTaken(s, id));
     const summary = summaryOf(draft.excerpt, body_html);
-    const published_at = draft.status === 'published' ? (draft.published_at ?? new Date()).toISOString() : draft.published_at?.toISOString() ?? null;
+    const published_at = draft.status === 'published' ? (draft.published_at ?? now()).toISOString() : draft.published_at?.toISOString() ?? null;
     return {
       kind: draft.kind,
       author_id: draft.author_id,
@@ -46,17 +84,61 @@ export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRep
     };
   }
 
-  return {
-    create: db.transaction((draft: PostDraft): number => {
-      const id = posts.insert(prepare(draft, 0));
-      tags.setForPost(id, tagList(draft.tags));
-      return id;
-    }),
+  const create = db.transaction((draft: PostDraft): number => {
+    const id = posts.insert(prepare(draft, 0));
+    tags.setForPost(id, tagList(draft.tags));
+    return id;
+  });
 
-    update: db.transaction((id: number, draft: PostDraft): void => {
-      posts.update(id, prepare(draft, id));
-      tags.setForPost(id, tagList(draft.tags));
-    }),
+  const update = db.transaction((id: number, draft: PostDraft): void => {
+    posts.update(id, prepare(draft, id));
+    tags.setForPost(id, tagList(draft.tags));
+  });
+
+  return {
+    /** A post as given, with no hold and no audit row: first start's welcome post, and tests. */
+    create,
+    update,
+
+    /** A new post or page from the desk: held if need be, with its audit row. */
+    createByAuthor(draft: PostDraft, actorId: number, options: SaveOptions): Saved {
+      const held = hold(draft, options);
+      return db.transaction((): Saved => {
+        const id = create(held ?? draft);
+        audit.record({ userId: actorId, action: `${draft.kind}.create`, subject: `post:${id}`, detail: draft.title }, now().toISOString());
+        return { id, held: held !== undefined };
+      })();
+    },
+
+    /** An edit from the desk: held if need be; the audit row names a slug change. */
+    updateByAuthor(post: Post, draft: PostDraft, actorId: number, options: SaveOptions): Saved {
+      const held = hold(draft, options);
+      return db.transaction((): Saved => {
+        update(post.id, held ?? draft);
+        const after = posts.findById(post.id)!;
+        const detail = after.slug !== post.slug ? `slug ${post.slug} → ${after.slug}` : after.title;
+        audit.record({ userId: actorId, action: `${post.kind}.update`, subject: `post:${post.id}`, detail }, now().toISOString());
+        return { id: post.id, held: held !== undefined };
+      })();
+    },
+
+    /** To the Trash, restorable for 30 days. */
+    trash(post: Post, actorId: number): void {
+      db.transaction(() => {
+        posts.remove(post.id);
+        audit.record({ userId: actorId, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
+      })();
+    },
+
+    /**
+     * A post from a WordPress import, inside the import's transaction. An import must not
+     * change what was public, so a published post is never held: its personal-data
+     * findings come back for the report instead.
+     */
+    importPost(draft: PostDraft): { id: number; findings: Finding[] } {
+      const id = create(draft);
+      return { id, findings: draft.status === 'published' ? personalDataIn(draft) : [] };
+    },
 
     /** Renders every stored post again, after the Markdown or sanitising rules change. */
     rerenderAll: db.transaction((): number => {
@@ -76,8 +158,7 @@ export function createPostsService(db: Db, posts: PostsRepository, tags: TagsRep
  */
 export function summaryOf(excerpt: string, bodyHtml: string): string {
   if (excerpt.trim()) return summarise(excerpt.trim());
-  const prose = bodyHtml.replace(/<(h[1-6]|pre|table|figure)\b[^>]*>[\s\S]*?<\/\1>/g, ' ');
-  return summarise(htmlToText(prose));
+  return summarise(htmlToText(proseHtml(bodyHtml)));
 }
 
 /** Distinct tags from the typed names, keyed by their slug; names that make no slug are dropped. */

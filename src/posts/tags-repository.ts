@@ -1,5 +1,6 @@
 // Tags and their links to posts.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 import { PUBLIC_POST } from './posts-repository.js';
 
 export interface Tag {
@@ -14,7 +15,7 @@ export interface PostTag extends Tag {
 
 export type TagsRepository = ReturnType<typeof createTagsRepository>;
 
-export function createTagsRepository(db: Db) {
+export function createTagsRepository(db: Db, clock: Clock) {
   const bySlug = db.prepare<[string], Tag>('SELECT id, slug, name FROM tags WHERE slug = ?');
   // A tag only drafts or scheduled posts carry is as unknown to the public as they are.
   const publicBySlug = db.prepare<{ slug: string; now: string }, Tag>(
@@ -44,7 +45,7 @@ export function createTagsRepository(db: Db) {
   return {
     findBySlug: (slug: string): Tag | undefined => bySlug.get(slug),
     /** The tag, when at least one public post carries it. */
-    findPublicBySlug: (slug: string, now = new Date().toISOString()): Tag | undefined => publicBySlug.get({ slug, now }),
+    findPublicBySlug: (slug: string, now = isoNow(clock)): Tag | undefined => publicBySlug.get({ slug, now }),
 
     /** Tags of each post, keyed by post id; posts without tags get an empty list. */
     forPosts(postIds: readonly number[]): Map<number, Tag[]> {

@@ -1,14 +1,19 @@
 // Finds personal data that a health professional's or a school's blog must not leak
 // by accident: email addresses, phone numbers, NHS numbers, US Social Security
-// numbers, payment card numbers, IBANs and dates of birth. Pure: text in, findings out.
+// numbers, payment card numbers, IBANs, dates of birth and UK home addresses. Pure:
+// text in, findings out.
 //
 // Precision matters more than recall: a held comment or a post kept as a draft costs
 // someone time, so every pattern is narrow and, where the format has one, checked
 // (mod 11, Luhn, mod 97, the SSN rules). Years, dates, prices, times and version
-// numbers never match. Street addresses are left out: their forms vary too much by
-// country to tell "12 High Street" from "12 high street shops" without a gazetteer.
+// numbers never match. An address counts only as a UK postcode that an address leads
+// up to ("12 Abbey Road, London NW8 9AY"): a postcode alone names an area, not a person.
+//
+// Every text a stranger can send runs through here, so each pattern is linear (no
+// nested or overlapping unbounded quantifiers; tests/redos.test.ts checks PATTERNS),
+// and a long text is read in overlapping windows of bounded size, to its very end.
 
-export type PersonalDataKind = 'email' | 'phone' | 'nhs_number' | 'ssn' | 'card_number' | 'iban' | 'date_of_birth';
+export type PersonalDataKind = 'email' | 'phone' | 'nhs_number' | 'ssn' | 'card_number' | 'iban' | 'date_of_birth' | 'postal_address';
 
 export interface Finding {
   kind: PersonalDataKind;
@@ -34,23 +39,45 @@ const LABELS: Record<PersonalDataKind, string> = {
   card_number: 'a payment card number',
   iban: 'a bank account number (IBAN)',
   date_of_birth: 'a date of birth',
+  postal_address: 'a home address',
 };
+
+// Windows overlap by OVERLAP; a window keeps the findings that start in its middle part,
+// so each finding is read once with at least OVERLAP / 2 characters of context on
+// either side. No finding with the context it needs is longer than that.
+const WINDOW = 8192;
+const OVERLAP = 2048;
 
 /**
  * Every piece of personal data in `text`, in order of appearance; overlapping matches
  * count once, and so does the same text written twice.
  */
 export function findPersonalData(text: string): Finding[] {
-  const taken: Span[] = [];
-  // Order is priority: a checked number (IBAN, card, NHS) wins over the looser phone shape.
-  for (const detect of DETECTORS) {
-    for (const span of detect(text)) {
-      if (!taken.some((t) => span.start < t.end && t.start < span.end)) taken.push(span);
+  const found: Span[] = [];
+  let previous: Span[] = [];
+  for (let from = 0; ; from += WINDOW - OVERLAP) {
+    const last = from + WINDOW >= text.length;
+    const keepFrom = from === 0 ? 0 : OVERLAP / 2;
+    const keepTo = last ? Infinity : WINDOW - OVERLAP / 2;
+    const window = text.slice(from, from + WINDOW);
+    // A finding kept by the window before may reach into this one.
+    const taken = new Uint8Array(window.length);
+    for (const s of previous) for (let i = Math.max(s.start - from, 0); i < s.end - from; i++) taken[i] = 1;
+    const here: Span[] = [];
+    // Order is priority: a checked number (IBAN, card, NHS) wins over the looser phone shape.
+    for (const detect of DETECTORS) {
+      for (const span of detect(window)) {
+        if (span.start < keepFrom || span.start >= keepTo || taken.subarray(span.start, span.end).includes(1)) continue;
+        taken.fill(1, span.start, span.end);
+        here.push({ ...span, start: span.start + from, end: span.end + from });
+      }
     }
+    previous = here.sort((a, b) => a.start - b.start);
+    found.push(...previous);
+    if (last) break;
   }
   const seen = new Set<string>();
-  return taken
-    .sort((a, b) => a.start - b.start)
+  return found
     .filter((s) => {
       const found = text.slice(s.start, s.end);
       return !seen.has(found) && Boolean(seen.add(found));
@@ -69,14 +96,15 @@ export function describeFindings(findings: readonly Finding[]): string {
 
 /** Letters and digits hidden but the first and the last two, so a person can still tell which one it was. */
 export function mask(found: string): string {
-  const positions = [...found.matchAll(/[\p{L}\p{N}]/gu)].map((m) => m.index);
+  const positions: number[] = [];
+  for (let i = 0; i < found.length; i++) if (LETTER_OR_DIGIT.test(found[i]!)) positions.push(i);
   const keep = new Set([positions[0], ...positions.slice(-2)]);
   let out = '';
-  for (let i = 0; i < found.length; i++) {
-    out += /[\p{L}\p{N}]/u.test(found[i]!) && !keep.has(i) ? '•' : found[i];
-  }
+  for (let i = 0; i < found.length; i++) out += positions.includes(i) && !keep.has(i) ? '•' : found[i];
   return out;
 }
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 function spans(text: string, kind: PersonalDataKind, pattern: RegExp, accept: (m: RegExpExecArray) => boolean = () => true, group = 0): Span[] {
   const found: Span[] = [];
@@ -89,8 +117,9 @@ function spans(text: string, kind: PersonalDataKind, pattern: RegExp, accept: (m
   return found;
 }
 
-const digitsOf = (s: string): string => s.replace(/\D/g, '');
-const allSame = (digits: string): boolean => /^(\d)\1*$/.test(digits);
+const NOT_DIGIT = /\D/g;
+const digitsOf = (s: string): string => s.replace(NOT_DIGIT, '');
+const allSame = (digits: string): boolean => [...digits].every((d) => d === digits[0]);
 
 // Not part of a longer number, word or dotted version on either side.
 const NUM_BEFORE = String.raw`(?<![\p{L}\p{N}_.,+\-/])`;
@@ -98,8 +127,12 @@ const NUM_AFTER = String.raw`(?![\p{L}\p{N}_\-/]|[.,]\d)`;
 
 // --- Email ---------------------------------------------------------------------
 // A Mastodon handle (@name@host) is a public address, and git@host is a remote.
-const EMAIL = /(?<![\w.%+@-])([a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9])?)@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-]|\.[a-z])/giu;
-const detectEmail: Detector = (text) => spans(text, 'email', EMAIL, (m) => m[1]!.toLowerCase() !== 'git' && !m[1]!.includes('..'));
+// Where a part may start or end (a letter or digit) is checked after the match, so that
+// no two quantifiers compete for the same characters.
+const EMAIL = /(?<![\w.%+@-])([a-z0-9][a-z0-9._%+-]{0,63})@((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24})(?![\w-]|\.[a-z])/giu;
+const EDGE_OK = /^[a-z0-9](?:.*[a-z0-9])?$/i;
+const detectEmail: Detector = (text) => spans(text, 'email', EMAIL, (m) =>
+  m[1]!.toLowerCase() !== 'git' && !m[1]!.includes('..') && EDGE_OK.test(m[1]!) && m[2]!.split('.').every((label) => EDGE_OK.test(label)));
 
 // --- Payment cards ---------------------------------------------------------------
 const CARD = new RegExp(
@@ -158,7 +191,7 @@ const IBAN_LENGTHS: Record<string, number> = {
 const IBAN = /(?<![\p{L}\p{N}])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![\p{L}\p{N}])/gu;
 
 export function ibanValid(raw: string): boolean {
-  const iban = raw.replace(/ /g, '');
+  const iban = raw.replaceAll(' ', '');
   if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
   const rearranged = iban.slice(4) + iban.slice(0, 4);
   let remainder = 0;
@@ -183,11 +216,14 @@ const detectSsn: Detector = (text) =>
   }, 1);
 
 // --- NHS numbers -------------------------------------------------------------------
-// Ten digits with a mod-11 check digit. The printed form "943 476 5919" is taken on
-// its own; any other grouping (or none: ten digits may be a timestamp) needs the
-// words "NHS" or "CHI" just before it.
-const NHS_SPACED = new RegExp(NUM_BEFORE + String.raw`(\d{3} \d{3} \d{4})` + NUM_AFTER, 'gu');
-const NHS_NAMED = new RegExp(String.raw`\b(?:NHS|CHI|H&C)(?:\s*(?:no\.?|number|num|#))?\s*[:=\-]?\s*(\d{3}[ -]?\d{3}[ -]?\d{4})` + NUM_AFTER, 'giu');
+// Ten digits with a mod-11 check digit. Right after "NHS", "CHI" or "H&C" any grouping
+// counts. Ten plain digits (or the printed 3-3-4 form "943 476 5919") count only with
+// a word of the trade within about 40 characters: about 9% of any ten digits pass the
+// check, and ten digits alone are more often a timestamp or an order number.
+const NHS_NAMED = new RegExp(String.raw`\b(?:NHS|CHI|H&C)(?:\s{0,3}(?:no\.?|number|num|#))?(?:\s{0,3}[:=\-])?\s{0,3}(\d{3}[ -]?\d{3}[ -]?\d{4})` + NUM_AFTER, 'giu');
+const NHS_PLAIN = new RegExp(NUM_BEFORE + String.raw`(\d{10}|\d{3} \d{3} \d{4})` + NUM_AFTER, 'gu');
+const NHS_CONTEXT = /\b(?:nhs|patient|hospital|clinic|gp|ref|reference|number)\b/i;
+const NHS_CONTEXT_REACH = 40;
 
 export function nhsNumberValid(raw: string): boolean {
   const d = digitsOf(raw);
@@ -199,22 +235,32 @@ export function nhsNumberValid(raw: string): boolean {
   return (check === 11 ? 0 : check) === Number(d[9]);
 }
 
+const nearNhsContext = (m: RegExpExecArray): boolean =>
+  NHS_CONTEXT.test(m.input.slice(Math.max(0, m.index - NHS_CONTEXT_REACH), m.index))
+  || NHS_CONTEXT.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + NHS_CONTEXT_REACH));
+
 const detectNhs: Detector = (text) => [
   ...spans(text, 'nhs_number', NHS_NAMED, (m) => nhsNumberValid(m[1]!), 1),
-  ...spans(text, 'nhs_number', NHS_SPACED, (m) => nhsNumberValid(m[1]!), 1),
+  ...spans(text, 'nhs_number', NHS_PLAIN, (m) => nhsNumberValid(m[1]!) && nearNhsContext(m), 1),
 ];
 
 // --- Dates of birth ------------------------------------------------------------------
 // Only a full date (day, month and year) right after "DOB", "date of birth" or "born (on)".
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
-const DATE = String.raw`(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:${MONTHS})\.?,?\s+\d{4}|(?:${MONTHS})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})`;
-const DOB = new RegExp(String.raw`\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|born(?:\s+on)?)\s*[:\-–]?\s*(?:the\s+)?(${DATE})(?![\p{L}\p{N}])`, 'giu');
+// Runs of white space between the words are bounded: unbounded ones side by side let
+// a pattern try every way of sharing out a long run of spaces.
+const DATE = String.raw`(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s{1,3}(?:of\s{1,3})?(?:${MONTHS})\.?,?\s{1,3}\d{4}|(?:${MONTHS})\.?\s{1,3}\d{1,2}(?:st|nd|rd|th)?,?\s{1,3}\d{4})`;
+const DOB = new RegExp(String.raw`\b(?:d\.?\s?o\.?\s?b\.?|date\s{1,3}of\s{1,3}birth|birth\s?date|born(?:\s{1,3}on)?)(?:\s{0,3}[:\-–])?\s{0,3}(?:the\s{1,3})?(${DATE})(?![\p{L}\p{N}])`, 'giu');
 
 /** Whether the numbers of a written date can be a real day (either day-month order). */
+const NUMBERS = /\d+/g;
+const LETTER = /[a-z]/i;
+const ISO_DATE = /^\d{4}-/;
+
 function plausibleDate(date: string): boolean {
-  const [a = 0, b = 0, c = 0] = date.match(/\d+/g)?.map(Number) ?? [];
-  if (/[a-z]/i.test(date)) return (a >= 1 && a <= 31) || (b >= 1 && b <= 31); // "3 March 2014", "March 3, 2014"
-  if (/^\d{4}-/.test(date)) return b >= 1 && b <= 12 && c >= 1 && c <= 31;
+  const [a = 0, b = 0, c = 0] = date.match(NUMBERS)?.map(Number) ?? [];
+  if (LETTER.test(date)) return (a >= 1 && a <= 31) || (b >= 1 && b <= 31); // "3 March 2014", "March 3, 2014"
+  if (ISO_DATE.test(date)) return b >= 1 && b <= 12 && c >= 1 && c <= 31;
   return a >= 1 && b >= 1 && ((a <= 31 && b <= 12) || (a <= 12 && b <= 31));
 }
 
@@ -231,7 +277,7 @@ const PHONE_INTL_00 = new RegExp(NUM_BEFORE + String.raw`(00[1-9]\d{0,2}(?:[ .-]
 const PHONE_NANP = new RegExp(NUM_BEFORE + String.raw`((?:\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4})|(?:[2-9]\d{2}([-.])[2-9]\d{2}\2\d{4}))` + NUM_AFTER, 'gu');
 const PHONE_NATIONAL = new RegExp(NUM_BEFORE + String.raw`(0[1-9]\d{0,4}(?:[ -]\d{2,6}){1,4}|0[1-9]\d{8,9}|\(0[1-9]\d{0,4}\) ?\d{2,6}(?:[ -]\d{2,6}){0,3})` + NUM_AFTER, 'gu');
 const PHONE_NAMED = new RegExp(
-  String.raw`\b(?:phone|tel|telephone|mobile|cell|fax|whats\s?app|call\s+(?:me|us|him|her|them)(?:\s+(?:on|at))?|text\s+(?:me|us)(?:\s+(?:on|at))?|ring\s+(?:me|us)(?:\s+on)?)\.?\s*(?:no\.?|number)?\s*[:\-]?\s*(\+?\(?\d[\d ().-]{7,20}\d)` + NUM_AFTER,
+  String.raw`\b(?:phone|tel|telephone|mobile|cell|fax|whats\s?app|call\s{1,3}(?:me|us|him|her|them)(?:\s{1,3}(?:on|at))?|text\s{1,3}(?:me|us)(?:\s{1,3}(?:on|at))?|ring\s{1,3}(?:me|us)(?:\s{1,3}on)?)\.?(?:\s{0,3}(?:no\.?|number))?(?:\s{0,3}[:\-])?\s{0,3}(\+?\(?\d[\d ().-]{7,20}\d)` + NUM_AFTER,
   'giu',
 );
 
@@ -250,4 +296,48 @@ const detectPhone: Detector = (text) => [
   ...spans(text, 'phone', PHONE_NAMED, digitCount(9, 15), 1),
 ];
 
-const DETECTORS: readonly Detector[] = [detectEmail, detectIban, detectCard, detectSsn, detectNhs, detectDob, detectPhone];
+// --- UK home addresses -------------------------------------------------------------------
+// A postcode (Royal Mail's format) held only when, in the same sentence and within about
+// 60 characters before it, a house number comes before a street word, or words such as
+// "lives at" or "my address" lead up to it. A postcode alone is public: a surgery's or a
+// school's is on its sign.
+const POSTCODE = /(?<![\p{L}\p{N}])(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})(?![\p{L}\p{N}])/giu;
+const ADDRESS_REACH = 60;
+const HOUSE_NUMBER = /\b\d{1,4}[a-z]?\b/gi;
+const STREET_ABBREVIATIONS = 'rd|st|ave|ln|dr|ct|pl|cres|gdns|terr|tce|sq';
+const STREET = `road|street|avenue|lane|close|drive|way|court|place|crescent|gardens|terrace|grove|square|mews|row|walk|hill|park|parade|rise|view|${STREET_ABBREVIATIONS}`;
+const STREET_WORD = new RegExp(String.raw`\b(?:${STREET})\b`, 'i');
+const ADDRESS_WORDS = /\b(?:lives?|living|stays?|staying)\s{1,3}at\b|\b(?:my|our|his|her|their|home)\s{1,3}address\b/i;
+// The lead-in stops at the last sentence break; "St." and "Rd." do not end a sentence.
+const SENTENCE_BREAK = /[.!?](?=\s)|\n[ \t]{0,40}\n/g;
+const ABBREVIATED_STREET = new RegExp(String.raw`\b(?:${STREET_ABBREVIATIONS})$`, 'i');
+
+function sameSentenceLead(text: string, start: number): string {
+  const lead = text.slice(Math.max(0, start - ADDRESS_REACH), start);
+  let cut = 0;
+  for (const m of lead.matchAll(SENTENCE_BREAK)) {
+    if (m[0] === '.' && ABBREVIATED_STREET.test(lead.slice(0, m.index))) continue;
+    cut = m.index + m[0].length;
+  }
+  return lead.slice(cut);
+}
+
+function addressLeadsTo(text: string, start: number): boolean {
+  const lead = sameSentenceLead(text, start);
+  if (ADDRESS_WORDS.test(lead)) return true;
+  for (const m of lead.matchAll(HOUSE_NUMBER)) {
+    if (STREET_WORD.test(lead.slice(m.index + m[0].length))) return true;
+  }
+  return false;
+}
+
+const detectAddress: Detector = (text) => spans(text, 'postal_address', POSTCODE, (m) => addressLeadsTo(m.input, m.index), 1);
+
+const DETECTORS: readonly Detector[] = [detectEmail, detectIban, detectCard, detectSsn, detectNhs, detectDob, detectPhone, detectAddress];
+
+/** Every pattern this module runs on user text, for the ReDoS check (tests/redos.test.ts). */
+export const PATTERNS: readonly RegExp[] = [
+  EMAIL, CARD, IBAN, SSN, NHS_NAMED, NHS_PLAIN, NHS_CONTEXT, DOB, PHONE_INTL, PHONE_INTL_00, PHONE_NATIONAL, PHONE_NANP,
+  PHONE_NAMED, POSTCODE, HOUSE_NUMBER, STREET_WORD, ADDRESS_WORDS, SENTENCE_BREAK, ABBREVIATED_STREET,
+  EDGE_OK, LETTER_OR_DIGIT, NOT_DIGIT, NUMBERS, LETTER, ISO_DATE,
+];

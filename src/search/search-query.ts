@@ -10,10 +10,19 @@ const MAX_TERMS = 32;
 export const MARK_OPEN = '\uE000';
 export const MARK_CLOSE = '\uE001';
 
-/** The query as the search box should show it again: a string, trimmed, at most 200 characters. */
+// Control characters index nothing, and a NUL ends the string SQLite reads; a lone
+// surrogate half is no character at all. Line breaks and tabs are only white space.
+const WHITE_CONTROL = /[\t\n\v\f\r]/g;
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const WHITE_SPACE = /\s+/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** The query as the search box should show it again: a string of characters, trimmed, at most 200 of them. */
 export function normaliseQuery(raw: unknown): string {
   if (typeof raw !== 'string') return '';
-  return Array.from(raw.trim()).slice(0, MAX_QUERY_LENGTH).join('').trim();
+  const clean = raw.replace(WHITE_CONTROL, ' ').replace(CONTROL, '').replace(LONE_SURROGATE, '');
+  return Array.from(clean.trim()).slice(0, MAX_QUERY_LENGTH).join('').trim();
 }
 
 /**
@@ -23,7 +32,7 @@ export function normaliseQuery(raw: unknown): string {
  * letter or digit are dropped because they index nothing. Undefined: nothing to look for.
  */
 export function toMatchExpression(query: string): string | undefined {
-  const words = query.split(/\s+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).slice(0, MAX_TERMS);
+  const words = query.split(WHITE_SPACE).filter((w) => LETTER_OR_DIGIT.test(w)).slice(0, MAX_TERMS);
   if (words.length === 0) return undefined;
   return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }
@@ -35,14 +44,30 @@ export function toMatchExpression(query: string): string | undefined {
 export function snippetToHtml(snippet: string): string {
   return highlightToHtml(
     snippet
-      .replace(/<\/?[a-z][^<>]*(?:>|$)/gi, ' ') // HTML tags, including one cut off at the end
-      .replace(/!?\[([^\]]*)\]\([^)\s]*(?:\s+"[^"]*")?\)/g, '$1') // [text](url) and ![alt](src)
-      .replace(/(^|\s)(?:#{1,6}|>)\s/g, '$1') // heading and quote markers
-      .replace(/\*{1,3}|_{2,3}|`{1,3}|~~/g, '') // emphasis and code fences
-      .replace(/\s+/g, ' ')
+      .replace(SNIPPET_TAG, ' ')
+      .replace(SNIPPET_LINK, '$1')
+      .replace(SNIPPET_MARKER, '$1')
+      .replace(SNIPPET_EMPHASIS, '')
+      .replace(WHITE_SPACES, ' ')
       .trim(),
   );
 }
+
+// HTML tags, including one cut off at the end.
+const SNIPPET_TAG = /<\/?[a-z][^<>]*(?:>|$)/gi;
+// [text](url) and ![alt](src); the text stops at the next bracket, so each is read once.
+const SNIPPET_LINK = /!?\[([^[\]]*)\]\([^()\s]*(?:\s+"[^"]*")?\)/g;
+// Heading and quote markers.
+const SNIPPET_MARKER = /(^|\s)(?:#{1,6}|>)\s/g;
+// Emphasis and code fences.
+const SNIPPET_EMPHASIS = /\*{1,3}|_{2,3}|`{1,3}|~~/g;
+const WHITE_SPACES = /\s+/g;
+
+/** Every pattern this module runs on queries and post text, for the ReDoS check (tests/redos.test.ts). */
+export const PATTERNS: readonly RegExp[] = [
+  WHITE_CONTROL, CONTROL, LONE_SURROGATE, WHITE_SPACE, LETTER_OR_DIGIT,
+  SNIPPET_TAG, SNIPPET_LINK, SNIPPET_MARKER, SNIPPET_EMPHASIS, WHITE_SPACES,
+];
 
 /** Highlighted plain text (a title): escaped, with only our marks as <mark>. */
 export function highlightToHtml(text: string): string {

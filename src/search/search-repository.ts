@@ -1,5 +1,6 @@
 // Full-text search over public posts and pages (the posts_fts table of migration 004).
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 import { PUBLIC_POST, type PostKind } from '../posts/posts-repository.js';
 import { MARK_CLOSE, MARK_OPEN } from './search-query.js';
 
@@ -21,7 +22,7 @@ export type SearchRepository = ReturnType<typeof createSearchRepository>;
 // too: a reader looking for "contact" or "about" wants that page.
 const MATCH_PUBLIC = `posts_fts MATCH @match AND ${PUBLIC_POST}`;
 
-export function createSearchRepository(db: Db) {
+export function createSearchRepository(db: Db, clock: Clock) {
   // bm25 weights: a word in the title counts most, then a tag, then the body.
   // Ranking picks the page's ids first; highlights and snippets, the costly part,
   // are then made for those ten rows only, not for every match.
@@ -35,7 +36,7 @@ export function createSearchRepository(db: Db) {
      SELECT p.id, p.kind, p.slug, p.published_at, u.display_name AS author_name,
             highlight(posts_fts, 0, @open, @close) AS title_marked,
             snippet(posts_fts, 1, @open, @close, '…', 32) AS snippet_marked,
-            (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count
+            p.comment_count
        FROM ranked JOIN posts_fts ON posts_fts.rowid = ranked.id JOIN posts p ON p.id = ranked.id JOIN users u ON u.id = p.author_id
       WHERE posts_fts MATCH @match
       ORDER BY ranked.rank, ranked.published_at DESC`,
@@ -46,8 +47,8 @@ export function createSearchRepository(db: Db) {
 
   return {
     /** `match` must come from toMatchExpression(). */
-    countPublic: (match: string, now = new Date().toISOString()): number => count.get({ match, now }) ?? 0,
-    searchPublic: (match: string, limit: number, offset: number, now = new Date().toISOString()): SearchHit[] =>
+    countPublic: (match: string, now = isoNow(clock)): number => count.get({ match, now }) ?? 0,
+    searchPublic: (match: string, limit: number, offset: number, now = isoNow(clock)): SearchHit[] =>
       page.all({ match, now, limit, offset, open: MARK_OPEN, close: MARK_CLOSE }),
   };
 }

@@ -1,9 +1,10 @@
 // Session rows for the express-session store.
 import type { Db } from '../db/open.js';
+import type { Clock } from '../clock.js';
 
 export type SessionsRepository = ReturnType<typeof createSessionsRepository>;
 
-export function createSessionsRepository(db: Db) {
+export function createSessionsRepository(db: Db, clock: Clock) {
   const get = db.prepare<[string, number], string>('SELECT data FROM sessions WHERE sid = ? AND expires > ?').pluck();
   const set = db.prepare<[string, string, number]>(
     'INSERT INTO sessions (sid, data, expires) VALUES (?, ?, ?) ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires = excluded.expires',
@@ -14,12 +15,12 @@ export function createSessionsRepository(db: Db) {
   const count = db.prepare<[number], number>('SELECT count(*) FROM sessions WHERE expires > ?').pluck();
 
   return {
-    get: (sid: string, now = Date.now()): string | undefined => get.get(sid, now),
+    get: (sid: string, now = clock()): string | undefined => get.get(sid, now),
     set: (sid: string, data: string, expires: number): void => void set.run(sid, data, expires),
     touch: (sid: string, expires: number): void => void touch.run(expires, sid),
     destroy: (sid: string): void => void destroy.run(sid),
     /** Deletes expired sessions; returns how many. */
-    prune: (now = Date.now()): number => prune.run(now).changes,
-    countLive: (now = Date.now()): number => count.get(now) ?? 0,
+    prune: (now = clock()): number => prune.run(now).changes,
+    countLive: (now = clock()): number => count.get(now) ?? 0,
   };
 }

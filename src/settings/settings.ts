@@ -15,8 +15,10 @@ export interface Settings {
   comment_min_seconds: number;
   /** Comment posts allowed from one address per minute. */
   comment_rate_per_minute: number;
-  /** Reader reports that hide a comment until a moderator reviews it. */
+  /** Distinct reader addresses whose reports hide a comment until a moderator reviews it. */
   report_hide_threshold: number;
+  /** Likes one address group (IPv6 by /64) may give one post. */
+  likes_per_address: number;
   /** Words or phrases, one a line, that hold a comment for moderation. */
   moderation_blocklist: string;
   posts_per_page: number;
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   comment_min_seconds: 2,
   comment_rate_per_minute: 6,
   report_hide_threshold: 3,
+  likes_per_address: 50,
   moderation_blocklist: '',
   posts_per_page: 10,
 });
@@ -58,6 +61,7 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   comment_min_seconds: (raw) => intCheck(raw, 0, 600, 'Minimum time'),
   comment_rate_per_minute: (raw) => intCheck(raw, 1, 1000, 'Comments per minute'),
   report_hide_threshold: (raw) => intCheck(raw, 1, 1000, 'Report threshold'),
+  likes_per_address: (raw) => intCheck(raw, 1, 100_000, 'Likes per address'),
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
 };

@@ -1,5 +1,6 @@
 // Records of uploaded images; the files themselves live under the data folder.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 export interface Upload {
   id: number;
@@ -15,7 +16,7 @@ export type NewUpload = Omit<Upload, 'id' | 'created_at'>;
 
 export type UploadsRepository = ReturnType<typeof createUploadsRepository>;
 
-export function createUploadsRepository(db: Db) {
+export function createUploadsRepository(db: Db, clock: Clock) {
   const insert = db.prepare<[number | null, string, string, string, number, string]>(
     'INSERT INTO uploads (user_id, filename, original_name, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -25,7 +26,7 @@ export function createUploadsRepository(db: Db) {
   );
 
   return {
-    insert(upload: NewUpload, now = new Date().toISOString()): number {
+    insert(upload: NewUpload, now = isoNow(clock)): number {
       return Number(insert.run(upload.user_id, upload.filename, upload.original_name, upload.mime, upload.size, now).lastInsertRowid);
     },
     findByFilename: (filename: string): Upload | undefined => byFilename.get(filename),

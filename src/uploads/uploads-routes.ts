@@ -1,7 +1,7 @@
 // Public: serving uploaded images, for good (their names never change), and only
 // as the type their bytes were found to be.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { uploadPath } from './uploads-store.js';
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { sniffImageType, STORED_NAME } from './image-type.js';
 import type { Upload, UploadsRepository } from './uploads-repository.js';
 
@@ -25,7 +25,7 @@ export async function saveUpload(
   userId: number,
 ): Promise<Upload> {
   const type = sniffImageType(file.buffer);
-  if (!type) throw new HttpError(415, 'Only PNG, JPEG, GIF and WebP images can be uploaded; that file is none of them.');
+  if (!type) throw new DomainError('unsupported', 'Only PNG, JPEG, GIF and WebP images can be uploaded; that file is none of them.');
   const filename = `${randomBytes(16).toString('hex')}.${type.ext}`;
   await fs.mkdir(uploadsDir(dataDir), { recursive: true });
   await fs.writeFile(path.join(uploadsDir(dataDir), filename), file.buffer, { flag: 'wx' });

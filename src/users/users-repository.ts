@@ -1,5 +1,6 @@
 // People who write and moderate: administrators and authors.
 import type { Db } from '../db/open.js';
+import { isoNow, type Clock } from '../clock.js';
 
 export type Role = 'admin' | 'author';
 
@@ -24,7 +25,7 @@ export interface NewUser {
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
-export function createUsersRepository(db: Db) {
+export function createUsersRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], User>('SELECT * FROM users WHERE id = ?');
   const byUsername = db.prepare<[string], User>('SELECT * FROM users WHERE username = ?');
   const all = db.prepare<[], User>('SELECT * FROM users ORDER BY username COLLATE NOCASE');
@@ -43,17 +44,17 @@ export function createUsersRepository(db: Db) {
     countAdmins: (): number => countAdmins.get() ?? 0,
 
     create(user: NewUser): User {
-      const now = new Date().toISOString();
+      const now = isoNow(clock);
       const { lastInsertRowid } = insert.run(user.username, user.display_name, user.email ?? '', user.password_hash, user.role, now, now);
       return byId.get(Number(lastInsertRowid))!;
     },
 
     setPasswordHash(id: number, hash: string): void {
-      updatePassword.run(hash, new Date().toISOString(), id);
+      updatePassword.run(hash, isoNow(clock), id);
     },
 
     setRole(id: number, role: Role): void {
-      updateRole.run(role, new Date().toISOString(), id);
+      updateRole.run(role, isoNow(clock), id);
     },
   };
 }

@@ -1,16 +1,23 @@
 // Reads a WordPress eXtended RSS (WXR) export into the blog in one transaction:
 // authors, posts and pages with their tags, and comments with their true parents.
-// A file that is not well-formed WXR changes nothing and says why.
+// A file that is not well-formed WXR changes nothing and says why. Authors go in
+// through the users service (a login that is not a usable name is renamed), posts
+// through the posts service, which reports personal data in published posts rather
+// than unpublishing them (an import does not change what was public), and comments
+// through the comments service, which renders them.
 //
 // Post bodies from WordPress are HTML and are stored as the Markdown source
 // unchanged: Markdown passes HTML through and the post sanitiser cleans it. A
 // Colloquy export carries the real Markdown as `_colloquy_markdown`, used when present.
-import { randomBytes } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { CommentStatus } from '../comments/comments-repository.js';
-import { renderCommentMarkdown } from '../markdown.js';
+import type { Db } from '../db/open.js';
 import type { PostStatus } from '../posts/posts-repository.js';
+import type { Clock } from '../clock.js';
 import type { Repositories } from '../repositories.js';
+import { describeFindings } from '../risk/personal-data.js';
+import type { Services } from '../services.js';
+import type { ImportedAuthor } from '../users/users-service.js';
 import { MARKDOWN_META_KEY } from './export-wxr.js';
 import { commentHtmlToMarkdown, decodeEntities } from './wordpress-html.js';
 
@@ -28,6 +35,22 @@ export interface ImportCounts {
   skippedItems: number;
   /** Pingbacks and trackbacks. */
   skippedComments: number;
+}
+
+/** What an import did, for the report. */
+export interface ImportReport {
+  counts: ImportCounts;
+  /** Authors made by this import (by username), each with its WordPress login when renamed. */
+  createdAuthors: ImportedAuthor[];
+  /** Published posts that seem to hold personal data: left public, named for a look. */
+  personalData: { slug: string; title: string; findings: string }[];
+}
+
+export interface ImportDeps {
+  db: Db;
+  repos: Pick<Repositories, 'users' | 'posts'>;
+  services: Pick<Services, 'users' | 'posts' | 'comments'>;
+  clock: Clock;
 }
 
 type Node = Record<string, unknown>;
@@ -86,13 +109,37 @@ function webUrl(raw: string): string {
 const COMMENT_STATUS: Record<string, CommentStatus> = { '1': 'approved', '0': 'pending', spam: 'spam', trash: 'trash', 'post-trashed': 'trash' };
 const POST_STATUS: Record<string, PostStatus> = { publish: 'published', future: 'published', draft: 'draft', pending: 'draft', private: 'draft' };
 
+// Markup that holds text, not declarations: skipped whole, so "<!DOCTYPE" written in a
+// post (inside CDATA) or in a comment is not one, and a comment cannot hide one either.
+const SKIPPED: readonly [string, string][] = [['<!--', '-->'], ['<![CDATA[', ']]>'], ['<?', '?>']];
+
+/**
+ * The first DOCTYPE or ENTITY declaration anywhere in the markup of the file, or
+ * undefined. One pass with indexOf: linear in the file's length.
+ */
+function findDeclaration(xml: string): 'DOCTYPE' | 'ENTITY' | undefined {
+  for (let at = xml.indexOf('<'); at !== -1; at = xml.indexOf('<', at + 1)) {
+    const skipped = SKIPPED.find(([open]) => xml.startsWith(open, at));
+    if (skipped) {
+      const end = xml.indexOf(skipped[1], at + skipped[0].length);
+      if (end === -1) return undefined; // unterminated: the XML check refuses the file
+      at = end + skipped[1].length - 1;
+      continue;
+    }
+    const word = xml.slice(at + 2, at + 9).toUpperCase();
+    if (xml[at + 1] === '!' && word.startsWith('DOCTYPE')) return 'DOCTYPE';
+    if (xml[at + 1] === '!' && word.startsWith('ENTITY')) return 'ENTITY';
+  }
+  return undefined;
+}
+
 /** Parses and checks a WXR document; throws WxrImportError when it is not one. */
 function readChannel(xml: string): Node {
   xml = xml.replace(/^\uFEFF/, ''); // a byte-order mark, as some editors save
   // WordPress never writes a DOCTYPE; one here could only declare entities to expand.
-  const root = xml.search(/<rss[\s>]/);
-  if (/<!DOCTYPE/i.test(root === -1 ? xml : xml.slice(0, root))) {
-    throw new WxrImportError('The file declares a DOCTYPE, which a WordPress export never has; it was not imported.');
+  const declaration = findDeclaration(xml);
+  if (declaration !== undefined) {
+    throw new WxrImportError(`The file declares ${declaration === 'DOCTYPE' ? 'a DOCTYPE' : 'an ENTITY'}, which a WordPress export never has; it was not imported.`);
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
@@ -113,13 +160,15 @@ function readChannel(xml: string): Node {
   return channel;
 }
 
-export function importWxr(repos: Repositories, xml: string): ImportCounts {
+export function importWxr({ db, repos, services, clock }: ImportDeps, xml: string): ImportReport {
   const channel = readChannel(xml);
   // Our own export writes titles exactly; WordPress keeps some with HTML entities.
   const plain = field(channel, 'generator') === 'Colloquy' ? (s: string) => s : decodeEntities;
   const counts: ImportCounts = { usersCreated: 0, usersMatched: 0, posts: 0, pages: 0, comments: 0, skippedItems: 0, skippedComments: 0 };
+  const createdAuthors: ImportedAuthor[] = [];
+  const personalData: ImportReport['personalData'] = [];
 
-  const run = repos.db.transaction(() => {
+  const run = db.transaction(() => {
     const userByLogin = new Map<string, number>();
     const userByWpId = new Map<string, number>();
 
@@ -127,25 +176,19 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
       const key = login.toLowerCase();
       const known = userByLogin.get(key);
       if (known !== undefined) return known;
-      const existing = repos.users.findByUsername(login);
-      let id: number;
-      if (existing) {
-        id = existing.id;
-        counts.usersMatched++;
-      } else {
-        // A random hash no password can match: the person sets one with `colloquy user passwd`.
-        id = repos.users.create({
-          username: login, display_name: displayName || login, email, role: 'author',
-          password_hash: `!unusable$${randomBytes(18).toString('base64url')}`,
-        }).id;
+      const author = services.users.importAuthor(login, displayName, email);
+      if (author.created) {
+        createdAuthors.push(author);
         counts.usersCreated++;
+      } else {
+        counts.usersMatched++;
       }
-      userByLogin.set(key, id);
-      return id;
+      userByLogin.set(key, author.id);
+      return author.id;
     }
 
     for (const a of list(channel['wp:author'])) {
-      const login = field(a, 'wp:author_login').slice(0, 60);
+      const login = field(a, 'wp:author_login').slice(0, 200);
       if (!login) continue;
       const id = userFor(login, plain(field(a, 'wp:author_display_name')), field(a, 'wp:author_email'));
       userByWpId.set(field(a, 'wp:author_id'), id);
@@ -161,7 +204,7 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
         counts.skippedItems++;
         continue;
       }
-      const creator = field(item, 'dc:creator').slice(0, 60);
+      const creator = field(item, 'dc:creator').slice(0, 200);
       // A draft's zero post_date_gmt means "no date chosen": its post_date is only when it was saved.
       const publishedAt = status === 'draft'
         ? parseWpDate(field(item, 'wp:post_date_gmt'))
@@ -178,7 +221,7 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
           return (domain === 'post_tag' || domain === 'category') && text(c['@_nicename']) !== 'uncategorized';
         })
         .map((c) => plain(text(c).trim()));
-      const postId = repos.postsService.create({
+      const { id: postId, findings } = services.posts.importPost({
         kind: type,
         author_id: creator ? userFor(creator) : fallbackAuthor(),
         title: plain(field(item, 'title')) || '(untitled)',
@@ -190,8 +233,12 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
         published_at: publishedAt ?? null,
         comments_open: field(item, 'wp:comment_status') !== 'closed',
       });
+      if (findings.length) {
+        const stored = repos.posts.findById(postId)!;
+        personalData.push({ slug: stored.slug, title: stored.title, findings: describeFindings(findings) });
+      }
       counts[type === 'page' ? 'pages' : 'posts']++;
-      importComments(item, postId, publishedAt ?? new Date(), userByWpId);
+      importComments(item, postId, publishedAt ?? new Date(clock()), userByWpId);
     }
   });
 
@@ -209,7 +256,7 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
       const body_md = metaValue(c, 'wp:commentmeta', MARKDOWN_META_KEY) ?? commentHtmlToMarkdown(text(c['wp:comment_content']));
       const createdAt = parseWpDate(field(c, 'wp:comment_date_gmt'), field(c, 'wp:comment_date')) ?? postDate;
       counts.comments++;
-      return repos.comments.insert({
+      return services.comments.insertAsWritten({
         post_id: postId,
         parent_id: parentId,
         user_id: userByWpId.get(field(c, 'wp:comment_user_id')) ?? null,
@@ -217,7 +264,6 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
         author_email: field(c, 'wp:comment_author_email').slice(0, 254),
         author_url: webUrl(field(c, 'wp:comment_author_url')),
         body_md,
-        body_html: renderCommentMarkdown(body_md),
         status: COMMENT_STATUS[field(c, 'wp:comment_approved')] ?? 'pending',
         held_reason: '',
         ip_hash: '',
@@ -245,5 +291,6 @@ export function importWxr(repos: Repositories, xml: string): ImportCounts {
   }
 
   run();
-  return counts;
+  const byName = (a: ImportedAuthor, b: ImportedAuthor) => a.username.toLowerCase().localeCompare(b.username.toLowerCase());
+  return { counts, createdAuthors: createdAuthors.sort(byName), personalData };
 }

@@ -7,8 +7,10 @@ const NAMED: Record<string, string> = {
 };
 
 /** Decodes numeric entities and the common named ones; anything unknown stays as written. */
+const ENTITY = /&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi;
+
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (whole, ref: string) => {
+  return text.replace(ENTITY, (whole, ref: string) => {
     if (ref.startsWith('#')) {
       const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
       return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
@@ -17,26 +19,65 @@ export function decodeEntities(text: string): string {
   });
 }
 
+// One tag: its name, and its attributes only after white space, so that the name and
+// the attributes never compete for the same characters (linear on any text).
+const TAG = /<(\/?)([a-z][a-z0-9]*)(\s[^<>]*|\/)?>/gi;
+const HREF = /\shref\s?=\s?["']([^"'<>]*)["']/i;
+const LINE_BREAKS = /\r\n?/g;
+const BLANK_LINES = /\n{3,}/g;
+// Quotes inside quotes beyond this are read as one quote: the Markdown has to nest them.
+const MAX_QUOTE_DEPTH = 8;
+const MARKS: Record<string, string> = { strong: '**', b: '**', em: '*', i: '*', code: '`' };
+
+/** Every pattern this module runs on imported text, for the ReDoS check (tests/redos.test.ts). */
+export const PATTERNS: readonly RegExp[] = [ENTITY, TAG, HREF, LINE_BREAKS, BLANK_LINES];
+
+interface Open {
+  name: string;
+  /** Where its inner text starts in `out`. */
+  at: number;
+  href?: string;
+}
+
 /**
  * A WordPress comment's HTML as Colloquy comment Markdown: paragraphs and line
  * breaks, links, emphasis, code and quotes kept; other tags dropped; entities decoded.
  * (Comment Markdown shows raw HTML as text, so the HTML cannot be kept as it is.)
+ * One pass over the tags with a stack of open elements; a tag without its pair is dropped.
  */
 export function commentHtmlToMarkdown(html: string): string {
-  const md = html
-    .replace(/\r\n?/g, '\n')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/p>\s*<p[^>]*>/gi, '\n\n')
-    .replace(/<\/?p(?:\s[^>]*)?>/gi, '\n\n')
-    .replace(/<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, text: string) => {
-      const label = text.replace(/<[^>]*>/g, '').trim();
-      return !label || label === href ? href : `[${label}](${href})`;
-    })
-    .replace(/<(strong|b)\b[^>]*>([\s\S]*?)<\/\1>/gi, '**$2**')
-    .replace(/<(em|i)\b[^>]*>([\s\S]*?)<\/\1>/gi, '*$2*')
-    .replace(/<code\b[^>]*>([\s\S]*?)<\/code>/gi, '`$1`')
-    .replace(/<blockquote\b[^>]*>([\s\S]*?)<\/blockquote>/gi, (_, inner: string) =>
-      `\n\n${inner.trim().split('\n').map((line) => `> ${line}`).join('\n')}\n\n`)
-    .replace(/<\/?[a-z][^>]*>/gi, '');
-  return decodeEntities(md).replace(/\n{3,}/g, '\n\n').trim();
+  const source = html.replace(LINE_BREAKS, '\n');
+  const out: string[] = [];
+  const open: Open[] = [];
+  let quotes = 0;
+  let last = 0;
+  for (const m of source.matchAll(TAG)) {
+    out.push(source.slice(last, m.index));
+    last = m.index + m[0].length;
+    const closing = m[1] === '/';
+    const name = m[2]!.toLowerCase();
+    if (name === 'br') out.push('\n');
+    else if (name === 'p') out.push('\n\n');
+    else if (!closing && (name in MARKS || name === 'a' || (name === 'blockquote' && quotes < MAX_QUOTE_DEPTH))) {
+      if (name === 'blockquote') quotes++;
+      open.push({ name, at: out.length, href: name === 'a' ? HREF.exec(m[3] ?? '')?.[1] : undefined });
+    } else if (closing) {
+      const i = open.findLastIndex((o) => o.name === name);
+      if (i === -1) continue;
+      const [element] = open.splice(i);
+      if (element!.name === 'blockquote') quotes = open.filter((o) => o.name === 'blockquote').length;
+      const inner = out.splice(element!.at).join('');
+      out.push(closeElement(element!, inner));
+    }
+  }
+  out.push(source.slice(last));
+  return decodeEntities(out.join('')).replace(BLANK_LINES, '\n\n').trim();
+}
+
+function closeElement(element: Open, inner: string): string {
+  if (element.name === 'blockquote') return `\n\n${inner.trim().split('\n').map((line) => `> ${line}`).join('\n')}\n\n`;
+  if (element.name !== 'a') return `${MARKS[element.name]}${inner}${MARKS[element.name]}`;
+  if (element.href === undefined) return inner;
+  const label = inner.trim();
+  return !label || label === element.href ? element.href : `[${label}](${element.href})`;
 }

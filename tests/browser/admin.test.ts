@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { makeUser, PASSWORD } from '../helpers/admin-session.js';
+import { makeUser, PASSWORD } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
@@ -72,7 +72,7 @@ it('an author logs in, writes with a preview, publishes, approves a held comment
   await page.getByRole('link', { name: /Comments/ }).first().click();
   await page.waitForURL(/\/admin\/comments/);
   const item = page.locator(`#comment-${commentId}`);
-  expect(await item.locator('.held-reason').textContent()).toContain('First comment from this email address');
+  expect(await item.locator('.held-reason').textContent()).toContain('First comment from this name and email address');
   await item.getByRole('button', { name: /Approve/ }).click();
   await expect.poll(() => page.locator('.notice').textContent()).toContain('Careful Reader approved');
   expect(served.repos.comments.findById(commentId)!.status).toBe('approved');
@@ -91,7 +91,7 @@ it('an author logs in, writes with a preview, publishes, approves a held comment
 
 it('selects every comment at once for a bulk action', async () => {
   const bob = await makeUser(served.repos, 'admin', 'bob');
-  const postId = served.repos.postsService.create({
+  const postId = served.services.posts.create({
     kind: 'post', author_id: bob.id, title: 'Bulk', slug: '', body_md: 'x', excerpt: '', tags: [], status: 'published', published_at: null, comments_open: true,
   });
   const ids = [1, 2, 3].map((n) => served.repos.comments.insert({

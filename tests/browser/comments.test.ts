@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { makePost, makeUser } from '../helpers/test-app.js';
+import { makePost, makeUser } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
@@ -11,8 +11,8 @@ beforeAll(async () => {
   served = await serveTestApp();
   served.repos.settings.save({ comment_moderation: 'none', comment_min_seconds: 0 });
   const author = await makeUser(served.repos);
-  makePost(served.repos, author, { title: 'Without script' });
-  makePost(served.repos, author, { title: 'With script' });
+  makePost(served, author, { title: 'Without script' });
+  makePost(served, author, { title: 'With script' });
 });
 afterAll(async () => {
   await browser?.close();

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { makeUser, PASSWORD } from '../helpers/admin-session.js';
-import { seedComment } from '../helpers/comments.js';
+import { makeUser, PASSWORD, seedComment } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
@@ -22,7 +21,7 @@ beforeAll(async () => {
   const r = served.repos;
   const author = await makeUser(r, 'admin', 'editor');
   r.settings.save({ thread_depth: 10 });
-  postId = r.postsService.create({
+  postId = served.services.posts.create({
     kind: 'post', author_id: author.id, title: 'A long conversation', slug: '', body_md: 'Say what you think.\n\n```\nconst aVeryLongLineOfCodeThatMustScrollInsideItsOwnBox = [1, 2, 3, 4, 5, 6, 7, 8, 9];\n```',
     excerpt: '', tags: ['talk'], status: 'published', published_at: null, comments_open: true,
   });

@@ -13,7 +13,7 @@ let busySlug: string;
 beforeAll(async () => {
   browser = await launchBrowser();
   served = await serveTestApp();
-  ({ busySlug } = await seedBlog(served.repos, { posts: 12, comments: 3 }));
+  ({ busySlug } = await seedBlog(served, { posts: 12, comments: 3 }));
 });
 afterAll(async () => {
   await browser?.close();

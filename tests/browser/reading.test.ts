@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { makePost, makeUser } from '../helpers/test-app.js';
+import { makePost, makeUser } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 it('a reader opens a post from the home page', async () => {
   const author = await makeUser(served.repos);
-  makePost(served.repos, author, { title: 'Reading in a browser', body_md: 'Hello from **Chromium**.' });
+  makePost(served, author, { title: 'Reading in a browser', body_md: 'Hello from **Chromium**.' });
   const page = await browser.newPage();
   await page.goto(served.url + '/');
   await page.click('text=Reading in a browser');

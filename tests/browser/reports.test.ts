@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { seedComment } from '../helpers/comments.js';
-import { makePost, makeUser } from '../helpers/test-app.js';
+import { seedComment, makePost, makeUser } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  served = await serveTestApp();
+  // Each reader's address comes from X-Forwarded-For: hiding needs distinct addresses.
+  served = await serveTestApp({ TRUST_PROXY: 'loopback' });
   served.repos.settings.save({ report_hide_threshold: 2 });
 });
 afterAll(async () => {
@@ -18,11 +18,11 @@ afterAll(async () => {
 });
 
 it('readers with no session yet report a comment from the page; the second report hides it', async () => {
-  const postId = makePost(served.repos, await makeUser(served.repos), { title: 'Reported' });
+  const postId = makePost(served, await makeUser(served.repos), { title: 'Reported' });
   const id = seedComment(served.repos, postId, { body_md: 'Something unkind' });
   const errors: string[] = [];
   for (const [n, javaScriptEnabled] of [[1, true], [2, false]] as const) {
-    const context = await browser.newContext({ javaScriptEnabled });
+    const context = await browser.newContext({ javaScriptEnabled, extraHTTPHeaders: { 'X-Forwarded-For': `203.0.113.${n}` } });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(`${served.url}/posts/reported`);
@@ -41,6 +41,8 @@ it('readers with no session yet report a comment from the page; the second repor
     await context.close();
   }
   expect(served.repos.comments.findById(id)).toMatchObject({ status: 'pending', held_reason: 'Reported by 2 readers; hidden until reviewed' });
-  expect(served.repos.reports.summaryFor([id]).get(id)).toEqual({ count: 2, reasons: ['reader 1', 'reader 2'] });
+  expect(served.repos.reports.summaryFor([id]).get(id)).toEqual({
+    count: 2, open: 2, addresses: 2, reasons: [{ text: 'reader 1', reviewed: false }, { text: 'reader 2', reviewed: false }],
+  });
   expect(errors).toEqual([]);
 });

@@ -8,7 +8,7 @@ import type { NewComment } from '../../src/comments/comments-repository.js';
 import { renderCommentMarkdown } from '../../src/markdown.js';
 
 /** Starts a session for `agent` the way the page script does, and returns its token. */
-export async function tokenFor(agent: Agent): Promise<string> {
+export async function scriptToken(agent: Agent): Promise<string> {
   const res = await agent.get('/comments/token').set('Accept', 'application/json');
   return (res.body as { token: string }).token;
 }

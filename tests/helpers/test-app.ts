@@ -3,10 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.js';
+import type { Clock } from '../../src/clock.js';
+import { buildContext } from '../../src/compose.js';
+import type { AppContext } from '../../src/context.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
-import { createRepositories, type Repositories } from '../../src/repositories.js';
+import type { Repositories } from '../../src/repositories.js';
 import type { PostDraft } from '../../src/posts/posts-service.js';
 import type { Role, User } from '../../src/users/users-repository.js';
 import { hashPassword } from '../../src/users/passwords.js';
@@ -15,21 +18,25 @@ export interface TestContext {
   app: ReturnType<typeof createApp>;
   db: Db;
   repos: Repositories;
+  services: AppContext['services'];
+  clock: Clock;
+  /** Everything the composition root built, as the app has it. */
+  ctx: AppContext;
   config: Config;
   dir: string;
   close(): void;
 }
 
-/** A migrated database in a new temporary folder, and the app over it. */
-export function makeTestApp(env: Record<string, string> = {}): TestContext {
+/** A migrated database in a new temporary folder, and the app over it; `clock` moves time for tests of expiry. */
+export function makeTestApp(env: Record<string, string> = {}, { clock }: { clock?: Clock } = {}): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), SESSION_SECRET: 'test-secret-0123456789', ...env }, dir);
   const db = openDatabase(config.databasePath);
   migrate(db);
-  const repos = createRepositories(db);
-  const app = createApp({ db, config });
+  const ctx = buildContext({ db, config, clock });
+  const app = createApp(ctx);
   return {
-    app, db, repos, config, dir,
+    app, db, repos: ctx.repos, services: ctx.services, clock: ctx.clock, ctx, config, dir,
     close() {
       app.close();
       db.close();
@@ -51,8 +58,8 @@ export async function makeUser(repos: Repositories, role: Role = 'admin', userna
 }
 
 /** A published post (unless overridden) by `author`; returns its id. */
-export function makePost(repos: Repositories, author: User, overrides: Partial<PostDraft> = {}): number {
-  return repos.postsService.create({
+export function makePost(t: Pick<TestContext, 'services'>, author: User, overrides: Partial<PostDraft> = {}): number {
+  return t.services.posts.create({
     kind: 'post',
     author_id: author.id,
     title: 'A post',

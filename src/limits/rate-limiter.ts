@@ -1,19 +1,20 @@
 // A fixed-window counter per key, in memory (one process): comments, likes, reports and
-// the token hand-out each make their own, keyed by a hashed address. (Log-ins count
-// failures instead, in admin/login-throttle.ts.)
+// the token hand-out each have their own, made by the composition root and keyed by a
+// hashed address. (Log-ins count failures instead, in admin/login-throttle.ts.)
+import type { Clock } from '../clock.js';
 
 export interface RateLimiter {
   /** Counts one attempt for `key`; refused attempts say how many seconds until the next window. */
   hit(key: string, now?: number): { allowed: true } | { allowed: false; retryAfter: number };
 }
 
-export function createRateLimiter({ limit, windowMs }: { limit: number | (() => number); windowMs: number }): RateLimiter {
+export function createRateLimiter({ limit, windowMs, clock }: { limit: number | (() => number); windowMs: number; clock: Clock }): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = 0;
   const limitNow = typeof limit === 'function' ? limit : () => limit;
 
   return {
-    hit(key, now = Date.now()) {
+    hit(key, now = clock()) {
       // Forget finished windows now and then, so the map stays as small as the traffic.
       if (now - lastSweep > windowMs) {
         for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);

@@ -1,6 +1,6 @@
 // Moderation as plain values: what each action does and which actions a comment in
 // each status offers. The author's reply goes through the comments service.
-import type { CommentStatus } from '../comments/comments-repository.js';
+import type { CommentStatus } from './comments-repository.js';
 
 export type ModerationAction = 'approve' | 'unapprove' | 'spam' | 'trash' | 'delete';
 

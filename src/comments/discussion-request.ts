@@ -1,0 +1,67 @@
+// The post page's discussion for one request: reads the cookies, the session, the
+// query and the database, then hands plain values to the view builder (discussion.ts).
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
+import type { PostView } from '../posts/posts-repository.js';
+import { readCookie } from '../http/cookies.js';
+import { parseId } from '../http/forms.js';
+import type { User } from '../users/users-repository.js';
+import { commentsFeedTitle } from '../wording.js';
+import { avatarPath } from './avatar.js';
+import type { CommentForm, FieldErrors } from './comment-input.js';
+import { decodeRemembered, READER_COOKIE, REMEMBER_COOKIE } from './commenter-cookies.js';
+import { buildDiscussion, buildFormView, type Discussion, type FormView } from './discussion.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Held comments this browser wrote, shown to it alone as awaiting moderation. */
+    heldComments?: number[];
+  }
+}
+
+/** Where the render cache leaves the stand-in for a form's stamp, filled in per response (src/http/render-cache.ts). */
+export const FORM_STAMP_LOCAL = 'formStamp';
+
+const viewerOf = (res: Response) => res.locals.currentUser as Pick<User, 'id' | 'role' | 'display_name'> | undefined;
+const csrfTokenOf = (res: Response) => (res.locals.csrfToken as string | undefined) ?? '';
+
+/** A new form's stamp: on a page kept for many readers, the stand-in that each response replaces with a fresh one. */
+function newStamp({ keys, clock }: AppContext, res: Response): string {
+  const standIn: unknown = res.locals[FORM_STAMP_LOCAL];
+  return typeof standIn === 'string' ? standIn : keys.stamp(clock());
+}
+
+/**
+ * The form's view. A new form is stamped now; a refused one keeps the stamp it was
+ * sent with when that is ours (the typing already happened), or carries none, so
+ * "send it again" is never answered with "too quickly".
+ */
+export function formView(ctx: AppContext, req: Request, res: Response, slug: string, values: CommentForm, errors: FieldErrors, replyTo: FormView['replyTo']): FormView {
+  const stamp = req.method !== 'POST' ? newStamp(ctx, res) : ctx.keys.stampTime(values.stamp) !== undefined ? values.stamp : '';
+  return buildFormView({ slug, values, errors, replyTo, csrfToken: csrfTokenOf(res), stamp, viewer: viewerOf(res) });
+}
+
+export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
+  const { repos, keys } = ctx;
+  const heldIds = req.session?.heldComments ?? [];
+  const readerKey = readCookie(req, READER_COOKIE);
+  const likeCount = repos.likes.countForPost(post.id);
+  const reported = parseId(req.query.reported);
+  const discussion = buildDiscussion({
+    post,
+    comments: repos.comments.listForReader(post.id, heldIds),
+    threadDepth: (res.locals.site as { thread_depth: number }).thread_depth,
+    heldIds,
+    likes: { count: likeCount, liked: readerKey !== undefined && likeCount > 0 && repos.likes.hasLiked(post.id, readerKey) },
+    replyToId: parseId(req.query.replyto),
+    unapprovedId: parseId(req.query.unapproved),
+    reportedNotice: reported !== undefined && readerKey !== undefined && repos.reports.hasReported(reported, readerKey),
+    remembered: decodeRemembered(readCookie(req, REMEMBER_COOKIE)),
+    viewer: viewerOf(res),
+    csrfToken: csrfTokenOf(res),
+    stamp: newStamp(ctx, res),
+    avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
+  });
+  (res.locals.feeds as { title: string; href: string }[]).push({ title: commentsFeedTitle(post.title), href: discussion.feedHref });
+  return discussion;
+}

@@ -1,0 +1,30 @@
+// What the composition root (compose.ts) hands down: every long-lived object, built once.
+// A leaf: it imports types only, so anything may import it without making a circle.
+import type { Clock } from './clock.js';
+import type { CommentKeys } from './comments/comment-keys.js';
+import type { Config } from './config.js';
+import type { LoginThrottle } from './admin/login-throttle.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
+import type { Logger } from './logger.js';
+import type { Repositories } from './repositories.js';
+import type { Services } from './services.js';
+
+/** One per kind of write a stranger can repeat, each keyed by a hashed address. */
+export interface Limiters {
+  comments: RateLimiter;
+  likes: RateLimiter;
+  reports: RateLimiter;
+  /** Each token handed out starts a session. */
+  tokens: RateLimiter;
+  logins: LoginThrottle;
+}
+
+export interface AppContext {
+  config: Config;
+  repos: Repositories;
+  services: Services;
+  keys: CommentKeys;
+  limiters: Limiters;
+  clock: Clock;
+  logger: Logger;
+}

@@ -1,0 +1,117 @@
+// The route table as a policy: each audience's routes together with what stands in
+// front of them. Public reading is cached and writes nothing; reader writes check the
+// token (a stale one is answered with the person's own form) and then their limits;
+// the desk asks for a log-in, then the token.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from './context.js';
+import { publicPageCache } from './http/cache-control.js';
+import { checkTokenOr, csrfProtection, csrfTokenIfSession } from './http/csrf.js';
+import { postsRoutes } from './posts/posts-routes.js';
+import { commentsRoutes } from './comments/comments-routes.js';
+import { feedsRoutes } from './feeds/feeds-routes.js';
+import { searchRoutes } from './search/search-routes.js';
+import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { auditRoutes } from './admin/audit-routes.js';
+import { authRoutes } from './admin/auth-routes.js';
+import { commentsRoutes as deskCommentsRoutes } from './admin/comments-routes.js';
+import { dashboardRoutes } from './admin/dashboard-routes.js';
+import { postsRoutes as deskPostsRoutes } from './admin/posts-routes.js';
+import { scopeOf } from './admin/permissions.js';
+import { me, requireLogin } from './admin/session-auth.js';
+import { settingsRoutes } from './admin/settings-routes.js';
+import { uploadsRoutes as deskUploadsRoutes } from './admin/uploads-routes.js';
+import { usersRoutes } from './admin/users-routes.js';
+
+export function routes(ctx: AppContext): Router {
+  const router = Router();
+  const comments = commentsRoutes(ctx);
+  router.use('/admin', desk(ctx));
+  router.use(readerWrites(ctx, comments));
+  router.use(publicReading(ctx, comments));
+  return router;
+}
+
+type CommentHandlers = ReturnType<typeof commentsRoutes>;
+
+/**
+ * Anyone, reading. `cache` marks a page the same for every reader without cookies:
+ * proxies may keep it a second, browsers revalidate it by ETag, and the render cache
+ * (src/http/render-cache.ts) keeps it until the next visible write. Files say their own.
+ */
+function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
+  const router = Router();
+  const pages = postsRoutes(ctx);
+  const feeds = feedsRoutes(ctx);
+  const cache = publicPageCache();
+  router.get('/', cache, pages.list);
+  // A reader who has a session already gets a token in the comment form.
+  router.get('/posts/:slug', cache, csrfTokenIfSession, pages.show);
+  router.get('/tags/:tag', cache, pages.byTag);
+  router.get('/archive/:year', cache, pages.byPeriod);
+  router.get('/archive/:year/:month', cache, pages.byPeriod);
+  router.get('/feed', cache, feeds.rss);
+  router.get('/feed/atom', cache, feeds.atom);
+  router.get('/posts/:slug/feed', cache, feeds.postComments);
+  router.get('/comments/feed', cache, feeds.comments);
+  router.get('/sitemap.xml', cache, feeds.sitemap);
+  // Search pages are never indexed (the handler says so) but are the same for everyone.
+  router.get('/search', cache, searchRoutes(ctx).show);
+  // robots.txt (a day), uploads and avatars (immutable) say their own.
+  router.get('/robots.txt', feeds.robots);
+  router.use(uploadsRoutes(ctx));
+  router.get('/comments/avatars/:file', comments.avatar);
+  return router;
+}
+
+/** Readers writing: the post first (an old slug redirects, keeping the body), then the token, then the limits. */
+function readerWrites({ limiters }: AppContext, c: CommentHandlers): Router {
+  const router = Router();
+  // The comment's own rate depends on who writes (signed-in people are not counted), so the service counts it.
+  router.post('/posts/:slug/comments', c.loadPost('/comments'), c.comment.whenOpen, checkTokenOr(c.comment.stale), c.comment.create);
+  router.post('/posts/:slug/like', c.loadPost('/like'), checkTokenOr(c.like.stale), c.like.limit(limiters.likes), c.like.add);
+  router.post('/comments/:id/report', c.report.load, checkTokenOr(c.report.stale), c.report.limit(limiters.reports), c.report.add);
+  // Each token handed out may start a session: limited before csurf can start one.
+  router.get('/comments/token', c.token.limitNewSessions(limiters.tokens), csrfProtection, c.token.send);
+  return router;
+}
+
+/** The author's desk: personal pages, never cached; the log-in first, then the token on everything. */
+function desk(ctx: AppContext): Router {
+  const router = Router();
+  const auth = authRoutes(ctx);
+  const posts = deskPostsRoutes(ctx);
+  router.use(personal);
+  // Before the log-in gate, so a logged-out POST is sent to log in and changes nothing.
+  router.get('/login', csrfProtection, auth.show);
+  router.post('/login', checkTokenOr(auth.refuseStale), auth.create);
+  router.use(requireLogin(ctx.clock));
+  router.post('/logout', csrfProtection, auth.remove);
+  router.use((_req, res, next) => {
+    res.locals.pendingCount = ctx.repos.comments.countByStatus(scopeOf(me(res))).pending;
+    next();
+  });
+  // A multipart body carries its token inside: read first, then checked (uploads-routes).
+  router.use(deskUploadsRoutes(ctx));
+  // Saving a post: a stale token gives the editor back with the author's text.
+  router.post('/posts', checkTokenOr(posts.save.refuseStale), posts.save.create);
+  router.post('/posts/:id', checkTokenOr(posts.save.refuseStale), posts.save.update);
+  router.use(csrfProtection, tokenForPages);
+  router.use(dashboardRoutes(ctx));
+  router.use(posts.router);
+  router.use(deskCommentsRoutes(ctx));
+  router.use(usersRoutes(ctx));
+  router.use(settingsRoutes(ctx));
+  router.use(auditRoutes(ctx));
+  return router;
+}
+
+/** Desk pages are personal: never cached by a browser or a proxy, never indexed. */
+function personal(_req: Request, res: Response, next: NextFunction) {
+  res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' });
+  next();
+}
+
+function tokenForPages(req: Request, res: Response, next: NextFunction) {
+  res.locals.csrfToken = req.csrfToken();
+  next();
+}

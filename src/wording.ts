@@ -1,0 +1,40 @@
+// Every phrase the blog says in more than one place, written once: counts and plurals,
+// the likes and responses lines, the moderation labels, the comment-feed titles.
+// Pages reach it as `words` (app.locals); routes, feeds and the command line import it.
+import type { CommentStatus } from './comments/comments-repository.js';
+import type { ModerationAction } from './comments/moderation-actions.js';
+
+/** "post" or "posts" for n of them; `many` for plurals that are not one + s. */
+export const noun = (n: number, one: string, many = `${one}s`): string => (n === 1 ? one : many);
+
+/** "1 post", "3 posts". */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${noun(n, one, many)}`;
+
+/** The `#comments` heading and every listing's comment count (approved comments). */
+export const responsesText = (n: number): string => (n === 0 ? 'No Responses' : n === 1 ? '1 Response' : `${n} Responses`);
+
+export const likesText = (n: number): string =>
+  n === 0 ? 'Be the first to like this' : n === 1 ? '1 blogger likes this' : `${n} bloggers like this`;
+
+/** A post's comment feed: its `<link rel="alternate">` title and the feed's own title. */
+export const commentsFeedTitle = (postTitle: string): string => `Comments on “${postTitle}”`;
+
+/** Each moderation action: its button, its entry in the bulk menu, and what the flash says was done. */
+export const MODERATION_LABELS: Readonly<Record<ModerationAction, { button: string; bulk: string; done: string }>> = {
+  approve: { button: 'Approve', bulk: 'Approve', done: 'approved' },
+  unapprove: { button: 'Unapprove', bulk: 'Unapprove', done: 'unapproved' },
+  spam: { button: 'Spam', bulk: 'Mark as spam', done: 'marked as spam' },
+  trash: { button: 'Trash', bulk: 'Move to trash', done: 'moved to the trash' },
+  delete: { button: 'Delete for good', bulk: 'Delete for good', done: 'deleted for good' },
+};
+
+/** Each comment status at the desk: its queue tab, its dashboard count, the back link, an empty queue. */
+export const STATUS_LABELS: Readonly<Record<CommentStatus, { tab: string; count: string; back: string; empty: string }>> = {
+  pending: { tab: 'Waiting', count: 'waiting', back: 'waiting', empty: 'No comments are waiting. All caught up.' },
+  approved: { tab: 'Approved', count: 'approved', back: 'approved', empty: 'No approved comments yet.' },
+  spam: { tab: 'Spam', count: 'spam', back: 'spam', empty: 'No spam. Nice.' },
+  trash: { tab: 'Trash', count: 'in the trash', back: 'trashed', empty: 'The trash is empty.' },
+};
+
+/** What the views may use, as one object. */
+export const WORDS = { noun, plural, responsesText, likesText, MODERATION_LABELS, STATUS_LABELS } as const;
