@@ -27,6 +27,8 @@ export interface Config {
   readonly logLevel: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
+  /** Worker processes serving the one database; 1 serves from the starting process itself. */
+  readonly webConcurrency: number;
   /** RENDER_CACHE_MB: memory for rendered public pages kept between writes; 0 turns the cache off. */
   readonly renderCacheBytes: number;
 }
@@ -34,6 +36,10 @@ export interface Config {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+// More workers than this is a typo, not a machine: each one holds its own compiled
+// views and database connection.
+const MAX_WORKERS = 64;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** The shortest secret key accepted, from COLLOQUY_KEY or KEY_FILE alike. */
@@ -77,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
     development: env.NODE_ENV === 'development',
+    webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
     renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
   });
 }
@@ -94,6 +101,16 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError(`PORT must be a whole number from 0 to 65535; got "${raw}"`);
   }
   return port;
+}
+
+function parseWorkers(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return 1;
+  const workers = Number(raw);
+  if (!/^\d{1,9}$/.test(raw) || workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`WEB_CONCURRENCY must be a whole number from 1 to ${MAX_WORKERS}; got "${raw}"`);
+  }
+  return workers;
 }
 
 function parseMegabytes(value: string | undefined, fallback: number, name: string): number {

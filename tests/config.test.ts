@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       passwordCost: 17,
       logLevel: 'info',
       development: false,
+      webConcurrency: 1,
       renderCacheBytes: 32 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -71,6 +72,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).development).toBe(true);
   });
 
+  it('reads WEB_CONCURRENCY as the number of worker processes', () => {
+    expect(loadConfig({ WEB_CONCURRENCY: '' }).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: ' 2 ' }).webConcurrency).toBe(2);
+    expect(loadConfig({ WEB_CONCURRENCY: '64' }).webConcurrency).toBe(64);
+  });
+
   it('reads RENDER_CACHE_MB as whole megabytes, 0 turning the cache off', () => {
     expect(loadConfig({ RENDER_CACHE_MB: '64' }).renderCacheBytes).toBe(64 * 1024 * 1024);
     expect(loadConfig({ RENDER_CACHE_MB: '0' }).renderCacheBytes).toBe(0);
@@ -88,6 +95,10 @@ describe('loadConfig', () => {
     [{ BASE_URL: 'ftp://example.org' }, 'BASE_URL must start with http:// or https://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 16 characters long'],
+    [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY must be a whole number from 1 to 64; got "0"'],
+    [{ WEB_CONCURRENCY: '65' }, 'WEB_CONCURRENCY must be a whole number from 1 to 64'],
+    [{ WEB_CONCURRENCY: '1.5' }, 'WEB_CONCURRENCY must be a whole number'],
+    [{ WEB_CONCURRENCY: 'auto' }, 'WEB_CONCURRENCY must be a whole number'],
   ])('rejects %o with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
