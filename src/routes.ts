@@ -49,6 +49,8 @@ function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
   router.use(searchRoutes(ctx));
   router.use(uploadsRoutes(ctx));
   router.get('/comments/avatars/:file', comments.avatar);
+  // After the feeds and the token, so /comments/feed and /comments/token stay theirs.
+  router.get('/comments/:id', cache, comments.permalink);
   return router;
 }
 

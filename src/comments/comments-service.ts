@@ -15,6 +15,8 @@ import { validateComment, type CommentForm, type FieldErrors } from './comment-i
 import type { CommentKeys } from './comment-keys.js';
 import type { CommentStatus, NewComment } from './comments-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
+import { buildThread } from './comment-tree.js';
+import { threadPage } from './comment-pages.js';
 
 export type PostOutcome =
   | { kind: 'invalid'; errors: FieldErrors }
@@ -145,6 +147,23 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
       for (const c of sources) repos.comments.setRendered(c.id, renderCommentMarkdown(c.body_md));
       return sources.length;
     }),
+
+    /**
+     * Where the public reads a comment: its post's slug and the page of the thread that
+     * holds it. Undefined for an unknown comment, one the public can't see (held, spam,
+     * trash) or one on a post that isn't public, so nothing tells them apart.
+     */
+    locate(commentId: number): { slug: string; page: number } | undefined {
+      const comment = repos.comments.findById(commentId);
+      if (!comment || comment.status !== 'approved') return undefined;
+      const slug = repos.posts.findPublicSlugById(comment.post_id);
+      if (slug === undefined) return undefined;
+      const { comments_per_page, thread_depth } = repos.settings.load();
+      if (comments_per_page === 0) return { slug, page: 1 };
+      // The same thread and pages the public sees, so the page found is the page shown.
+      const thread = buildThread(repos.comments.listForReader(comment.post_id, []), { maxDepth: thread_depth });
+      return { slug, page: threadPage(thread, comments_per_page, 1, commentId)?.page ?? 1 };
+    },
 
     /**
      * A reader's report on a visible comment, counted once per browser. Reaching the

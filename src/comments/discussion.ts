@@ -6,7 +6,8 @@ import type { User } from '../users/users-repository.js';
 import { likesText, responsesText } from '../wording.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { Comment } from './comments-repository.js';
-import { buildThread, type Thread } from './comment-tree.js';
+import { buildThread, type Thread, type ThreadNode } from './comment-tree.js';
+import { threadPage } from './comment-pages.js';
 
 /** Everything the form partial needs, on the post page and on a refusal page alike. */
 export interface FormView {
@@ -26,7 +27,12 @@ export interface FormView {
 export interface Discussion {
   slug: string;
   open: boolean;
+  /** The whole post's thread: the heading counts all of it. */
   thread: Thread<Comment>;
+  /** The top-level threads on this page (all of them when the thread is not paged). */
+  roots: ThreadNode<Comment>[];
+  /** This page of the thread (`?cpage=N`) and how many there are. */
+  pagination: { page: number; pageCount: number };
   heading: string;
   likes: { text: string; liked: boolean };
   form: FormView;
@@ -61,6 +67,10 @@ export interface DiscussionInput {
   /** The post's comments as the reader may see them (comments-repository listForReader). */
   comments: readonly Comment[];
   threadDepth: number;
+  /** Top-level threads per page; 0 for one page. */
+  threadsPerPage: number;
+  /** `?cpage=`, from 1. */
+  page: number;
   /** Held comments this browser wrote. */
   heldIds: readonly number[];
   likes: { count: number; liked: boolean };
@@ -77,9 +87,13 @@ export interface DiscussionInput {
   avatarOf(key: string): string;
 }
 
-export function buildDiscussion(i: DiscussionInput): Discussion {
+/** The discussion, or undefined when `page` is past the thread's last page. */
+export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
   const held = new Set(i.heldIds);
   const thread = buildThread(i.comments, { maxDepth: i.threadDepth, ownPending: held });
+  // A reply link or a held comment just sent opens the page that shows that comment.
+  const paged = threadPage(thread, i.threadsPerPage, i.page, i.replyToId ?? i.unapprovedId);
+  if (!paged) return undefined;
   const target = thread.byId.get(i.replyToId ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...i.remembered, comment_parent: String(replyTo?.id ?? 0) };
@@ -87,6 +101,8 @@ export function buildDiscussion(i: DiscussionInput): Discussion {
     slug: i.post.slug,
     open: i.post.comments_open === 1,
     thread,
+    roots: paged.roots,
+    pagination: { page: paged.page, pageCount: paged.pageCount },
     heading: responsesText(thread.count),
     likes: { text: likesText(i.likes.count), liked: i.likes.liked },
     form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer }),
