@@ -5,7 +5,7 @@ import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { likesText, responsesText } from '../wording.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
-import type { Comment } from './comments-repository.js';
+import type { ThreadRow } from './comments-repository.js';
 import { buildThread, type Thread, type ThreadNode } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
 
@@ -28,9 +28,9 @@ export interface Discussion {
   slug: string;
   open: boolean;
   /** The whole post's thread: the heading counts all of it. */
-  thread: Thread<Comment>;
+  thread: Thread<ThreadRow>;
   /** The top-level threads on this page (all of them when the thread is not paged). */
-  roots: ThreadNode<Comment>[];
+  roots: ThreadNode<ThreadRow>[];
   /** This page of the thread (`?cpage=N`) and how many there are. */
   pagination: { page: number; pageCount: number };
   heading: string;
@@ -41,7 +41,7 @@ export interface Discussion {
   heldNotice: boolean;
   /** This browser has just reported a comment (the page it was sent back to says thanks). */
   reportedNotice: boolean;
-  avatar(comment: Comment): string;
+  avatar(comment: ThreadRow): string;
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
   manage: boolean;
@@ -65,7 +65,7 @@ export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp,
 export interface DiscussionInput {
   post: { id: number; slug: string; comments_open: number; author_id: number };
   /** The post's comments as the reader may see them (comments-repository listForReader). */
-  comments: readonly Comment[];
+  comments: readonly ThreadRow[];
   threadDepth: number;
   /** Top-level threads per page; 0 for one page. */
   threadsPerPage: number;
