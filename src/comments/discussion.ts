@@ -94,6 +94,8 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
   // A reply link or a held comment just sent opens the page that shows that comment.
   const paged = threadPage(thread, i.threadsPerPage, i.page, i.replyToId ?? i.unapprovedId);
   if (!paged) return undefined;
+  // One keyed hash per commenter, not per comment: long threads are mostly regulars.
+  const avatars = new Map<string, string>();
   const target = thread.byId.get(i.replyToId ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...i.remembered, comment_parent: String(replyTo?.id ?? 0) };
@@ -109,7 +111,12 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     feedHref: `/posts/${i.post.slug}/feed`,
     heldNotice: i.unapprovedId !== undefined && held.has(i.unapprovedId),
     reportedNotice: i.reportedNotice,
-    avatar: (c) => i.avatarOf(c.email_key || `name:${c.author_name}`),
+    avatar: (c) => {
+      const key = c.email_key || `name:${c.author_name}`;
+      let src = avatars.get(key);
+      if (src === undefined) avatars.set(key, (src = i.avatarOf(key)));
+      return src;
+    },
     postAuthorId: i.post.author_id,
     manage: i.viewer !== undefined && mayManagePost(i.viewer, i.post.author_id),
   };
