@@ -64,6 +64,8 @@ function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
   router.get('/robots.txt', feeds.robots);
   router.use(uploadsRoutes(ctx));
   router.get('/comments/avatars/:file', comments.avatar);
+  // After the feeds and the token, so /comments/feed and /comments/token stay theirs.
+  router.get('/comments/:id', cache, comments.permalink);
   return router;
 }
 

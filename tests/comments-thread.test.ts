@@ -116,7 +116,7 @@ describe('feeds', () => {
     expect(parse(res.text).rss.channel.title).toBe('Comments on “Hello”');
     const list = items(res.text);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ title: 'Comment on “Hello” by Ann', link: `http://blog.example/posts/hello#comment-${a}` });
+    expect(list[0]).toMatchObject({ title: 'Comment on “Hello” by Ann', link: `http://blog.example/comments/${a}` });
     expect(list[0]!.description).toContain('<em>one</em>');
     expect(res.text).not.toContain('secret@example.com');
     expect(res.text).not.toContain('held back');

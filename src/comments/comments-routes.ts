@@ -16,7 +16,7 @@ import type { Comment } from './comments-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
-import { formView } from './discussion-request.js';
+import { formView, threadPageHref } from './discussion-request.js';
 import { likesText, plural } from '../wording.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
@@ -111,7 +111,7 @@ export function commentsRoutes(ctx: AppContext) {
       case 'stored': {
         if (!user) rememberCommenter(res, form);
         const anchor = `#comment-${outcome.id}`;
-        if (outcome.status === 'approved') return res.redirect(303, `/posts/${post.slug}${anchor}`);
+        if (outcome.status === 'approved') return res.redirect(303, `${threadPageHref(post.slug)(service.locate(outcome.id)?.page ?? 1)}${anchor}`);
         if (outcome.status === 'pending') {
           req.session.heldComments = [...(req.session.heldComments ?? []), outcome.id].slice(-HELD_REMEMBERED);
         }
@@ -206,6 +206,16 @@ export function commentsRoutes(ctx: AppContext) {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
   }
 
+  /** `/comments/ID`: a link to a comment that keeps working when the thread is paged. */
+  function permalink(req: Request<{ id: string }>, res: Response, next: NextFunction) {
+    const id = parseId(req.params.id);
+    // Numeric ids only: other names under /comments/ belong to other routes.
+    if (id === undefined) return next();
+    const found = service.locate(id);
+    if (!found) throw notFound();
+    res.redirect(302, `${threadPageHref(found.slug)(found.page)}#comment-${id}`);
+  }
+
   function avatar(req: Request<{ file: string }>, res: Response) {
     const digest = AVATAR_FILE.exec(req.params.file)?.[1];
     if (!digest) throw notFound();
@@ -218,6 +228,7 @@ export function commentsRoutes(ctx: AppContext) {
     like: { ...likes, add: like },
     report: { load: loadReported, ...reports, add: report },
     token: { limitNewSessions, send: token },
+    permalink,
     avatar,
   };
 }

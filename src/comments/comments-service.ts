@@ -17,6 +17,8 @@ import type { CommentKeys } from './comment-keys.js';
 import type { CommentStatus, NewComment } from './comments-repository.js';
 import type { LikeOutcome } from './likes-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
+import { buildThread } from './comment-tree.js';
+import { threadPage } from './comment-pages.js';
 
 export type PostOutcome =
   | { kind: 'invalid'; errors: FieldErrors }
@@ -155,6 +157,23 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
     /** A reader's like: once per browser, and at most `limit` from one address group (IPv6 by /64) per post. */
     likePost: (postId: number, readerKey: string, ip: string, limit: number): LikeOutcome =>
       repos.likes.add(postId, readerKey, addressKey(keys.hash, ip), limit),
+
+    /**
+     * Where the public reads a comment: its post's slug and the page of the thread that
+     * holds it. Undefined for an unknown comment, one the public can't see (held, spam,
+     * trash) or one on a post that isn't public, so nothing tells them apart.
+     */
+    locate(commentId: number): { slug: string; page: number } | undefined {
+      const comment = repos.comments.findById(commentId);
+      if (!comment || comment.status !== 'approved') return undefined;
+      const slug = repos.posts.findPublicSlugById(comment.post_id);
+      if (slug === undefined) return undefined;
+      const { comments_per_page, thread_depth } = repos.settings.load();
+      if (comments_per_page === 0) return { slug, page: 1 };
+      // The same thread and pages the public sees, so the page found is the page shown.
+      const thread = buildThread(repos.comments.listForReader(comment.post_id, []), { maxDepth: thread_depth });
+      return { slug, page: threadPage(thread, comments_per_page, 1, commentId)?.page ?? 1 };
+    },
 
     /**
      * A reader's report on a visible comment, counted once per browser. Reports from

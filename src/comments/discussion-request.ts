@@ -4,7 +4,10 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
+import { notFound } from '../http/errors.js';
 import { parseId } from '../http/forms.js';
+import { pageLinks, pageNumber } from '../http/pagination.js';
+import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import { commentsFeedTitle } from '../wording.js';
 import { avatarPath } from './avatar.js';
@@ -41,16 +44,23 @@ export function formView(ctx: AppContext, req: Request, res: Response, slug: str
   return buildFormView({ slug, values, errors, replyTo, csrfToken: csrfTokenOf(res), stamp, viewer: viewerOf(res) });
 }
 
+/** The address of page `n` of a post's thread. */
+export const threadPageHref = (slug: string): ((n: number) => string) => pageLinks(`/posts/${slug}`, {}, 'cpage');
+
+/** The discussion below a post; `?cpage=` that is not a page of its thread is 404. */
 export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
   const { repos, keys } = ctx;
   const heldIds = req.session?.heldComments ?? [];
   const readerKey = readCookie(req, READER_COOKIE);
   const likeCount = repos.likes.countForPost(post.id);
   const reported = parseId(req.query.reported);
+  const site = res.locals.site as Settings;
   const discussion = buildDiscussion({
     post,
     comments: repos.comments.listForReader(post.id, heldIds),
-    threadDepth: (res.locals.site as { thread_depth: number }).thread_depth,
+    threadDepth: site.thread_depth,
+    threadsPerPage: site.comments_per_page,
+    page: pageNumber(req.query.cpage),
     heldIds,
     likes: { count: likeCount, liked: readerKey !== undefined && likeCount > 0 && repos.likes.hasLiked(post.id, readerKey) },
     replyToId: parseId(req.query.replyto),
@@ -62,6 +72,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     stamp: newStamp(ctx, res),
     avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
   });
+  if (!discussion) throw notFound();
   (res.locals.feeds as { title: string; href: string }[]).push({ title: commentsFeedTitle(post.title), href: discussion.feedHref });
   return discussion;
 }

@@ -55,7 +55,7 @@ export function feedsRoutes(ctx: AppContext) {
   function showPostComments(req: Request<{ slug: string }>, res: Response) {
     const post = loadPublicPost(repos.posts, req, res, '/feed');
     if (!post) return;
-    const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
+    const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title }));
     const link = `${config.baseUrl}/posts/${post.slug}`;
     res.type('application/rss+xml').send(buildCommentsFeed({ title: commentsFeedTitle(post.title), link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
   }

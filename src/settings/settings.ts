@@ -26,6 +26,8 @@ export interface Settings {
   retention_days: number;
   /** Where readers ask for their data to be erased: an email address or a web page; empty for none. */
   privacy_contact: string;
+  /** Top-level threads on each page of a post's comments (`?cpage=N`); 0 keeps them all on one page. */
+  comments_per_page: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   posts_per_page: 10,
   retention_days: 30,
   privacy_contact: '',
+  comments_per_page: 0,
 });
 
 export type SettingKey = keyof Settings;
@@ -76,6 +79,7 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
     if (value === '' || (value.length <= 254 && (/^[^\s@]+@[^\s@]+$/.test(value) || isWebAddress(value)))) return { ok: true, value };
     return { ok: false, error: 'Privacy contact must be an email address or an http(s) web address.' };
   },
+  comments_per_page: (raw) => intCheck(raw, 0, 1000, 'Comment threads per page'),
 };
 
 function isWebAddress(value: string): boolean {
