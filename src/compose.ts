@@ -6,6 +6,9 @@ import type { Config } from './config.js';
 import type { AppContext, Limiters } from './context.js';
 import type { Db } from './db/open.js';
 import { createLoginThrottle } from './admin/login-throttle.js';
+import { createMailWorker } from './mail/mail-worker.js';
+import { createMailer } from './mail/mailer.js';
+import { outgoingMail } from './mail/outgoing.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRepositories } from './repositories.js';
@@ -18,6 +21,8 @@ const LIKES_PER_MINUTE = 30;
 const REPORTS_PER_MINUTE = 10;
 // Each token handed out starts a session: a script must not fill the sessions table.
 const TOKENS_PER_MINUTE = 60;
+// Each request for a subscription may send a confirmation: a script must not make us mail strangers.
+const SUBSCRIPTIONS_PER_MINUTE = 6;
 const MINUTE = 60_000;
 
 export interface ContextDeps {
@@ -32,8 +37,18 @@ export function buildContext({ db, config, logger = createLogger('silent'), cloc
   // Read (or on first start made) now, so no reader's page view ever writes the key.
   const keys = createCommentKeys(loadCommentSecret(repos.settings));
   const limiters = createLimiters(repos.settings, clock);
-  const services = createServices({ db, repos, keys, limiters, clock });
-  return { config, repos, services, keys, limiters, clock, logger };
+  const services = createServices({ db, repos, keys, limiters, clock, baseUrl: config.baseUrl });
+  // Posts public before this start are never announced; the checkpoint is set now.
+  services.notifications.announceDuePosts();
+  const mail = createMailWorker({
+    outbox: repos.outbox,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, logger }),
+    compose: (row) => outgoingMail(row, { baseUrl: config.baseUrl, from: config.mailFrom, keys, siteTitle: () => repos.settings.load().title }),
+    beforeSend: () => void services.notifications.announceDuePosts(),
+    clock,
+    logger,
+  });
+  return { config, repos, services, keys, limiters, clock, logger, mail };
 }
 
 function createLimiters(settings: SettingsRepository, clock: Clock): Limiters {
@@ -43,6 +58,7 @@ function createLimiters(settings: SettingsRepository, clock: Clock): Limiters {
     likes: createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: MINUTE, clock }),
     reports: createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: MINUTE, clock }),
     tokens: createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: MINUTE, clock }),
+    subscriptions: createRateLimiter({ limit: SUBSCRIPTIONS_PER_MINUTE, windowMs: MINUTE, clock }),
     logins: createLoginThrottle(),
   };
 }

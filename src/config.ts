@@ -17,6 +17,12 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
   readonly logLevel: string;
+  /** Where mail goes (smtp:// or smtps://); unset: written as .eml files to `mailDir`. */
+  readonly smtpUrl: string | undefined;
+  /** The From of every message. */
+  readonly mailFrom: string;
+  /** mail/ beside the database: messages written there when there is no SMTP_URL. */
+  readonly mailDir: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
 }
@@ -45,6 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!isUsername(adminUsername)) {
     throw new ConfigError(`ADMIN_USERNAME must be ${USERNAME_RULE}; got "${adminUsername}"`);
   }
+  const smtpUrl = nonEmpty(env.SMTP_URL);
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  }
   return Object.freeze({
     port,
     host,
@@ -57,6 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
     logLevel,
+    smtpUrl,
+    mailFrom: nonEmpty(env.MAIL_FROM) ?? `Colloquy <no-reply@${new URL(baseUrl).hostname}>`,
+    mailDir: path.join(path.dirname(databasePath), 'mail'),
     development: env.NODE_ENV === 'development',
   });
 }

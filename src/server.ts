@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   if (result.generatedPassword) process.stdout.write(`Admin password: ${result.generatedPassword}\n`);
 
   const app = createApp(ctx);
+  // Sends in the background: a request only writes to the outbox.
+  ctx.mail.start();
   const server = app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     logger.info({ host: config.host, port, baseUrl: config.baseUrl }, 'listening');
@@ -42,8 +44,11 @@ async function main(): Promise<void> {
     // Stop accepting, let requests in flight finish, then close the database.
     server.close(() => {
       app.close();
-      db.close();
-      process.exit(0);
+      // A message in flight is finished and marked; the rest wait in the outbox.
+      void ctx.mail.stop().finally(() => {
+        db.close();
+        process.exit(0);
+      });
     });
     // A keep-alive connection turns idle once its last response is sent; sweep those
     // up as they appear, so the server does not wait for clients to hang up.

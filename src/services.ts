@@ -5,6 +5,8 @@ import type { CommentKeys } from './comments/comment-keys.js';
 import { createCommentsService } from './comments/comments-service.js';
 import { createModerationService } from './comments/moderation-service.js';
 import type { Limiters } from './context.js';
+import { createNotifications } from './mail/notifications.js';
+import { createSubscriptionsService } from './subscriptions/subscriptions-service.js';
 import { createPing, type Db } from './db/open.js';
 import { createPostsService } from './posts/posts-service.js';
 import type { Repositories } from './repositories.js';
@@ -17,15 +19,21 @@ export interface ServiceDeps {
   keys: CommentKeys;
   limiters: Limiters;
   clock: Clock;
+  /** BASE_URL: its host names our messages (Message-ID). */
+  baseUrl: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices({ db, repos, keys, limiters, clock }: ServiceDeps) {
-  const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock });
+export function createServices({ db, repos, keys, limiters, clock, baseUrl }: ServiceDeps) {
+  const notifications = createNotifications({ db, repos, clock, domain: new URL(baseUrl).hostname });
+  const subscriptions = createSubscriptionsService({ db, repos, keys, notifications, clock });
+  const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock, notifications, subscriptions });
   return {
     comments,
-    moderation: createModerationService({ db, repos, comments, clock }),
+    moderation: createModerationService({ db, repos, comments, notifications, clock }),
+    notifications,
+    subscriptions,
     posts: createPostsService({ db, repos, clock }),
     users: createUsersService({ db, repos, clock }),
     settings: createSettingsService({ db, repos, clock }),

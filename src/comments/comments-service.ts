@@ -11,6 +11,8 @@ import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
+import type { Notifications } from '../mail/notifications.js';
+import type { SubscriptionsService } from '../subscriptions/subscriptions-service.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { CommentKeys } from './comment-keys.js';
 import type { CommentStatus, NewComment } from './comments-repository.js';
@@ -44,9 +46,13 @@ export interface CommentsServiceDeps {
   /** Comments per address per minute, counted for readers (not signed-in people). */
   limiter: RateLimiter;
   clock: Clock;
+  /** Messages about the comment, queued in its transaction. */
+  notifications: Notifications;
+  /** The form's "Email me" boxes, stored with the comment. */
+  subscriptions: SubscriptionsService;
 }
 
-export function createCommentsService({ db, repos, keys, limiter, clock }: CommentsServiceDeps) {
+export function createCommentsService({ db, repos, keys, limiter, clock, notifications, subscriptions }: CommentsServiceDeps) {
 
   const isParent = (postId: number, statuses: readonly CommentStatus[]) => (id: number) => {
     const parent = repos.comments.findById(id);
@@ -108,8 +114,18 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
     const id = db.transaction(() => {
       // Both or neither: a reply never hangs under a hidden parent.
       const parentId = approvesParent ? input.parentId : null;
-      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') repos.comments.setStatus(parentId, 'approved');
-      return repos.comments.insert(row, new Date(now).toISOString());
+      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
+        repos.comments.setStatus(parentId, 'approved');
+        notifications.commentApproved(parentId);
+      }
+      const stored = repos.comments.insert(row, new Date(now).toISOString());
+      if (row.status === 'approved') notifications.commentApproved(stored);
+      if (row.status === 'pending') notifications.commentHeld({ ...row, id: stored });
+      // Spam gets no mail of any kind, and asks for none.
+      if (row.status !== 'spam' && (s.form.subscribe_comments || s.form.subscribe_blog)) {
+        subscriptions.request({ email: input.email, postId: s.form.subscribe_comments ? s.post.id : undefined, blog: s.form.subscribe_blog === true });
+      }
+      return stored;
     })();
     return { kind: 'stored', id, status: decision.status };
   }

@@ -20,6 +20,8 @@ export interface Settings {
   /** Words or phrases, one a line, that hold a comment for moderation. */
   moderation_blocklist: string;
   posts_per_page: number;
+  /** Each comment held for moderation is emailed to the post's author and the admins. */
+  mail_held_comments: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   report_hide_threshold: 3,
   moderation_blocklist: '',
   posts_per_page: 10,
+  mail_held_comments: true,
 });
 
 export type SettingKey = keyof Settings;
@@ -60,6 +63,7 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   report_hide_threshold: (raw) => intCheck(raw, 1, 1000, 'Report threshold'),
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
+  mail_held_comments: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
 };
 
 function lengthCheck(raw: string, min: number, max: number, label: string): { ok: true; value: string } | { ok: false; error: string } {
