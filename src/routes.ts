@@ -16,6 +16,7 @@ import { auditRoutes } from './admin/audit-routes.js';
 import { authRoutes } from './admin/auth-routes.js';
 import { commentsRoutes as deskCommentsRoutes } from './admin/comments-routes.js';
 import { dashboardRoutes } from './admin/dashboard-routes.js';
+import { mailRoutes } from './admin/mail-routes.js';
 import { postsRoutes as deskPostsRoutes } from './admin/posts-routes.js';
 import { scopeOf } from './admin/permissions.js';
 import { me, requireLogin } from './admin/session-auth.js';
@@ -101,6 +102,7 @@ function desk(ctx: AppContext): Router {
   router.use(usersRoutes(ctx));
   router.use(settingsRoutes(ctx));
   router.use(auditRoutes(ctx));
+  router.use(mailRoutes(ctx));
   return router;
 }
 

@@ -80,8 +80,24 @@ export function createSubscriptionsService({ db, repos, keys, notifications, clo
 
     eraseAddress: (email: string): number => eraseAddress(email),
 
-    /** The desk: removes one subscription. */
-    remove: (id: number): boolean => subs.remove(id),
+    /** The desk: an administrator removes one subscription, on the audit trail. */
+    removeByDesk(id: number, actorId: number): boolean {
+      return db.transaction(() => {
+        const sub = subs.findById(id);
+        if (!sub || !subs.remove(id)) return false;
+        repos.audit.record({ userId: actorId, action: 'subscription.remove', subject: `subscription:${id}`, detail: sub.post_id === null ? 'new posts' : `post:${sub.post_id}` }, isoNow(clock));
+        return true;
+      })();
+    },
+
+    /** The desk: a failed message is tried again from its first attempt. */
+    retryMessage(id: number, actorId: number): boolean {
+      return db.transaction(() => {
+        if (!repos.outbox.retry(id)) return false;
+        repos.audit.record({ userId: actorId, action: 'mail.retry', subject: `outbox:${id}` }, isoNow(clock));
+        return true;
+      })();
+    },
   };
 
   /**
