@@ -225,6 +225,39 @@ describe('notifications', () => {
   });
 });
 
+describe('settings and edge cases', () => {
+  it('"only replies" narrows the comment emails to replies to the subscriber\'s own comments', async () => {
+    await subscribeAndConfirm('ann@example.com');
+    t.repos.settings.save({ mail_comment_notices: 'replies' });
+    await comment({ author: 'Bo', email: 'bo@example.com', comment: 'Not to Ann.' });
+    expect(await deliver()).toEqual([]);
+    const annComment = t.db.prepare("SELECT id FROM comments WHERE author_email = 'ann@example.com'").pluck().get() as number;
+    clock.advance(GATHER_MS);
+    await comment({ author: 'Cy', email: 'cy@example.com', comment: 'To Ann.', comment_parent: String(annComment) });
+    expect((await deliver()).map((m) => m.subject)).toEqual(['[Colloquy] Cy replied to you on “Hello”']);
+  });
+
+  it('a comment hidden by readers\' reports tells the admins too', async () => {
+    t.repos.users.create({ username: 'boss', display_name: 'Boss', email: 'boss@blog.example', password_hash: 'x', role: 'admin' });
+    t.repos.settings.save({ comment_moderation: 'none', report_hide_threshold: 1, mail_held_comments: false });
+    await comment({ comment: 'Something rude.' });
+    t.repos.settings.save({ mail_held_comments: true });
+    const id = t.db.prepare('SELECT id FROM comments').pluck().get() as number;
+    const agent = request.agent(t.app);
+    const token = await scriptToken(agent);
+    expect((await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token, reason: 'rude' })).status).toBe(303);
+    const [mail] = await deliver();
+    expect(mail!.subject).toBe('[Colloquy] A comment held for moderation on “Hello”');
+    expect(mail!.text).toContain('Something rude.');
+  });
+
+  it('a signed-in author with no address on file asks for nothing and gets nothing', () => {
+    expect(t.services.subscriptions.request({ email: '', blog: true })).toEqual({ confirmationQueued: false });
+    expect(subscriptions()).toEqual([]);
+    expect(outbox()).toEqual([]);
+  });
+});
+
 describe('unsubscribe', () => {
   async function notification() {
     await subscribeAndConfirm('ann@example.com', { subscribe_comments: '1', subscribe_blog: '1' });

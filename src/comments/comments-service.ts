@@ -170,7 +170,11 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
       return db.transaction(() => {
         if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
         const held = reportHold(repos.reports.countFor(commentId), threshold);
-        if (held !== undefined) repos.comments.hold(commentId, held);
+        if (held !== undefined) {
+          repos.comments.hold(commentId, held);
+          const comment = repos.comments.findById(commentId);
+          if (comment) notifications.commentHeld(comment);
+        }
         return { hidden: held !== undefined };
       })();
     },

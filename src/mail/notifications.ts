@@ -68,12 +68,12 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
     const post = comment ? repos.posts.findById(comment.post_id) : undefined;
     if (!comment || !post) return;
     const parent = comment.parent_id === null ? undefined : repos.comments.findById(comment.parent_id);
+    const repliesOnly = repos.settings.load().mail_comment_notices === 'replies';
     for (const sub of repos.subscriptions.confirmedForPost(post.id)) {
       if (sameAddress(sub.email, comment.author_email)) continue;
-      const item: CommentItem = {
-        commentId, author: comment.author_name, html: comment.body_html, text: comment.body_md,
-        replyToYou: parent !== undefined && sameAddress(parent.author_email, sub.email),
-      };
+      const replyToYou = parent !== undefined && sameAddress(parent.author_email, sub.email);
+      if (repliesOnly && !replyToYou) continue;
+      const item: CommentItem = { commentId, author: comment.author_name, html: comment.body_html, text: comment.body_md, replyToYou };
       gather(sub.email, `comments:${post.id}:${sub.email.toLowerCase()}`,
         (items: CommentItem[]) => ({ kind: 'comments', postTitle: post.title, postSlug: post.slug, items }), item, sub.id);
     }

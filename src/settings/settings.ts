@@ -22,7 +22,11 @@ export interface Settings {
   posts_per_page: number;
   /** Each comment held for moderation is emailed to the post's author and the admins. */
   mail_held_comments: boolean;
+  /** What "Email me new comments on this post" sends: every new comment, or only replies to the subscriber's own. */
+  mail_comment_notices: CommentNotices;
 }
+
+export type CommentNotices = 'all' | 'replies';
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   title: 'Colloquy',
@@ -38,6 +42,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   moderation_blocklist: '',
   posts_per_page: 10,
   mail_held_comments: true,
+  mail_comment_notices: 'all',
 });
 
 export type SettingKey = keyof Settings;
@@ -64,6 +69,8 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
   mail_held_comments: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  mail_comment_notices: (raw) =>
+    raw === 'all' || raw === 'replies' ? { ok: true, value: raw } : { ok: false, error: 'Comment emails must be all or replies.' },
 };
 
 function lengthCheck(raw: string, min: number, max: number, label: string): { ok: true; value: string } | { ok: false; error: string } {

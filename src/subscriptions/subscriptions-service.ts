@@ -3,6 +3,7 @@
 // an unsubscribe link stops one subscription or everything. Confirming an address is
 // never approval for comments. `eraseAddress` is the hook for erasing a person.
 import { isoNow, type Clock } from '../clock.js';
+import { isEmail } from '../comments/comment-input.js';
 import type { CommentKeys } from '../comments/comment-keys.js';
 import type { Db } from '../db/open.js';
 import type { Notifications } from '../mail/notifications.js';
@@ -36,6 +37,8 @@ export function createSubscriptionsService({ db, repos, keys, notifications, clo
   /** Stores what was asked for and queues the confirmation; nests in a caller's transaction (a comment's). */
   const request = db.transaction((r: SubscriptionRequest): { confirmationQueued: boolean } => {
     const email = r.email.trim();
+    // A signed-in author may have no address on file: there is nobody to write to.
+    if (!isEmail(email)) return { confirmationQueued: false };
     if (r.postId !== undefined) subs.add(email, r.postId);
     if (r.blog) subs.add(email, null);
     if (!subs.forAddress(email).some((s) => s.status === 'pending')) return { confirmationQueued: false };
