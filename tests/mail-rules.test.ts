@@ -8,7 +8,7 @@ import { buildContext } from '../src/compose.js';
 import { MAX_ATTEMPTS, retryDelay } from '../src/mail/backoff.js';
 import { TICK_MS } from '../src/mail/mail-worker.js';
 import { buildMessage } from '../src/mail/messages.js';
-import { GATHER_MS, nextWindow } from '../src/mail/notifications.js';
+import { DIGEST_MS, GATHER_MS, nextWindow } from '../src/mail/notifications.js';
 import { CONFIRM_VALID_MS, confirmToken, readConfirmToken, readUnsubscribeToken, unsubscribeToken } from '../src/subscriptions/mail-tokens.js';
 import { loginAs, makePost, makeTestApp, makeUser, postForm, type TestContext } from './helpers/index.js';
 
@@ -50,6 +50,8 @@ describe('the 10-minute window', () => {
     expect(nextWindow({ sent_at: '2026-01-01T00:00:00.000Z', next_attempt_at: '2026-01-01T00:00:00.000Z' }, now)).toBe(Date.parse('2026-01-01T00:00:00Z') + GATHER_MS);
     expect(nextWindow({ sent_at: null, next_attempt_at: '2026-01-01T00:08:00.000Z' }, now)).toBe(Date.parse('2026-01-01T00:18:00Z'));
     expect(nextWindow({ sent_at: '2025-12-31T00:00:00.000Z', next_attempt_at: '2025-12-31T00:00:00.000Z' }, now)).toBe(now);
+    // The daily digest is the same rule with a day's window.
+    expect(nextWindow({ sent_at: '2026-01-01T00:00:00.000Z', next_attempt_at: '2026-01-01T00:00:00.000Z' }, now, DIGEST_MS)).toBe(Date.parse('2026-01-02T00:00:00Z'));
   });
 });
 

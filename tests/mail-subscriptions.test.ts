@@ -39,9 +39,9 @@ afterEach(async () => {
 const outbox = () => t.db.prepare('SELECT * FROM outbox ORDER BY id').all() as OutboxRow[];
 const subscriptions = () => t.db.prepare('SELECT email, post_id, status FROM subscriptions ORDER BY id').all() as { email: string; post_id: number | null; status: string }[];
 
-async function comment(fields: Record<string, string>, agent = request.agent(t.app)) {
+async function comment(fields: Record<string, string>, agent = request.agent(t.app), slug = 'hello') {
   const token = await scriptToken(agent);
-  return agent.post('/posts/hello/comments').type('form').send({ _csrf: token, author: 'Ann', email: 'ann@example.com', comment: 'A thought.', ...fields });
+  return agent.post(`/posts/${slug}/comments`).type('form').send({ _csrf: token, author: 'Ann', email: 'ann@example.com', comment: 'A thought.', ...fields });
 }
 
 /** Sends what is due and returns the messages received by this tick. */
@@ -249,6 +249,25 @@ describe('settings and edge cases', () => {
     const [mail] = await deliver();
     expect(mail!.subject).toBe('[Colloquy] A comment held for moderation on “Hello”');
     expect(mail!.text).toContain('Something rude.');
+  });
+
+  it('held-comment emails as a daily digest: the first at once, then one a day for every post', async () => {
+    t.repos.users.create({ username: 'boss', display_name: 'Boss', email: 'boss@blog.example', password_hash: 'x', role: 'admin' });
+    makePost(t, author, { title: 'Other', slug: 'other', published_at: new Date(clock() - HOUR) });
+    t.repos.settings.save({ mail_held_digest: 'daily' });
+    await comment({ comment: 'One.' });
+    expect((await deliver()).map((m) => m.subject)).toEqual(['[Colloquy] A comment held for moderation on “Hello”']);
+    clock.advance(HOUR);
+    await comment({ author: 'Bo', email: 'bo@example.com', comment: 'Two.' });
+    await comment({ author: 'Cy', email: 'cy@example.com', comment: 'Three.' }, undefined, 'other');
+    clock.advance(22 * HOUR);
+    expect(await deliver()).toEqual([]);
+    clock.advance(HOUR);
+    const [digest, ...rest] = await deliver();
+    expect(rest).toEqual([]);
+    expect(digest!.subject).toBe('[Colloquy] 2 comments held for moderation');
+    expect(digest!.text).toContain('Bo wrote on “Hello”');
+    expect(digest!.text).toContain('Cy wrote on “Other”');
   });
 
   it('a signed-in author with no address on file asks for nothing and gets nothing', () => {

@@ -17,6 +17,7 @@ export interface CommentItem {
 
 export interface HeldItem {
   commentId: number;
+  postTitle: string;
   author: string;
   reason: string;
   text: string;
@@ -26,7 +27,7 @@ export type Payload =
   | { kind: 'confirm'; token: string }
   | { kind: 'comments'; postTitle: string; postSlug: string; items: CommentItem[] }
   | { kind: 'post'; postTitle: string; postSlug: string; excerpt: string }
-  | { kind: 'held'; postTitle: string; items: HeldItem[] };
+  | { kind: 'held'; items: HeldItem[] };
 
 export interface Built {
   subject: string;
@@ -100,10 +101,13 @@ export function buildMessage(kind: MessageKind, payload: Payload, site: Site, un
     case 'held': {
       const queue = `${site.baseUrl}/admin/comments?status=pending`;
       const items = payload.items;
+      // A daily digest may span posts: the subject names one only when all are on it.
+      const titles = new Set(items.map((i) => i.postTitle));
+      const on = titles.size === 1 ? ` on “${items[0]!.postTitle}”` : '';
       return {
-        subject: `[${site.title}] ${plural(items.length, 'A comment', 'comments')} held for moderation on “${payload.postTitle}”`,
-        text: items.map((i) => `${i.author} wrote (held: ${i.reason}):\n\n${i.text}`).join('\n\n----\n\n') + `\n\nThe moderation queue: ${queue}\n`,
-        html: page(site, items.map((i) => `<p><strong>${escape(i.author)}</strong> wrote (held: ${escape(i.reason)}):</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
+        subject: `[${site.title}] ${plural(items.length, 'A comment', 'comments')} held for moderation${on}`,
+        text: items.map((i) => `${i.author} wrote on “${i.postTitle}” (held: ${i.reason}):\n\n${i.text}`).join('\n\n----\n\n') + `\n\nThe moderation queue: ${queue}\n`,
+        html: page(site, items.map((i) => `<p><strong>${escape(i.author)}</strong> wrote on “${escape(i.postTitle)}” (held: ${escape(i.reason)}):</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
           + `<p><a href="${escape(queue)}">Open the moderation queue</a></p>`, siteName),
         headers,
       };

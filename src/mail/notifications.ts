@@ -12,6 +12,8 @@ import type { CommentItem, HeldItem, Payload } from './messages.js';
 import type { MessageKind } from './outbox-repository.js';
 
 export const GATHER_MS = 10 * 60 * 1000;
+/** The author's daily digest of held comments: at most one message a day, all posts together. */
+export const DIGEST_MS = 24 * 60 * 60 * 1000;
 const POSTS_CHECKED = 'mail_posts_checked_at';
 
 export interface NotificationsDeps {
@@ -27,9 +29,9 @@ export type Notifications = ReturnType<typeof createNotifications>;
 const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** The time after which the next message in a gathered series may go: 10 minutes after the last one went (or will go). */
-export function nextWindow(last: { sent_at: string | null; next_attempt_at: string } | undefined, now: number): number {
+export function nextWindow(last: { sent_at: string | null; next_attempt_at: string } | undefined, now: number, windowMs = GATHER_MS): number {
   if (!last) return now;
-  return Math.max(now, Date.parse(last.sent_at ?? last.next_attempt_at) + GATHER_MS);
+  return Math.max(now, Date.parse(last.sent_at ?? last.next_attempt_at) + windowMs);
 }
 
 export function createNotifications({ db, repos, clock, domain }: NotificationsDeps) {
@@ -49,7 +51,7 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
   }
 
   /** Adds an item to the person's waiting message for the post, or queues a new one after the window. */
-  function gather<I>(recipient: string, gatherKey: string, fresh: (items: I[]) => Payload, item: I, subscriptionId?: number): void {
+  function gather<I>(recipient: string, gatherKey: string, fresh: (items: I[]) => Payload, item: I, subscriptionId?: number, windowMs = GATHER_MS): void {
     const now = clock();
     const waiting = outbox.pendingFor(gatherKey, new Date(now).toISOString());
     if (waiting) {
@@ -58,7 +60,7 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
       outbox.setPayload(waiting.id, JSON.stringify(payload));
       return;
     }
-    queue(recipient, fresh([item]), { gatherKey, subscriptionId, at: nextWindow(outbox.lastFor(gatherKey), now) });
+    queue(recipient, fresh([item]), { gatherKey, subscriptionId, at: nextWindow(outbox.lastFor(gatherKey), now, windowMs) });
   }
 
   /** The comment is visible now: its post's subscribers hear of it, once. Call inside the transaction that approved it. */
@@ -79,16 +81,22 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
     }
   }
 
-  /** A held comment: the post's author and the admins hear, with the reason (a setting, on by default). */
+  /**
+   * A held comment: the post's author and the admins hear, with the reason (a setting,
+   * on by default): per post within 10 minutes, or as a daily digest of every post.
+   */
   function commentHeld(comment: Pick<Comment, 'id' | 'post_id' | 'author_name' | 'author_email' | 'body_md' | 'held_reason'>): void {
-    if (!repos.settings.load().mail_held_comments) return;
+    const settings = repos.settings.load();
+    if (!settings.mail_held_comments) return;
+    const daily = settings.mail_held_digest === 'daily';
     const post = repos.posts.findById(comment.post_id);
     if (!post) return;
     const people = repos.users.list().filter((u) => u.role === 'admin' || u.id === post.author_id);
     const addresses = [...new Set(people.map((u) => u.email.trim().toLowerCase()).filter((e) => e !== '' && !sameAddress(e, comment.author_email)))];
-    const item: HeldItem = { commentId: comment.id, author: comment.author_name, reason: comment.held_reason, text: comment.body_md };
+    const item: HeldItem = { commentId: comment.id, postTitle: post.title, author: comment.author_name, reason: comment.held_reason, text: comment.body_md };
     for (const email of addresses) {
-      gather(email, `held:${post.id}:${email}`, (items: HeldItem[]) => ({ kind: 'held', postTitle: post.title, items }), item);
+      const key = daily ? `held-daily:${email}` : `held:${post.id}:${email}`;
+      gather(email, key, (items: HeldItem[]) => ({ kind: 'held', items }), item, undefined, daily ? DIGEST_MS : GATHER_MS);
     }
   }
 

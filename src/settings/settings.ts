@@ -24,9 +24,12 @@ export interface Settings {
   mail_held_comments: boolean;
   /** What "Email me new comments on this post" sends: every new comment, or only replies to the subscriber's own. */
   mail_comment_notices: CommentNotices;
+  /** Held-comment emails at once (gathered per post over 10 minutes) or once a day for every post. */
+  mail_held_digest: HeldDigest;
 }
 
 export type CommentNotices = 'all' | 'replies';
+export type HeldDigest = 'immediate' | 'daily';
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   title: 'Colloquy',
@@ -43,6 +46,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   posts_per_page: 10,
   mail_held_comments: true,
   mail_comment_notices: 'all',
+  mail_held_digest: 'immediate',
 });
 
 export type SettingKey = keyof Settings;
@@ -71,6 +75,8 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   mail_held_comments: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
   mail_comment_notices: (raw) =>
     raw === 'all' || raw === 'replies' ? { ok: true, value: raw } : { ok: false, error: 'Comment emails must be all or replies.' },
+  mail_held_digest: (raw) =>
+    raw === 'immediate' || raw === 'daily' ? { ok: true, value: raw } : { ok: false, error: 'Held-comment emails must be immediate or daily.' },
 };
 
 function lengthCheck(raw: string, min: number, max: number, label: string): { ok: true; value: string } | { ok: false; error: string } {
