@@ -139,5 +139,9 @@ describe('the desk and erasure', () => {
     expect(t.services.subscriptions.eraseAddress('ann@example.com')).toBe(2);
     expect(t.db.prepare('SELECT email FROM subscriptions').pluck().all()).toEqual(['bo@example.com']);
     expect(t.db.prepare('SELECT recipient FROM outbox').pluck().all()).toEqual(['bo@example.com']);
+    // Sent messages hold the address too.
+    t.repos.outbox.markSent(t.db.prepare('SELECT id FROM outbox').pluck().get() as number, new Date().toISOString());
+    t.services.subscriptions.eraseAddress('BO@example.com');
+    expect(t.db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
   });
 });

@@ -320,6 +320,25 @@ describe('unsubscribe', () => {
   });
 });
 
+describe('odd requests', () => {
+  it('answers anything a browser or bot can send to the email routes without a 500', async () => {
+    const agent = request.agent(t.app);
+    const token = await scriptToken(agent);
+    const answers = [
+      await request(t.app).get('/subscriptions/confirm'),
+      await request(t.app).get('/subscriptions/confirm?token=a&token=b'),
+      await request(t.app).get('/subscriptions/unsubscribe?token[x]=1'),
+      await request(t.app).get(`/subscriptions/unsubscribe?token=${'a.'.repeat(3000)}`),
+      await request(t.app).post('/subscriptions/confirm').send('token=%00%ff'),
+      await request(t.app).post('/subscriptions/unsubscribe').set('Content-Type', 'multipart/form-data; boundary=x').send('--x--'),
+      await request(t.app).post('/subscriptions/unsubscribe').type('json').send('{"token":{"a":1}}'),
+      await agent.post('/subscribe').type('form').send(`_csrf=${token}&email=a@b.c&email=d@e.f`),
+      await agent.post('/subscribe').type('form').send(`_csrf=${token}&email=${'a'.repeat(300)}@example.com`),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 200, 422]);
+  });
+});
+
 describe('delivery', () => {
   it('an SMTP server that is down: the request is unaffected, retries back off, nothing is lost', async () => {
     smtp.up = false;

@@ -100,15 +100,18 @@ export function buildMessage(kind: MessageKind, payload: Payload, site: Site, un
     }
     case 'held': {
       const queue = `${site.baseUrl}/admin/comments?status=pending`;
+      const settingsUrl = `${site.baseUrl}/admin/settings`;
       const items = payload.items;
       // A daily digest may span posts: the subject names one only when all are on it.
       const titles = new Set(items.map((i) => i.postTitle));
       const on = titles.size === 1 ? ` on “${items[0]!.postTitle}”` : '';
       return {
         subject: `[${site.title}] ${plural(items.length, 'A comment', 'comments')} held for moderation${on}`,
-        text: items.map((i) => `${i.author} wrote on “${i.postTitle}” (held: ${i.reason}):\n\n${i.text}`).join('\n\n----\n\n') + `\n\nThe moderation queue: ${queue}\n`,
+        text: items.map((i) => `${i.author} wrote on “${i.postTitle}” (held: ${i.reason}):\n\n${i.text}`).join('\n\n----\n\n')
+          + `\n\nThe moderation queue: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
         html: page(site, items.map((i) => `<p><strong>${escape(i.author)}</strong> wrote on “${escape(i.postTitle)}” (held: ${escape(i.reason)}):</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
-          + `<p><a href="${escape(queue)}">Open the moderation queue</a></p>`, siteName),
+          + `<p><a href="${escape(queue)}">Open the moderation queue</a></p>`,
+        `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
         headers,
       };
     }

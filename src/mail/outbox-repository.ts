@@ -46,7 +46,7 @@ export function createOutboxRepository(db: Db, clock: Clock) {
   const recentOfKind = db.prepare<[string, MessageKind, string], number>(
     'SELECT count(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND kind = ? AND created_at > ?',
   ).pluck();
-  const erasePending = db.prepare<[string]>("DELETE FROM outbox WHERE recipient = ? COLLATE NOCASE AND status <> 'sent'");
+  const eraseRecipient = db.prepare<[string]>('DELETE FROM outbox WHERE recipient = ? COLLATE NOCASE');
   const announce = db.prepare<[string]>('INSERT INTO mail_announced (subject) VALUES (?) ON CONFLICT DO NOTHING');
   const counts = db.prepare<[], { status: OutboxStatus; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status');
   const latest = db.prepare<[OutboxStatus, number], OutboxRow>('SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?');
@@ -83,9 +83,9 @@ export function createOutboxRepository(db: Db, clock: Clock) {
     },
     /** How many messages of a kind went to an address since a time (confirmations are sent once an hour at most). */
     countSince: (recipient: string, kind: MessageKind, sinceIso: string): number => recentOfKind.get(recipient, kind, sinceIso) ?? 0,
-    /** Erasure: every message to the address not sent yet (and failed ones, which still hold it). */
+    /** Erasure: every message to the address, waiting, failed or sent (the desk's history holds the address too). */
     eraseFor(recipient: string): number {
-      return erasePending.run(recipient).changes;
+      return eraseRecipient.run(recipient).changes;
     },
     /** Marks a subject ('comment:ID', 'post:ID') announced; false when it already was. */
     markAnnounced: (subject: string): boolean => announce.run(subject).changes > 0,

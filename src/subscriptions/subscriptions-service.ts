@@ -104,8 +104,8 @@ export function createSubscriptionsService({ db, repos, keys, notifications, clo
   };
 
   /**
-   * Everything we hold for an address: its subscriptions and every message to it not
-   * sent yet. Erasing a commenter calls this too. Returns the subscriptions removed.
+   * Everything we hold for an address: its subscriptions and every message to it
+   * (none waiting is sent). Erasing a commenter calls this too. Returns the subscriptions removed.
    */
   function eraseAddress(email: string): number {
     return db.transaction(() => {
