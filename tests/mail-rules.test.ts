@@ -131,6 +131,13 @@ describe('the desk and erasure', () => {
     expect((await postForm(agent, `/admin/outbox/${failedId}/retry`, {}, '/admin/outbox')).status).toBe(404);
   });
 
+  it('a worker with nothing to do writes nothing', async () => {
+    const changes = () => t.db.prepare('SELECT total_changes()').pluck().get();
+    const before = changes();
+    expect(await t.ctx.mail.tick()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(changes()).toBe(before);
+  });
+
   it('erasing an address removes its subscriptions and its messages not sent yet', async () => {
     const admin = await makeUser(t.repos);
     const postId = makePost(t, admin);

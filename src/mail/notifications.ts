@@ -108,11 +108,16 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
   const announceDuePosts = db.transaction((): number => {
     const now = isoNow(clock);
     const since = repos.settings.getInternal(POSTS_CHECKED);
-    repos.settings.setInternal(POSTS_CHECKED, now);
     // The first start announces nothing already published.
-    if (since === undefined) return 0;
+    if (since === undefined) {
+      repos.settings.setInternal(POSTS_CHECKED, now);
+      return 0;
+    }
+    const due = repos.posts.publishedBetween(since, now);
+    // Moved only when something came due, so a quiet blog's worker writes nothing.
+    if (due.length > 0) repos.settings.setInternal(POSTS_CHECKED, now);
     let announced = 0;
-    for (const post of repos.posts.publishedBetween(since, now)) {
+    for (const post of due) {
       if (!outbox.markAnnounced(`post:${post.id}`)) continue;
       announced++;
       for (const sub of repos.subscriptions.confirmedForBlog()) {
