@@ -10,6 +10,7 @@ import { buildContext } from '../src/compose.js';
 import { openDatabase } from '../src/db/open.js';
 import { GATHER_MS } from '../src/mail/notifications.js';
 import type { OutboxRow } from '../src/mail/outbox-repository.js';
+import type { QueuedComment } from '../src/comments/comments-repository.js';
 import type { User } from '../src/users/users-repository.js';
 import { makePost, makeTestApp, makeTestClock, makeUser, scriptToken, type TestClock, type TestContext } from './helpers/index.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
@@ -176,6 +177,20 @@ describe('notifications', () => {
     expect(reply!.text).toContain('Stop these emails: http://blog.example/subscriptions/unsubscribe?token=');
     // Bo is only asked to confirm.
     expect(mails.filter((m) => m !== reply).map((m) => m.subject)).toEqual(['[Colloquy] Please confirm your email subscription']);
+  });
+
+  it('a held comment tells subscribers only once a moderator approves it, and only once', async () => {
+    await subscribeAndConfirm('ann@example.com');
+    t.repos.settings.save({ comment_moderation: 'first_time' });
+    await comment({ author: 'Bo', email: 'bo@example.com', comment: 'Held at first.' });
+    expect(await deliver()).toEqual([]);
+    const held = t.db.prepare("SELECT * FROM comments WHERE author_email = 'bo@example.com'").get() as QueuedComment;
+    t.services.moderation.act(held, 'approve', author.id);
+    expect((await deliver()).map((m) => m.subject)).toEqual(['[Colloquy] A new comment on “Hello”']);
+    t.services.moderation.act(held, 'unapprove', author.id);
+    t.services.moderation.act(held, 'approve', author.id);
+    clock.advance(GATHER_MS);
+    expect(await deliver()).toEqual([]);
   });
 
   it('a new post, scheduled, is emailed to blog subscribers when its time comes', async () => {
