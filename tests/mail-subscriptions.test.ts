@@ -159,7 +159,9 @@ describe('notifications', () => {
   it('a reply reaches the subscribed commenter with its permalink and one-click unsubscribe, never the replier', async () => {
     await subscribeAndConfirm('ann@example.com');
     const annComment = t.db.prepare("SELECT id FROM comments WHERE author_email = 'ann@example.com'").pluck().get() as number;
-    // Ann's own comment told nobody: she is the only subscriber.
+    // Her own comments never notify her, though she follows the post.
+    await comment({ author: 'ann', email: 'ANN@example.com', comment: 'And another thing.' });
+    expect(outbox().filter((m) => m.kind === 'comments')).toEqual([]);
     expect(await deliver()).toEqual([]);
 
     const posted = await comment({ author: 'Bo', email: 'bo@example.com', comment: 'I **disagree** <script>alert(1)</script>', comment_parent: String(annComment), subscribe_comments: '1' });
