@@ -1,6 +1,8 @@
 // A realistic blog for the benchmark and the screenshots, written through the repositories.
 import type { AppContext } from '../src/context.js';
 import type { Db } from '../src/db/open.js';
+import { renderCommentMarkdown } from '../src/markdown.js';
+import type { Repositories } from '../src/repositories.js';
 import { hashPassword } from '../src/users/passwords.js';
 import type { User } from '../src/users/users-repository.js';
 
@@ -54,13 +56,48 @@ export interface SeedOptions {
   comments: number;
 }
 
-export async function seedBlog({ db, repos, services }: { db: Db } & Pick<AppContext, 'repos' | 'services'>, { posts, comments }: SeedOptions): Promise<{ author: User; busySlug: string }> {
+export interface SeededBlog {
+  author: User;
+  /** The newest post, holding the requested comments. */
+  busySlug: string;
+  /** Every published post's slug, oldest first. */
+  slugs: string[];
+}
+
+// Replies nest this deep at most (one past the default thread depth of 5, so the
+// deepest show "in reply to"); about a quarter of the comments start a thread.
+const MAX_DEPTH = 6;
+
+/**
+ * `count` approved comments on a post, threaded as a lively discussion is: replies to
+ * earlier comments, up to MAX_DEPTH deep, ten seconds apart. Call it inside a transaction.
+ */
+export function addDiscussion(repos: Repositories, postId: number, count: number, from = Date.now() - count * 10_000): void {
+  const ids: number[] = [];
+  const depth = new Map<number, number>();
+  const parentOf = new Map<number, number | null>();
+  for (let c = 0; c < count; c++) {
+    let parent = c % 4 === 0 || ids.length === 0 ? null : ids[(c * 5) % ids.length]!;
+    while (parent !== null && depth.get(parent)! >= MAX_DEPTH) parent = parentOf.get(parent)!;
+    const text = `${sentence(c, 14)} ${sentence(c + 3, 8 + (c % 9))}`;
+    const id = repos.comments.insert({
+      post_id: postId, parent_id: parent, user_id: null, author_name: `Reader ${c + 1}`, author_email: `reader${c}@example.org`,
+      author_url: '', body_md: text, body_html: renderCommentMarkdown(text), status: 'approved', held_reason: '', ip_hash: '', user_agent: '',
+    }, new Date(from + c * 10_000).toISOString());
+    ids.push(id);
+    parentOf.set(id, parent);
+    depth.set(id, parent === null ? 1 : depth.get(parent)! + 1);
+  }
+}
+
+export async function seedBlog({ db, repos, services }: { db: Db } & Pick<AppContext, 'repos' | 'services'>, { posts, comments }: SeedOptions): Promise<SeededBlog> {
   const hash = await hashPassword('bench passphrase');
   const author = repos.users.create({ username: 'ada', display_name: 'Ada Lovelace', password_hash: hash, role: 'admin' });
   const second = repos.users.create({ username: 'grace', display_name: 'Grace Hopper', password_hash: hash, role: 'author' });
   repos.settings.save({ title: 'Field Notes', tagline: 'Small things, written down and talked over' });
   const start = Date.now() - (posts + 2) * 36 * 3_600_000;
   let busySlug = '';
+  const slugs: string[] = [];
   db.transaction(() => {
     for (let i = 0; i < posts; i++) {
       const newest = i === posts - 1;
@@ -77,7 +114,8 @@ export async function seedBlog({ db, repos, services }: { db: Db } & Pick<AppCon
         published_at: new Date(start + i * 36 * 3_600_000),
         comments_open: true,
       });
-      if (newest) busySlug = repos.posts.findById(id)!.slug;
+      slugs.push(repos.posts.findById(id)!.slug);
+      if (newest) busySlug = slugs[i]!;
     }
     services.posts.create({
       kind: 'page', author_id: author.id, title: 'About', slug: '', body_md: 'Who writes here, and why.', excerpt: '',
@@ -87,15 +125,7 @@ export async function seedBlog({ db, repos, services }: { db: Db } & Pick<AppCon
       kind: 'post', author_id: author.id, title: 'An unfinished draft', slug: '', body_md: 'Not yet.', excerpt: '',
       tags: ['Notes'], status: 'draft', published_at: null, comments_open: true,
     });
-    const post = repos.posts.findBySlug(busySlug)!;
-    const ids: number[] = [];
-    for (let c = 0; c < comments; c++) {
-      const parent = c % 4 === 0 || ids.length === 0 ? null : ids[(c * 5) % ids.length]!;
-      ids.push(repos.comments.insert({
-        post_id: post.id, parent_id: parent, user_id: null, author_name: `Reader ${c + 1}`, author_email: `reader${c}@example.org`,
-        author_url: '', body_md: sentence(c, 14), body_html: `<p>${sentence(c, 14)}</p>`, status: 'approved', held_reason: '', ip_hash: '', user_agent: '',
-      }));
-    }
+    addDiscussion(repos, repos.posts.findBySlug(busySlug)!.id, comments);
   })();
-  return { author, busySlug };
+  return { author, busySlug, slugs };
 }

@@ -3,7 +3,9 @@
 -- come and marks each sent the moment the SMTP server accepts it. `payload` is what the
 -- message says (JSON); later notices for the same person and post (`gather_key`) are
 -- added to a message not sent yet. `message_id` is fixed at creation, so a resend after
--- a crash is recognisably the same message.
+-- a crash is recognisably the same message. Every serving process runs a sender: one
+-- claims a row (`claimed_by`, until `claimed_until`) in a single UPDATE before sending
+-- it, so no two send the same message; a claim left by a crashed process runs out.
 CREATE TABLE outbox (
   id              INTEGER PRIMARY KEY,
   message_id      TEXT NOT NULL UNIQUE,
@@ -17,7 +19,9 @@ CREATE TABLE outbox (
   next_attempt_at TEXT NOT NULL,
   last_error      TEXT NOT NULL DEFAULT '',
   created_at      TEXT NOT NULL,
-  sent_at         TEXT
+  sent_at         TEXT,
+  claimed_by      TEXT,
+  claimed_until   TEXT
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_gather ON outbox (gather_key, id);

@@ -9,18 +9,27 @@ import type { AppContext } from './context.js';
 import { projectPath } from './paths.js';
 import type { Repositories } from './repositories.js';
 import type { Config } from './config.js';
+import { FORM_STAMP_LOCAL } from './comments/discussion-request.js';
+import { createAssets } from './http/assets.js';
 import { cookieOptions } from './http/cookies.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { createRenderCache } from './http/render-cache.js';
 import { requestLogging } from './http/request-logging.js';
 import { securityHeaders } from './http/security-headers.js';
 import { SESSION_COOKIE, SESSION_MAX_AGE } from './http/session-cookie.js';
-import { SqliteSessionStore } from './http/session-store.js';
+import { newSessionId, SqliteSessionStore } from './http/session-store.js';
 import { viewLocals } from './http/view-locals.js';
+import { addressKey } from './limits/address.js';
 import { routes } from './routes.js';
 import { WORDS } from './wording.js';
 
+// Every query key a shared page reads (listings and search: page; search: q; the post
+// page: replyto, cpage). Others (utm_source, fbclid) cannot change a page, so a shared
+// link's readers all get the one kept copy.
+const SHARED_QUERY_KEYS = ['page', 'q', 'replyto', 'cpage'];
+
 export function createApp(ctx: AppContext) {
-  const { config, repos, services, clock, logger } = ctx;
+  const { config, repos, services, keys, clock, logger } = ctx;
   const store = new SqliteSessionStore(repos.sessions, clock);
   const app = express();
 
@@ -45,9 +54,24 @@ export function createApp(ctx: AppContext) {
     const up = services.health.ping();
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });
   });
-  app.use('/static', express.static(projectPath('public'), { maxAge: '1d', index: false }));
+  const assets = createAssets(projectPath('public'), '/static', !config.development);
+  app.locals.asset = assets.url;
+  app.use(assets.serve);
+  // Unversioned URLs (old pages, the icon) may change with a new release: kept an hour.
+  app.use('/static', express.static(projectPath('public'), { maxAge: '1h', index: false }));
   // Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
+
+  // Before sessions and page locals: a kept page for a reader without cookies costs one read.
+  if (config.renderCacheBytes > 0) {
+    app.use(createRenderCache({
+      budgetBytes: config.renderCacheBytes,
+      generation: repos.contentGeneration,
+      clock,
+      queryKeys: SHARED_QUERY_KEYS,
+      perResponse: { local: FORM_STAMP_LOCAL, fill: () => ctx.keys.stamp(clock()) },
+    }));
+  }
 
   // 2 MB: a 10,000-character comment of four-byte characters, form-encoded, is
   // about 120 KB; anything past 2 MB is not a person typing and answers 413.
@@ -58,6 +82,8 @@ export function createApp(ctx: AppContext) {
       name: SESSION_COOKIE,
       secret: sessionSecret(repos, config),
       store,
+      // The id carries a short tag of the address group, so pre-sessions are counted per address.
+      genid: (req) => newSessionId(addressKey(keys.hash, req.ip ?? '').slice(0, 16)),
       resave: false,
       // No session, and no cookie, until something is stored in it: reading stays free.
       saveUninitialized: false,

@@ -16,7 +16,7 @@ export async function bootstrap(deps: { db: Db } & Pick<AppContext, 'repos' | 's
   const { db, repos, services } = deps;
   if (repos.users.countAdmins() > 0) return {};
   const password = config.adminPassword ?? generatePassword();
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, config.passwordCost);
   // Re-checked inside the write: two processes starting at once create one admin,
   // and only that one reports a password (the other's was never stored).
   const created = db.transaction((): boolean => {

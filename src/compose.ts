@@ -1,15 +1,17 @@
 // The composition root: builds every long-lived object once (repositories, services,
 // keys, limiters, the clock) for the server, the command line and the tests.
 import { systemClock, type Clock } from './clock.js';
-import { createCommentKeys, loadCommentSecret } from './comments/comment-keys.js';
+import { createCommentKeys } from './comments/comment-keys.js';
 import type { Config } from './config.js';
 import type { AppContext, Limiters } from './context.js';
 import type { Db } from './db/open.js';
-import { createLoginThrottle } from './admin/login-throttle.js';
+import type { LimitsRepository } from './limits/limits-repository.js';
+import { createLoginThrottle } from './limits/login-throttle.js';
 import { createMailWorker } from './mail/mail-worker.js';
 import { createMailer } from './mail/mailer.js';
 import { outgoingMail } from './mail/outgoing.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
+import { loadSecretKey } from './keys/secret-key.js';
 import { createLogger, type Logger } from './logger.js';
 import { createRepositories } from './repositories.js';
 import type { SettingsRepository } from './settings/settings-repository.js';
@@ -34,10 +36,10 @@ export interface ContextDeps {
 
 export function buildContext({ db, config, logger = createLogger('silent'), clock = systemClock }: ContextDeps): AppContext {
   const repos = createRepositories(db, clock);
-  // Read (or on first start made) now, so no reader's page view ever writes the key.
-  const keys = createCommentKeys(loadCommentSecret(repos.settings));
-  const limiters = createLimiters(repos.settings, clock);
-  const services = createServices({ db, repos, keys, limiters, clock, baseUrl: config.baseUrl });
+  // Read (or on first start made, outside the database) now, so no reader's page view ever writes the key.
+  const keys = createCommentKeys(loadSecretKey(config, repos.settings));
+  const limiters = createLimiters(repos.limits, repos.settings, clock);
+  const services = createServices({ db, repos, keys, limiters, clock, baseUrl: config.baseUrl, passwordCost: config.passwordCost });
   // Posts public before this start are never announced; the checkpoint is set now.
   services.notifications.announceDuePosts();
   const mail = createMailWorker({
@@ -51,14 +53,16 @@ export function buildContext({ db, config, logger = createLogger('silent'), cloc
   return { config, repos, services, keys, limiters, clock, logger, mail };
 }
 
-function createLimiters(settings: SettingsRepository, clock: Clock): Limiters {
+/** Every limit counts in SQLite, one bucket each, so a restart resets none and every process on the file counts together. */
+function createLimiters(store: LimitsRepository, settings: SettingsRepository, clock: Clock): Limiters {
+  const perMinute = (bucket: string, limit: number | (() => number)) => createRateLimiter({ store, bucket, limit, windowMs: MINUTE, clock });
   return {
     // The author sets this one, so it is read at each comment.
-    comments: createRateLimiter({ limit: () => settings.load().comment_rate_per_minute, windowMs: MINUTE, clock }),
-    likes: createRateLimiter({ limit: LIKES_PER_MINUTE, windowMs: MINUTE, clock }),
-    reports: createRateLimiter({ limit: REPORTS_PER_MINUTE, windowMs: MINUTE, clock }),
-    tokens: createRateLimiter({ limit: TOKENS_PER_MINUTE, windowMs: MINUTE, clock }),
-    subscriptions: createRateLimiter({ limit: SUBSCRIPTIONS_PER_MINUTE, windowMs: MINUTE, clock }),
-    logins: createLoginThrottle(),
+    comments: perMinute('comment', () => settings.load().comment_rate_per_minute),
+    likes: perMinute('like', LIKES_PER_MINUTE),
+    reports: perMinute('report', REPORTS_PER_MINUTE),
+    tokens: perMinute('token', TOKENS_PER_MINUTE),
+    subscriptions: perMinute('subscriptions', SUBSCRIPTIONS_PER_MINUTE),
+    logins: createLoginThrottle(store),
   };
 }

@@ -1,5 +1,7 @@
 // Reads and validates the environment once, for the server and the command line alike.
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { DEFAULT_PASSWORD_COST, PASSWORD_COST_RANGE } from './users/passwords.js';
 import { isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
@@ -16,6 +18,12 @@ export interface Config {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
+  /** Where the secret key for keyed hashes and signed stamps lives (KEY_FILE), outside the database. */
+  readonly keyFile: string;
+  /** COLLOQUY_KEY: the secret key given directly; it wins over keyFile. */
+  readonly secretKey: string | undefined;
+  /** log2 of scrypt's N for new password hashes (PASSWORD_HASH_COST); older hashes are upgraded at log-in. */
+  readonly passwordCost: number;
   readonly logLevel: string;
   /** Where mail goes (smtp:// or smtps://); unset: written as .eml files to `mailDir`. */
   readonly smtpUrl: string | undefined;
@@ -25,13 +33,23 @@ export interface Config {
   readonly mailDir: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
+  /** Worker processes serving the one database; 1 serves from the starting process itself. */
+  readonly webConcurrency: number;
+  /** RENDER_CACHE_MB: memory for rendered public pages kept between writes; 0 turns the cache off. */
+  readonly renderCacheBytes: number;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+// More workers than this is a typo, not a machine: each one holds its own compiled
+// views and database connection.
+const MAX_WORKERS = 64;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The shortest secret key accepted, from COLLOQUY_KEY or KEY_FILE alike. */
+export const MIN_SECRET_KEY_LENGTH = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = parsePort(env.PORT);
@@ -55,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
   }
+  const secretKey = nonEmpty(env.COLLOQUY_KEY);
+  if (secretKey !== undefined && secretKey.length < MIN_SECRET_KEY_LENGTH) {
+    throw new ConfigError(`COLLOQUY_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters long (try: openssl rand -base64 32)`);
+  }
   return Object.freeze({
     port,
     host,
@@ -66,11 +88,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminUsername,
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
+    keyFile: path.resolve(cwd, nonEmpty(env.KEY_FILE) ?? path.join(path.dirname(databasePath), 'colloquy.key')),
+    secretKey,
+    passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
     smtpUrl,
     mailFrom: nonEmpty(env.MAIL_FROM) ?? `Colloquy <no-reply@${new URL(baseUrl).hostname}>`,
     mailDir: path.join(path.dirname(databasePath), 'mail'),
     development: env.NODE_ENV === 'development',
+    webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
+    renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
   });
 }
 
@@ -89,6 +116,25 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+function parseWorkers(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return 1;
+  const workers = Number(raw);
+  if (!/^\d{1,9}$/.test(raw) || workers < 1 || workers > MAX_WORKERS) {
+    throw new ConfigError(`WEB_CONCURRENCY must be a whole number from 1 to ${MAX_WORKERS}; got "${raw}"`);
+  }
+  return workers;
+}
+
+function parseMegabytes(value: string | undefined, fallback: number, name: string): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 16384) {
+    throw new ConfigError(`${name} must be a whole number of megabytes from 0 to 16384; got "${raw}"`);
+  }
+  return Number(raw);
+}
+
 function parseBaseUrl(raw: string): string {
   let url: URL;
   try {
@@ -102,8 +148,43 @@ function parseBaseUrl(raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+// Express's names for address ranges; anything else in the list is an address or a CIDR.
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const TRUST_PROXY_CHOICES =
+  'Give the number of proxies in front of Colloquy (for example 1), "loopback" for a proxy on this machine, ' +
+  'or the proxies\' addresses or CIDRs (for example 10.0.0.1 or 10.0.0.0/8, comma separated).';
+
 function parseTrustProxy(value: string | undefined): false | string | number {
   const raw = nonEmpty(value);
   if (raw === undefined || raw === '0' || raw.toLowerCase() === 'false') return false;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  // Trusting every hop would take the client address from X-Forwarded-For as sent,
+  // so anyone could pick the address that rate limits and report counts see.
+  if (['true', 'yes', 'on', '*', 'all'].includes(raw.toLowerCase())) {
+    throw new ConfigError(`TRUST_PROXY=${raw} is refused: trusting every hop lets anyone fake their address. ${TRUST_PROXY_CHOICES}`);
+  }
+  for (const entry of raw.split(',').map((part) => part.trim())) {
+    if (PROXY_RANGES.includes(entry)) continue;
+    const [address = '', bits, ...extra] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+    if (family === 0 || extra.length > 0 || prefix < 0 || prefix > max) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" is not a hop count, a range name or an address. ${TRUST_PROXY_CHOICES}`);
+    }
+    if (prefix === 0) {
+      throw new ConfigError(`TRUST_PROXY: "${entry}" trusts every address, which lets anyone fake theirs. ${TRUST_PROXY_CHOICES}`);
+    }
+  }
+  return raw;
+}
+
+function parsePasswordCost(value: string | undefined): number {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return DEFAULT_PASSWORD_COST;
+  const cost = Number(raw);
+  if (!/^\d+$/.test(raw) || cost < PASSWORD_COST_RANGE.min || cost > PASSWORD_COST_RANGE.max) {
+    throw new ConfigError(`PASSWORD_HASH_COST must be a whole number from ${PASSWORD_COST_RANGE.min} to ${PASSWORD_COST_RANGE.max} (log2 of scrypt's N); got "${raw}"`);
+  }
+  return cost;
 }

@@ -3,14 +3,14 @@
 import type { Clock } from './clock.js';
 import type { CommentKeys } from './comments/comment-keys.js';
 import type { Config } from './config.js';
-import type { LoginThrottle } from './admin/login-throttle.js';
+import type { LoginThrottle } from './limits/login-throttle.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
 import type { MailWorker } from './mail/mail-worker.js';
 import type { Repositories } from './repositories.js';
 import type { Services } from './services.js';
 
-/** One per kind of write a stranger can repeat, each keyed by a hashed address. */
+/** One per kind of write a stranger can repeat, each keyed by addressKey() and counted in SQLite. */
 export interface Limiters {
   comments: RateLimiter;
   likes: RateLimiter;

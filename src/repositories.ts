@@ -16,6 +16,8 @@ import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
 import { createOutboxRepository } from './mail/outbox-repository.js';
 import { createSubscriptionsRepository } from './subscriptions/subscriptions-repository.js';
+import { createLimitsRepository } from './limits/limits-repository.js';
+import { createContentGenerationRepository } from './content/content-generation-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -36,5 +38,7 @@ export function createRepositories(db: Db, clock: Clock) {
     reports: createReportsRepository(db, clock),
     outbox: createOutboxRepository(db, clock),
     subscriptions: createSubscriptionsRepository(db, clock),
+    limits: createLimitsRepository(db),
+    contentGeneration: createContentGenerationRepository(db),
   };
 }

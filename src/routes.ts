@@ -12,10 +12,12 @@ import { feedsRoutes } from './feeds/feeds-routes.js';
 import { searchRoutes } from './search/search-routes.js';
 import { subscriptionsRoutes } from './subscriptions/subscriptions-routes.js';
 import { uploadsRoutes } from './uploads/uploads-routes.js';
+import { privacyRoutes } from './privacy/privacy-routes.js';
 import { auditRoutes } from './admin/audit-routes.js';
 import { authRoutes } from './admin/auth-routes.js';
 import { commentsRoutes as deskCommentsRoutes } from './admin/comments-routes.js';
 import { dashboardRoutes } from './admin/dashboard-routes.js';
+import { erasureRoutes } from './admin/erasure-routes.js';
 import { mailRoutes } from './admin/mail-routes.js';
 import { postsRoutes as deskPostsRoutes } from './admin/posts-routes.js';
 import { scopeOf } from './admin/permissions.js';
@@ -37,10 +39,16 @@ export function routes(ctx: AppContext): Router {
 type CommentHandlers = ReturnType<typeof commentsRoutes>;
 type SubscriptionHandlers = ReturnType<typeof subscriptionsRoutes>;
 
-/** Anyone, reading: pages kept a minute by browsers and proxies when the reader has no cookie; files for good. */
+/**
+ * Anyone, reading. `cache` marks a page the same for every reader without cookies:
+ * proxies may keep it a second, browsers revalidate it by ETag, and the render cache
+ * (src/http/render-cache.ts) keeps it until the next visible write. Files say their own.
+ */
 function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions: SubscriptionHandlers): Router {
   const router = Router();
   const pages = postsRoutes(ctx);
+  const privacy = privacyRoutes();
+  const feeds = feedsRoutes(ctx);
   const cache = publicPageCache();
   router.get('/', cache, pages.list);
   // A reader who has a session already gets a token in the comment form.
@@ -48,11 +56,20 @@ function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions
   router.get('/tags/:tag', cache, pages.byTag);
   router.get('/archive/:year', cache, pages.byPeriod);
   router.get('/archive/:year/:month', cache, pages.byPeriod);
-  // Feeds (five minutes), search (never indexed), uploads and avatars (immutable) say their own.
-  router.use(feedsRoutes(ctx));
-  router.use(searchRoutes(ctx));
+  router.get('/privacy', cache, privacy.show);
+  router.get('/feed', cache, feeds.rss);
+  router.get('/feed/atom', cache, feeds.atom);
+  router.get('/posts/:slug/feed', cache, feeds.postComments);
+  router.get('/comments/feed', cache, feeds.comments);
+  router.get('/sitemap.xml', cache, feeds.sitemap);
+  // Search pages are never indexed (the handler says so) but are the same for everyone.
+  router.get('/search', cache, searchRoutes(ctx).show);
+  // robots.txt (a day), uploads and avatars (immutable) say their own.
+  router.get('/robots.txt', feeds.robots);
   router.use(uploadsRoutes(ctx));
   router.get('/comments/avatars/:file', comments.avatar);
+  // After the feeds and the token, so /comments/feed and /comments/token stay theirs.
+  router.get('/comments/:id', cache, comments.permalink);
   // Reached from an email with a signed token: personal pages, never cached (they say so).
   router.get('/subscriptions/confirm', subscriptions.confirm.show);
   router.get('/subscriptions/unsubscribe', subscriptions.unsubscribe.show);
@@ -98,6 +115,7 @@ function desk(ctx: AppContext): Router {
   router.use(csrfProtection, tokenForPages);
   router.use(dashboardRoutes(ctx));
   router.use(posts.router);
+  router.use(erasureRoutes(ctx));
   router.use(deskCommentsRoutes(ctx));
   router.use(usersRoutes(ctx));
   router.use(settingsRoutes(ctx));

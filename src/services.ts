@@ -3,6 +3,7 @@
 import type { Clock } from './clock.js';
 import type { CommentKeys } from './comments/comment-keys.js';
 import { createCommentsService } from './comments/comments-service.js';
+import { createErasureService } from './comments/erasure-service.js';
 import { createModerationService } from './comments/moderation-service.js';
 import type { Limiters } from './context.js';
 import { createNotifications } from './mail/notifications.js';
@@ -21,11 +22,13 @@ export interface ServiceDeps {
   clock: Clock;
   /** BASE_URL: its host names our messages (Message-ID). */
   baseUrl: string;
+  /** log2 of scrypt's N for new password hashes. */
+  passwordCost: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices({ db, repos, keys, limiters, clock, baseUrl }: ServiceDeps) {
+export function createServices({ db, repos, keys, limiters, clock, baseUrl, passwordCost }: ServiceDeps) {
   const notifications = createNotifications({ db, repos, clock, domain: new URL(baseUrl).hostname });
   const subscriptions = createSubscriptionsService({ db, repos, keys, notifications, clock });
   const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock, notifications, subscriptions });
@@ -34,8 +37,10 @@ export function createServices({ db, repos, keys, limiters, clock, baseUrl }: Se
     moderation: createModerationService({ db, repos, comments, notifications, clock }),
     notifications,
     subscriptions,
+    /** Everything stored under one commenter's email, for the desk and the command line. */
+    erasure: createErasureService({ db, repos, subscriptions, clock }),
     posts: createPostsService({ db, repos, clock }),
-    users: createUsersService({ db, repos, clock }),
+    users: createUsersService({ db, repos, clock, passwordCost }),
     settings: createSettingsService({ db, repos, clock }),
     /** For /healthz: whether the database answers. */
     health: { ping: createPing(db) },

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLoginThrottle, DEFAULT_LIMITS, verdict } from '../src/admin/login-throttle.js';
+import { createLoginThrottle, DEFAULT_LIMITS, verdict } from '../src/limits/login-throttle.js';
 import { safeNext } from '../src/http/forms.js';
 import { ABSOLUTE_LIMIT_MS, IDLE_LIMIT_MS, sessionAlive } from '../src/users/signed-in.js';
 import { SESSION_COOKIE } from '../src/http/session-cookie.js';
@@ -172,7 +172,7 @@ describe('rules', () => {
   });
 
   it('refuses a pair after five failures for fifteen minutes, then forgets', () => {
-    const throttle = createLoginThrottle();
+    const throttle = createLoginThrottle(t.repos.limits);
     const t0 = 1_000_000;
     for (let i = 0; i < 5; i++) {
       expect(throttle.check('Alice', '1.1.1.1', t0 + i).allowed).toBe(true);
@@ -194,14 +194,14 @@ describe('rules', () => {
   });
 
   it('refuses an address that tries many accounts', () => {
-    const throttle = createLoginThrottle();
+    const throttle = createLoginThrottle(t.repos.limits);
     for (let i = 0; i < DEFAULT_LIMITS.addressFailures; i++) throttle.fail(`name${i}`, '6.6.6.6', i);
     expect(throttle.check('someone-else', '6.6.6.6', 100).allowed).toBe(false);
     expect(throttle.check('someone-else', '7.7.7.7', 100).allowed).toBe(true);
   });
 
   it('a success clears that address only', () => {
-    const throttle = createLoginThrottle();
+    const throttle = createLoginThrottle(t.repos.limits);
     for (let i = 0; i < 4; i++) throttle.fail('bob', '1.1.1.1', i);
     throttle.succeed('bob', '1.1.1.1');
     throttle.fail('bob', '1.1.1.1', 10);

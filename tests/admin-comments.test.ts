@@ -194,24 +194,27 @@ it('the queue page has a bulk form every checkbox belongs to', async () => {
 });
 
 describe('the moderation service', () => {
-  it('clears readers’ reports when it approves, for one comment and for many alike, with one audit row each time', async () => {
+  it('marks readers’ reports reviewed when it approves, for one comment and for many alike, with one audit row each time', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     const postId = makePost(t, alice);
     const [one, two, three] = [comment(postId), comment(postId, { body_md: 'Two.' }), comment(postId, { body_md: 'Three.' })];
-    for (const id of [one, two, three]) t.repos.reports.add(id, `reader-key-${id}-0123456789`, 'rude');
+    for (const id of [one, two, three]) t.repos.reports.add(id, `reader-key-${id}-0123456789`, `address-${id}`, 'rude');
     const queued = t.repos.comments.findManyWithPost([one, two, three]);
     const byId = (id: number) => queued.find((c) => c.id === id)!;
+    const openReports = () => [one, two, three].map((id) => t.repos.reports.summaryFor([id]).get(id)?.open);
 
     t.services.moderation.act(byId(one), 'approve', alice.id);
-    expect(t.repos.reports.summaryFor([one, two, three]).has(one)).toBe(false);
+    expect(openReports()).toEqual([0, 1, 1]);
     expect(t.services.moderation.actOnMany([byId(two), byId(three)], 'approve', alice.id)).toBe(2);
-    expect(t.repos.reports.summaryFor([one, two, three]).size).toBe(0);
+    expect(openReports()).toEqual([0, 0, 0]);
+    // Reviewed, not forgotten: each report stays in its comment's history.
+    expect(t.repos.reports.summaryFor([one]).get(one)).toMatchObject({ count: 1, reasons: [{ text: 'rude', reviewed: true }] });
     expect([one, two, three].map(statusOf)).toEqual(['approved', 'approved', 'approved']);
 
-    // Spam keeps the reports: nobody reviewed them as fine.
-    t.repos.reports.add(one, 'another-reader-0123456789', 'spam');
+    // Spam leaves the reports open: nobody reviewed them as fine.
+    t.repos.reports.add(one, 'another-reader-0123456789', 'address-other', 'spam');
     t.services.moderation.act(byId(one), 'spam', alice.id);
-    expect(t.repos.reports.summaryFor([one]).has(one)).toBe(true);
+    expect(t.repos.reports.summaryFor([one]).get(one)).toMatchObject({ count: 2, open: 1 });
 
     expect(t.repos.audit.list(10, 0).map((e) => [e.action, e.subject, e.detail]).reverse()).toEqual([
       ['comment.approve', `comment:${one}`, `on post:${postId} by Reader`],

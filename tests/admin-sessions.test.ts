@@ -2,7 +2,7 @@
 // since) must not count on the public pages either: no trusted, approved comment
 // posted in that person's name. Time moves by the injected clock, never by sleeping.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loginAs, makeUser, makeTestClock, type TestClock, scriptToken, makePost, makeTestApp, type TestContext } from './helpers/index.js';
+import { loginAs, makeUser, makeTestClock, type TestClock, scriptToken, makePost, makeTestApp, TEST_PASSWORD_COST, type TestContext } from './helpers/index.js';
 import { hashPassword } from '../src/users/passwords.js';
 import { IDLE_LIMIT_MS } from '../src/users/signed-in.js';
 import type { User } from '../src/users/users-repository.js';
@@ -31,7 +31,7 @@ describe('an ended login on the public pages', () => {
   it('after a password reset, shows the reader form and posts nothing as the author', async () => {
     const agent = await loginAs(t, 'writer');
     clock.advance(1000);
-    t.repos.users.setPasswordHash(author.id, await hashPassword('another long password'));
+    t.repos.users.setPasswordHash(author.id, await hashPassword('another long password', TEST_PASSWORD_COST));
 
     const page = await agent.get('/posts/hello');
     expect(page.text).not.toContain('Logged in as');

@@ -132,6 +132,23 @@ describe('settings', () => {
     expect(arrays.status).toBe(422);
   });
 
+  it('explains that reports count distinct addresses, and keeps likes per address from 1 to 100,000', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const page = await agent.get('/admin/settings');
+    expect(page.text).toContain('counted from distinct reader addresses');
+    expect(page.text).toMatch(/<input id="likes_per_address" name="likes_per_address" type="number"[^>]*value="50"/);
+    for (const bad of ['0', '100001', '-3', '2.5', 'many']) {
+      const res = await postForm(agent, '/admin/settings', { likes_per_address: bad }, '/admin/settings');
+      expect(res.status, bad).toBe(422);
+      expect(res.text).toContain('<p class="field-error" id="likes_per_address-error">Likes per address must be a whole number from 1 to 100000.</p>');
+      expect(res.text).toContain(`value="${bad}"`);
+    }
+    expect(t.repos.settings.load().likes_per_address).toBe(50);
+    expect((await postForm(agent, '/admin/settings', { likes_per_address: ' 200 ' }, '/admin/settings')).status).toBe(303);
+    expect(t.repos.settings.load().likes_per_address).toBe(200);
+  });
+
   it('reads the form over current values as plain data', () => {
     const { values, errors } = readSettingsForm({ thread_depth: '3' }, DEFAULT_SETTINGS);
     expect(errors).toEqual({});

@@ -24,7 +24,7 @@ it('creates the administrator with a generated password and one welcome post, on
 });
 
 it('uses ADMIN_USERNAME and ADMIN_PASSWORD when given, and prints nothing', async () => {
-  const config = loadConfig({ DATABASE_PATH: t.config.databasePath, ADMIN_USERNAME: 'editor', ADMIN_PASSWORD: 'chosen passphrase' });
+  const config = loadConfig({ DATABASE_PATH: t.config.databasePath, PASSWORD_HASH_COST: String(t.config.passwordCost), ADMIN_USERNAME: 'editor', ADMIN_PASSWORD: 'chosen passphrase' });
   const result = await bootstrap(t, config);
   expect(result).toEqual({ createdAdmin: 'editor' });
   expect(await verifyPassword('chosen passphrase', t.repos.users.findByUsername('editor')!.password_hash)).toBe(true);

@@ -1,5 +1,6 @@
 // The post page's discussion as a pure view model: plain values in, what the page shows out.
 import { describe, expect, it } from 'vitest';
+import { NEUTRAL_AVATAR } from '../src/comments/avatar.js';
 import { EMPTY_FORM, decodeRemembered, encodeRemembered } from '../src/comments/commenter-cookies.js';
 import type { Comment } from '../src/comments/comments-repository.js';
 import { buildDiscussion, type DiscussionInput } from '../src/comments/discussion.js';
@@ -20,6 +21,8 @@ function input(over: Partial<DiscussionInput> = {}): DiscussionInput {
     post: { id: 1, slug: 'hello', comments_open: 1, author_id: 7 },
     comments: [],
     threadDepth: 5,
+    threadsPerPage: 0,
+    page: 1,
     heldIds: [],
     likes: { count: 0, liked: false },
     replyToId: undefined,
@@ -34,43 +37,56 @@ function input(over: Partial<DiscussionInput> = {}): DiscussionInput {
   };
 }
 
+/** The discussion for a page that exists. */
+function discussion(over: Partial<DiscussionInput> = {}) {
+  const d = buildDiscussion(input(over));
+  if (!d) throw new Error('no such page of the thread');
+  return d;
+}
+
 describe('buildDiscussion', () => {
   it('counts approved comments in the heading and words the likes', () => {
     const held = comment({ status: 'pending' });
-    const d = buildDiscussion(input({ comments: [comment(), comment(), held], likes: { count: 1, liked: true } }));
+    const d = discussion({ comments: [comment(), comment(), held], likes: { count: 1, liked: true } });
     expect(d.heading).toBe('2 Responses');
     expect(d.likes).toEqual({ text: '1 blogger likes this', liked: true });
-    expect(buildDiscussion(input()).heading).toBe('No Responses');
+    expect(discussion().heading).toBe('No Responses');
     expect(d.feedHref).toBe('/posts/hello/feed');
   });
 
   it('aims the form at an approved comment named by ?replyto, and at nothing else', () => {
     const parent = comment();
     const spam = comment({ status: 'spam' });
-    const d = buildDiscussion(input({ comments: [parent, spam], replyToId: parent.id, remembered: { ...EMPTY_FORM, author: 'Ann', remember: true } }));
+    const d = discussion({ comments: [parent, spam], replyToId: parent.id, remembered: { ...EMPTY_FORM, author: 'Ann', remember: true } });
     expect(d.form.replyTo).toEqual({ id: parent.id, name: parent.author_name });
     expect(d.form.values).toMatchObject({ author: 'Ann', comment_parent: String(parent.id) });
-    expect(buildDiscussion(input({ comments: [parent, spam], replyToId: spam.id })).form.replyTo).toBeNull();
-    expect(buildDiscussion(input({ replyToId: 999 })).form.values.comment_parent).toBe('0');
+    expect(discussion({ comments: [parent, spam], replyToId: spam.id }).form.replyTo).toBeNull();
+    expect(discussion({ replyToId: 999 }).form.values.comment_parent).toBe('0');
   });
 
   it('shows the held notice only for this browser’s own held comment', () => {
     const held = comment({ status: 'pending' });
-    expect(buildDiscussion(input({ comments: [held], heldIds: [held.id], unapprovedId: held.id })).heldNotice).toBe(true);
-    expect(buildDiscussion(input({ comments: [held], heldIds: [], unapprovedId: held.id })).heldNotice).toBe(false);
+    expect(discussion({ comments: [held], heldIds: [held.id], unapprovedId: held.id }).heldNotice).toBe(true);
+    expect(discussion({ comments: [held], heldIds: [], unapprovedId: held.id }).heldNotice).toBe(false);
   });
 
   it('links to the desk for the post’s author and administrators, not for other authors', () => {
-    expect(buildDiscussion(input({ viewer: { id: 7, role: 'author', display_name: 'Ann' } }))).toMatchObject({ manage: true, form: { signedInAs: 'Ann' } });
-    expect(buildDiscussion(input({ viewer: { id: 8, role: 'author', display_name: 'Bob' } })).manage).toBe(false);
-    expect(buildDiscussion(input({ viewer: { id: 8, role: 'admin', display_name: 'Cy' } })).manage).toBe(true);
-    expect(buildDiscussion(input())).toMatchObject({ manage: false, form: { signedInAs: null } });
+    expect(discussion({ viewer: { id: 7, role: 'author', display_name: 'Ann' } })).toMatchObject({ manage: true, form: { signedInAs: 'Ann' } });
+    expect(discussion({ viewer: { id: 8, role: 'author', display_name: 'Bob' } }).manage).toBe(false);
+    expect(discussion({ viewer: { id: 8, role: 'admin', display_name: 'Cy' } }).manage).toBe(true);
+    expect(discussion()).toMatchObject({ manage: false, form: { signedInAs: null } });
   });
 
   it('draws avatars from the email key, or the name when there is none', () => {
-    const d = buildDiscussion(input());
+    const d = discussion();
     expect(d.avatar(comment({ email_key: 'a@example.org' }))).toBe('/avatar/a@example.org');
     expect(d.avatar(comment({ email_key: '', author_name: 'Zed' }))).toBe('/avatar/name:Zed');
+  });
+
+  it('gives every comment not yet approved the neutral avatar, so a held comment confirms no guessed email', () => {
+    const d = discussion();
+    expect(d.avatar(comment({ email_key: 'a@example.org', status: 'pending' }))).toBe(NEUTRAL_AVATAR);
+    expect(d.avatar(comment({ email_key: '', author_name: 'Zed', status: 'pending' }))).toBe(NEUTRAL_AVATAR);
   });
 });
 

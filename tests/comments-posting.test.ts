@@ -99,7 +99,7 @@ describe('posting a comment', () => {
   it('holds a first-time commenter and shows the comment to its author only', async () => {
     const { agent, res } = await post();
     const [stored] = allComments();
-    expect(stored).toMatchObject({ status: 'pending', held_reason: 'First comment from this email address', author_url: 'https://ann.example/', email_key: 'ann@example.com' });
+    expect(stored).toMatchObject({ status: 'pending', held_reason: 'First comment from this name and email address', author_url: 'https://ann.example/', email_key: 'ann@example.com' });
     expect(res.headers.location).toBe(`/posts/hello?unapproved=${stored!.id}#comment-${stored!.id}`);
     const own = await agent.get(res.headers.location!);
     expect(own.text).toContain(`<li id="comment-${stored!.id}" class="comment depth-1 comment-pending">`);
@@ -110,8 +110,8 @@ describe('posting a comment', () => {
     expect(stranger.text).not.toContain('awaiting moderation');
   });
 
-  it('approves a commenter whose email already has an approved comment, case-folded', async () => {
-    seedComment(t.repos, postId, { author_email: 'ann@example.COM' });
+  it('approves a commenter whose name and email already have an approved comment, both case-folded', async () => {
+    seedComment(t.repos, postId, { author_name: ' ANN reader ', author_email: 'ann@example.COM' });
     const { agent, res } = await post();
     const stored = allComments().at(-1)!;
     expect(stored.status).toBe('approved');
@@ -121,6 +121,40 @@ describe('posting a comment', () => {
     expect(page.text).toContain('<em>first</em> thought, 100% %d &lt;%= x %&gt;.');
     expect(page.text).toContain('<a class="url fn" href="https://ann.example/" rel="external nofollow ugc noopener">Ann Reader</a>');
     expect(page.text).not.toMatch(/ann@example\.com/i);
+  });
+
+  it('holds a comment that borrows an approved email under another name, as WordPress does', async () => {
+    seedComment(t.repos, postId, { author_name: 'Ann Reader', author_email: 'ann@example.com' });
+    seedComment(t.repos, postId, { author_name: 'Mallory', author_email: 'mallory@example.com', status: 'pending' });
+    for (const author of ['Mallory', 'Ann Reader2']) {
+      await post(undefined, { ...typed, author, comment: `Hello from ${author}` });
+      expect(allComments().at(-1), author).toMatchObject({ status: 'pending', held_reason: 'First comment from this name and email address' });
+    }
+    // A name approved only under another email, or only held, earns nothing either.
+    await post(undefined, { ...typed, author: 'Mallory', email: 'mallory@example.com', comment: 'Me again' });
+    expect(allComments().at(-1)!.status).toBe('pending');
+  });
+
+  it('shows a held comment to its author with a neutral avatar, so it cannot confirm a guessed email', async () => {
+    seedComment(t.repos, postId, { author_name: 'Ann Reader', author_email: 'ann@example.com' });
+    const { agent, res } = await post(undefined, { ...typed, author: 'Mallory', email: 'ANN@example.com', comment: 'Is this Ann?' });
+    const held = allComments().at(-1)!;
+    expect(held.status).toBe('pending');
+    const page = await agent.get(res.headers.location!);
+    const avatars = [...page.text.matchAll(/<li id="comment-(\d+)"[\s\S]*?<img class="avatar" src="([^"]+)"/g)].map((m) => [Number(m[1]), m[2]]);
+    expect(avatars).toHaveLength(2);
+    const [approved, own] = avatars;
+    expect(own).toEqual([held.id, '/static/avatar-neutral.svg']);
+    expect(approved![1]).toMatch(/^\/comments\/avatars\/[0-9a-f]{24}\.svg$/);
+    const neutral = await request(t.app).get('/static/avatar-neutral.svg');
+    expect(neutral.status).toBe(200);
+    expect(neutral.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    // Once approved, it shows the identicon every comment with that email shares.
+    t.repos.comments.setStatus(held.id, 'approved');
+    const after = await request(t.app).get('/posts/hello');
+    expect(after.text).toContain(`<img class="avatar" src="${approved![1]}"`);
+    expect(after.text.split(`<img class="avatar" src="${approved![1]}"`)).toHaveLength(3);
+    expect(after.text).not.toContain('avatar-neutral');
   });
 
   it('answers 422 with each error beside its field, every value kept, nothing stored', async () => {
@@ -378,7 +412,7 @@ describe('remember me', () => {
     expect(page.text).toMatch(/id="remember"[^>]*checked/);
     // A page holding someone's own details is never kept by a shared cache.
     expect(page.headers['cache-control']).toBe('private, no-store');
-    expect((await request(t.app).get('/posts/hello')).headers['cache-control']).toBe('public, max-age=60');
+    expect((await request(t.app).get('/posts/hello')).headers['cache-control']).toBe('public, max-age=0, s-maxage=1, stale-if-error=86400');
     const again = await post(agent, { ...typed, comment: 'Another' });
     expect(String(again.res.headers['set-cookie'])).toMatch(/colloquy_commenter=;/);
     expect(inputValue((await agent.get('/posts/hello')).text, 'author')).toBe('');

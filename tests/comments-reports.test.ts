@@ -2,22 +2,27 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, makeUser as makeAdmin, postForm, seedComment, scriptToken, makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 import { reportHold } from '../src/comments/moderation.js';
+import { addressKey } from '../src/limits/address.js';
 
 let t: TestContext;
 let postId: number;
+let addresses = 0;
 beforeEach(async () => {
-  t = makeTestApp();
+  // Behind a proxy on loopback, each test reader's address comes from X-Forwarded-For.
+  t = makeTestApp({ TRUST_PROXY: 'loopback' });
   postId = makePost(t, await makeUser(t.repos), { title: 'Hello' });
+  addresses = 0;
 });
 afterEach(() => t.close());
 
 const reportRows = () => t.db.prepare('SELECT comment_id, reason FROM reports ORDER BY created_at').all();
+const statusOf = (id: number) => t.repos.comments.findById(id)!.status;
 
-/** A fresh browser (its own session and reader cookie) reporting comment `id`. */
-async function reportAs(id: number | string, reason = '') {
+/** A fresh browser (its own session and reader cookie) reporting comment `id`, from its own address unless one is given. */
+async function reportAs(id: number | string, reason = '', address = `203.0.113.${++addresses}`) {
   const agent = request.agent(t.app);
   const token = await scriptToken(agent);
-  const res = await agent.post(`/comments/${id}/report`).type('form').send({ _csrf: token, reason });
+  const res = await agent.post(`/comments/${id}/report`).set('X-Forwarded-For', address).type('form').send({ _csrf: token, reason });
   return { agent, res };
 }
 
@@ -62,7 +67,7 @@ describe('reporting a comment', () => {
     expect(t.repos.comments.findById(id)!.status).toBe('pending');
   });
 
-  it('shows moderators the count and reasons; approving clears them', async () => {
+  it('shows moderators the count and reasons; approving marks them reviewed', async () => {
     const admin = await makeAdmin(t.repos, 'admin', 'alice');
     const id = seedComment(t.repos, postId);
     for (const reason of ['spam <b>link</b>', '', 'rude']) await reportAs(id, reason);
@@ -75,7 +80,8 @@ describe('reporting a comment', () => {
     expect((await agent.get(`/admin/comments/${id}/edit`)).text).toContain('<strong>Reported by 3 readers</strong>');
     expect((await postForm(agent, `/admin/comments/${id}/approve`, {}, '/admin/comments')).status).toBe(303);
     expect(t.repos.comments.findById(id)!.status).toBe('approved');
-    expect(reportRows()).toEqual([]);
+    // Reviewed, not forgotten: the reports stay, marked, in the comment's history.
+    expect(t.db.prepare('SELECT count(*) AS n FROM reports WHERE comment_id = ? AND reviewed_at IS NOT NULL').get(id)).toEqual({ n: 3 });
     // Reviewed: one more report does not hide it again.
     await reportAs(id, 'still rude');
     expect(t.repos.comments.findById(id)!.status).toBe('approved');
@@ -121,10 +127,103 @@ describe('reporting a comment', () => {
   });
 });
 
+describe('hiding needs distinct addresses', () => {
+  it('hides nothing when one address reports with many browsers (the cookie cleared each time), yet counts each for moderators', async () => {
+    const admin = await makeAdmin(t.repos, 'admin', 'alice');
+    const id = seedComment(t.repos, postId);
+    for (let i = 0; i < 5; i++) expect((await reportAs(id, `rude ${i}`, '198.51.100.7')).res.status).toBe(303);
+    expect(statusOf(id)).toBe('approved');
+    expect(reportRows()).toHaveLength(5);
+    // Only the keyed hash of the address is kept.
+    const stored = t.db.prepare('SELECT DISTINCT address_hash FROM reports').pluck().all();
+    expect(stored).toEqual([addressKey(t.ctx.keys.hash, '198.51.100.7')]);
+    expect(JSON.stringify(t.db.prepare('SELECT * FROM reports').all())).not.toContain('198.51.100.7');
+    const queue = await (await loginAs(t, admin.username)).get('/admin/comments?status=approved');
+    expect(queue.text).toContain('<strong>Reported by 5 readers</strong> <span class="report-detail">(from 1 address)</span>');
+  });
+
+  it('hides a comment once reports come from as many distinct addresses as the threshold', async () => {
+    const id = seedComment(t.repos, postId);
+    await reportAs(id, '', '198.51.100.1');
+    await reportAs(id, '', '198.51.100.1');
+    await reportAs(id, '', '198.51.100.2');
+    expect(statusOf(id)).toBe('approved');
+    await reportAs(id, '', '198.51.100.3');
+    expect(t.repos.comments.findById(id)).toMatchObject({ status: 'pending', held_reason: 'Reported by 3 readers; hidden until reviewed' });
+    expect((await request(t.app).get('/posts/hello')).text).not.toContain(`id="comment-${id}"`);
+  });
+
+  it('counts the addresses of one IPv6 /64 as one', async () => {
+    const id = seedComment(t.repos, postId);
+    for (const address of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff:eeee:dddd:3']) await reportAs(id, '', address);
+    expect(statusOf(id)).toBe('approved');
+    await reportAs(id, '', '2001:db8:1:3::1');
+    expect(statusOf(id)).toBe('approved');
+    await reportAs(id, '', '203.0.113.200');
+    expect(statusOf(id)).toBe('pending');
+  });
+
+  it('never hides a signed-in staff member\'s comment, and still lists its reports for moderators', async () => {
+    const admin = await makeAdmin(t.repos, 'admin', 'alice');
+    const id = seedComment(t.repos, postId, { user_id: admin.id, author_name: 'Alice' });
+    for (const reason of ['one', 'two', 'three', 'four']) await reportAs(id, reason);
+    expect(statusOf(id)).toBe('approved');
+    expect((await request(t.app).get('/posts/hello')).text).toContain(`id="comment-${id}"`);
+    const agent = await loginAs(t, admin.username);
+    const queue = await agent.get('/admin/comments?status=approved');
+    expect(queue.text).toContain('<strong>Reported by 4 readers</strong> <span class="report-detail">(from 4 addresses)</span>');
+    expect(queue.text).toContain('<li>four</li>');
+  });
+
+  it('after approval, the addresses that reported it cannot hide it again, and moderators keep the whole history', async () => {
+    const admin = await makeAdmin(t.repos, 'admin', 'alice');
+    const id = seedComment(t.repos, postId);
+    const first = ['198.51.100.1', '198.51.100.2', '2001:db8:9:9::1'];
+    for (const address of first) await reportAs(id, `first from ${address}`, address);
+    expect(statusOf(id)).toBe('pending');
+    const agent = await loginAs(t, admin.username);
+    expect((await postForm(agent, `/admin/comments/${id}/approve`, {}, '/admin/comments')).status).toBe(303);
+    expect(statusOf(id)).toBe('approved');
+
+    // The same people again, with fresh browsers (and a fresh address in the same /64).
+    for (const address of ['198.51.100.1', '198.51.100.2', '2001:db8:9:9::2']) expect((await reportAs(id, 'again', address)).res.status).toBe(303);
+    expect(statusOf(id)).toBe('approved');
+    // Two new addresses and one old one are still not three that count.
+    await reportAs(id, 'new one', '192.0.2.1');
+    await reportAs(id, 'new two', '192.0.2.2');
+    await reportAs(id, 'old', '198.51.100.1');
+    expect(statusOf(id)).toBe('approved');
+
+    const edit = await agent.get(`/admin/comments/${id}/edit`);
+    expect(edit.text).toContain('<strong>Reported by 9 readers</strong> <span class="report-detail">(from 5 addresses; 3 already reviewed)</span>');
+    for (const address of first) expect(edit.text).toContain(`<li class="report-reviewed">first from ${address} (reviewed)</li>`);
+    expect(edit.text).toContain('<li>new two</li>');
+    expect(reportRows()).toHaveLength(9);
+
+    // A third new address makes three that count: readers can still raise a real problem.
+    await reportAs(id, '', '192.0.2.3');
+    expect(t.repos.comments.findById(id)).toMatchObject({ status: 'pending', held_reason: 'Reported by 3 readers; hidden until reviewed' });
+  });
+
+  it('"Approve and reply" reviews the reports as the Approve button does: one new address cannot hide it again', async () => {
+    const admin = await makeAdmin(t.repos, 'admin', 'alice');
+    const id = seedComment(t.repos, postId);
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) await reportAs(id, '', address);
+    expect(statusOf(id)).toBe('pending');
+    const agent = await loginAs(t, admin.username);
+    expect((await postForm(agent, `/admin/comments/${id}/reply`, { comment: 'It stays.' }, `/admin/comments/${id}/edit`)).status).toBe(303);
+    expect(statusOf(id)).toBe('approved');
+    expect(t.db.prepare('SELECT count(*) FROM reports WHERE comment_id = ? AND reviewed_at IS NOT NULL').pluck().get(id)).toBe(3);
+    await reportAs(id, '', '192.0.2.1');
+    expect(statusOf(id)).toBe('approved');
+  });
+});
+
 describe('reportHold', () => {
-  it('holds at the threshold, not before', () => {
-    expect(reportHold(2, 3)).toBeUndefined();
-    expect(reportHold(3, 3)).toBe('Reported by 3 readers; hidden until reviewed');
-    expect(reportHold(1, 1)).toBe('Reported by 1 reader; hidden until reviewed');
+  it('holds at the threshold of distinct addresses, not before, and never a staff comment', () => {
+    expect(reportHold({ addresses: 2, threshold: 3, byStaff: false })).toBeUndefined();
+    expect(reportHold({ addresses: 3, threshold: 3, byStaff: false })).toBe('Reported by 3 readers; hidden until reviewed');
+    expect(reportHold({ addresses: 1, threshold: 1, byStaff: false })).toBe('Reported by 1 reader; hidden until reviewed');
+    expect(reportHold({ addresses: 50, threshold: 3, byStaff: true })).toBeUndefined();
   });
 });

@@ -59,6 +59,46 @@ describe('likes', () => {
   });
 });
 
+describe('likes per address', () => {
+  let proxied: TestContext;
+  beforeEach(async () => {
+    // Behind a proxy on loopback, each test reader's address comes from X-Forwarded-For.
+    proxied = makeTestApp({ TRUST_PROXY: 'loopback' });
+    const writer = await makeUser(proxied.repos);
+    makePost(proxied, writer, { title: 'Hello' });
+    makePost(proxied, writer, { title: 'Another' });
+    proxied.repos.settings.save({ likes_per_address: 2 });
+  });
+  afterEach(() => proxied.close());
+
+  const likeFrom = async (address: string, slug = 'hello', agent = request.agent(proxied.app)) => {
+    const token = await scriptToken(agent);
+    const res = await agent.post(`/posts/${slug}/like`).set('X-Forwarded-For', address).type('form').send({ _csrf: token });
+    return { agent, res };
+  };
+  const stored = () => proxied.db.prepare('SELECT count(*) FROM likes').pluck().get();
+
+  it('counts up to the setting from one address group per post, then refuses with a clear page and stores nothing', async () => {
+    const { agent: first } = await likeFrom('2001:db8:5:5::1');
+    expect((await likeFrom('2001:db8:5:5:aaaa::2')).res.status).toBe(303);
+    const refused = await likeFrom('2001:db8:5:5::3');
+    expect(refused.res.status).toBe(403);
+    expect(refused.res.headers['retry-after']).toBeUndefined();
+    expect(refused.res.text).toContain('Your like was not counted');
+    expect(refused.res.text).toContain('This post already has 2 likes from your network');
+    expect(refused.res.text).not.toContain('class="like-form"');
+    expect(likesText(refused.res.text)).toBe('2 bloggers like this');
+    expect(stored()).toBe(2);
+    // A browser that already liked it is not refused: nothing changes for it.
+    expect((await likeFrom('2001:db8:5:5::1', 'hello', first)).res.status).toBe(303);
+    // Another network, and another post from the same one, still count.
+    expect((await likeFrom('2001:db8:5:6::1')).res.status).toBe(303);
+    expect((await likeFrom('2001:db8:5:5::3', 'another')).res.status).toBe(303);
+    expect(stored()).toBe(4);
+    expect(likesText((await request(proxied.app).get('/posts/hello')).text)).toBe('3 bloggers like this');
+  });
+});
+
 describe('feeds', () => {
   const parse = (xml: string) => new XMLParser({ ignoreAttributes: false }).parse(xml) as { rss: { channel: { title: string; item?: unknown } } };
   const items = (xml: string) => {
@@ -76,7 +116,7 @@ describe('feeds', () => {
     expect(parse(res.text).rss.channel.title).toBe('Comments on “Hello”');
     const list = items(res.text);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ title: 'Comment on “Hello” by Ann', link: `http://blog.example/posts/hello#comment-${a}` });
+    expect(list[0]).toMatchObject({ title: 'Comment on “Hello” by Ann', link: `http://blog.example/comments/${a}` });
     expect(list[0]!.description).toContain('<em>one</em>');
     expect(res.text).not.toContain('secret@example.com');
     expect(res.text).not.toContain('held back');

@@ -16,11 +16,16 @@ describe('loadConfig', () => {
       adminUsername: 'admin',
       adminPassword: undefined,
       sessionSecret: undefined,
+      keyFile: path.resolve('/srv/blog/data/colloquy.key'),
+      secretKey: undefined,
+      passwordCost: 17,
       logLevel: 'info',
       smtpUrl: undefined,
       mailFrom: 'Colloquy <no-reply@127.0.0.1>',
       mailDir: path.resolve('/srv/blog/data/mail'),
       development: false,
+      webConcurrency: 1,
+      renderCacheBytes: 32 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -53,6 +58,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toBe('10.0.0.0/8, 192.168.1.1');
   });
 
+  it('refuses TRUST_PROXY=true and its kin, naming the alternatives', () => {
+    for (const all of ['true', 'TRUE', 'True', 'yes', 'on', '*']) {
+      expect(() => loadConfig({ TRUST_PROXY: all }), all).toThrow(ConfigError);
+      expect(() => loadConfig({ TRUST_PROXY: all }), all).toThrow(/trusting every hop lets anyone fake their address\. Give the number of proxies .*"loopback".*CIDRs/);
+    }
+    // Trusting every address by a range is the same hole.
+    expect(() => loadConfig({ TRUST_PROXY: '0.0.0.0/0' })).toThrow(/trusts every address/);
+    expect(() => loadConfig({ TRUST_PROXY: '::/0' })).toThrow(/trusts every address/);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.local' })).toThrow(/"proxy\.local" is not a hop count/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(ConfigError);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, fd00::/8, 10.1.2.3' }).trustProxy).toBe('loopback, fd00::/8, 10.1.2.3');
+  });
+
   it('resolves DATABASE_PATH against the working directory and keeps data beside it', () => {
     const config = loadConfig({ DATABASE_PATH: 'var/blog.sqlite' }, '/srv/blog');
     expect(config.databasePath).toBe(path.resolve('/srv/blog/var/blog.sqlite'));
@@ -65,6 +83,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).development).toBe(true);
   });
 
+  it('reads WEB_CONCURRENCY as the number of worker processes', () => {
+    expect(loadConfig({ WEB_CONCURRENCY: '' }).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: ' 2 ' }).webConcurrency).toBe(2);
+    expect(loadConfig({ WEB_CONCURRENCY: '64' }).webConcurrency).toBe(64);
+  });
+
+  it('reads RENDER_CACHE_MB as whole megabytes, 0 turning the cache off', () => {
+    expect(loadConfig({ RENDER_CACHE_MB: '64' }).renderCacheBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ RENDER_CACHE_MB: '0' }).renderCacheBytes).toBe(0);
+    for (const bad of ['-1', '1.5', 'lots', '99999']) {
+      expect(() => loadConfig({ RENDER_CACHE_MB: bad }), bad).toThrow(/RENDER_CACHE_MB must be a whole number of megabytes/);
+    }
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT must be a whole number from 0 to 65535; got "abc"'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535; got "70000"'],
@@ -74,6 +106,10 @@ describe('loadConfig', () => {
     [{ BASE_URL: 'ftp://example.org' }, 'BASE_URL must start with http:// or https://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET must be at least 16 characters long'],
+    [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY must be a whole number from 1 to 64; got "0"'],
+    [{ WEB_CONCURRENCY: '65' }, 'WEB_CONCURRENCY must be a whole number from 1 to 64'],
+    [{ WEB_CONCURRENCY: '1.5' }, 'WEB_CONCURRENCY must be a whole number'],
+    [{ WEB_CONCURRENCY: 'auto' }, 'WEB_CONCURRENCY must be a whole number'],
   ])('rejects %o with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

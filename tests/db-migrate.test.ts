@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/db/open.js';
 import { migrate, readMigrations, type Migration } from '../src/db/migrate.js';
+import { createReportsRepository } from '../src/comments/reports-repository.js';
+import { systemClock } from '../src/clock.js';
 
 let dir: string;
 let db: Db;
@@ -89,5 +91,23 @@ describe('migrate', () => {
     expect(applied).not.toContain('001-initial.sql');
     expect(db.prepare("SELECT username, bio FROM users").get()).toEqual({ username: 'ada', bio: '' });
     expect(recorded().map((r) => (r as { version: number }).version)).toEqual(later.map((x) => x.version));
+  });
+
+  it('keeps reports and likes made before addresses were kept; such reports never count towards hiding', () => {
+    migrate(db, readMigrations().filter((x) => x.version <= 5));
+    db.exec(`INSERT INTO users (id, username, display_name, password_hash, role, created_at, updated_at) VALUES (1, 'ada', 'Ada', 'x', 'admin', 'now', 'now');
+      INSERT INTO posts (id, author_id, title, slug, body_md, body_html, status, created_at, updated_at) VALUES (1, 1, 'P', 'p', 'b', 'b', 'published', 'now', 'now');
+      INSERT INTO comments (id, post_id, author_name, author_email, email_key, body_md, body_html, status, created_at, updated_at)
+        VALUES (1, 1, 'Ann', 'ann@example.com', 'ann@example.com', 'hi', 'hi', 'approved', 'now', 'now');
+      INSERT INTO reports (comment_id, reader_key, reason, created_at) VALUES (1, 'browser-a', 'rude', 'now'), (1, 'browser-b', '', 'now');
+      INSERT INTO likes (post_id, reader_key, created_at) VALUES (1, 'browser-a', 'now');`);
+    migrate(db);
+    expect(db.prepare('SELECT reader_key, reason, address_hash, reviewed_at FROM reports ORDER BY reader_key').all()).toEqual([
+      { reader_key: 'browser-a', reason: 'rude', address_hash: '', reviewed_at: null },
+      { reader_key: 'browser-b', reason: '', address_hash: '', reviewed_at: null },
+    ]);
+    expect(createReportsRepository(db, systemClock).countHidingAddresses(1)).toBe(0);
+    expect(createReportsRepository(db, systemClock).summaryFor([1]).get(1)).toEqual({ count: 2, open: 2, addresses: 0, reasons: [{ text: 'rude', reviewed: false }] });
+    expect(db.prepare('SELECT reader_key, address_hash FROM likes').all()).toEqual([{ reader_key: 'browser-a', address_hash: '' }]);
   });
 });

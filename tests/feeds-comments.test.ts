@@ -26,7 +26,7 @@ describe('comment feeds', () => {
       expect(res.status, path).toBe(200);
       const [item] = items(res.text);
       expect(item!.title, path).toBe(`Comment on “Fish & chips &amp; more” by ${name}`);
-      expect(item!.link, path).toBe(`${BASE}/posts/${slug}#comment-${id}`);
+      expect(item!.link, path).toBe(`${BASE}/comments/${id}`);
       expect(item!.description, path).toContain('href="https://example.org/?a=1&amp;b=2"');
       expect(item!.description, path).toContain(']]&gt; here');
     }

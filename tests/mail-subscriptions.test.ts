@@ -234,7 +234,7 @@ describe('notifications', () => {
     const [mail] = await deliver();
     expect(mail!.to).toMatchObject({ text: 'boss@blog.example' });
     expect(mail!.subject).toBe('[Colloquy] A comment held for moderation on “Hello”');
-    expect(mail!.text).toContain('First comment from this email address');
+    expect(mail!.text).toContain('First comment from this name and email address');
     expect(mail!.text).toContain('http://blog.example/admin/comments?status=pending');
     t.repos.settings.save({ mail_held_comments: false });
     await comment({ comment: 'Second time.' });
@@ -408,6 +408,35 @@ describe('delivery', () => {
     expect(received.map((m) => m.messageId).sort()).toEqual(ids.sort());
     await again.mail.stop();
     t.db = db;
+  });
+
+  it('two serving processes never send the same message: each claims a row before sending it', async () => {
+    for (const who of ['a', 'b', 'c', 'd']) await comment({ email: `${who}@example.com`, comment: `From ${who}.`, subscribe_blog: '1' });
+    const ids = outbox().map((m) => m.message_id);
+    expect(ids).toHaveLength(4);
+    // A second process (another WEB_CONCURRENCY worker) on the same file, ticking at the same moment.
+    const db = openDatabase(t.config.databasePath);
+    const other = buildContext({ db, config: t.config, clock });
+    try {
+      const [mine, theirs] = await Promise.all([t.ctx.mail.tick(), other.mail.tick()]);
+      expect(mine.sent + theirs.sent).toBe(4);
+      const received = await smtp.waitFor(4);
+      expect(received.map((m) => m.messageId).sort()).toEqual([...ids].sort());
+      expect(outbox().map((m) => [m.status, m.attempts, m.claimed_by])).toEqual(Array(4).fill(['sent', 1, null]));
+    } finally {
+      await other.mail.stop();
+      db.close();
+    }
+  });
+
+  it('a message claimed by a process that crashed goes out once its claim runs out', async () => {
+    await comment({ subscribe_blog: '1' });
+    const [row] = outbox();
+    t.db.prepare('UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?').run('4242:gone', new Date(clock() + 5 * MINUTE).toISOString(), row!.id);
+    expect(await t.ctx.mail.tick()).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    clock.advance(5 * MINUTE + 1);
+    expect(await t.ctx.mail.tick()).toMatchObject({ sent: 1 });
+    expect((await smtp.waitFor(1))[0]!.messageId).toBe(row!.message_id);
   });
 
   it('with no SMTP_URL, messages are written as .eml files in mail/ beside the database', async () => {

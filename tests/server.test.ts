@@ -1,47 +1,15 @@
 // `npm start`'s entry as a real process: first start, the admin password line,
 // graceful shutdown with a request in flight, and a clear message for bad config.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_ENTRY as entry, startServer } from './helpers/server-process.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const entry = ['--import', pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href, path.join(root, 'src/server.ts')];
 let dir: string;
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  lines: string[];
-  exited: Promise<number | null>;
-}
-
-/** Starts the server on a free port and resolves once it logs that it listens. */
-function start(env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, entry, {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', DATABASE_PATH: path.join(dir, 'blog.db'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      const parts = buffer.split('\n');
-      buffer = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (line.includes('"listening"')) resolve({ child, port: (JSON.parse(line) as { port: number }).port, lines, exited });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
-  });
-}
+const start = (env: Record<string, string> = {}) => startServer(dir, env);
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-server-'));

@@ -9,15 +9,17 @@ import { freshToken } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
+import { addressKey } from '../limits/address.js';
+import type { User } from '../users/users-repository.js';
 import { plural } from '../wording.js';
 
 export function authRoutes(ctx: AppContext) {
-  const { repos, clock } = ctx;
+  const { repos, services, keys, clock } = ctx;
   const throttle = ctx.limiters.logins;
   // Compared against when the name is unknown, so both paths cost one scrypt. Made on
   // first need: every app start would otherwise pay for a hash nobody may use.
   let dummy: Promise<string> | undefined;
-  const dummyHash = () => (dummy ??= hashPassword('not a real password, only for timing'));
+  const dummyHash = () => (dummy ??= hashPassword('not a real password, only for timing', ctx.config.passwordCost));
 
   function renderForm(req: Request, res: Response, status: number, extra: { error?: string; username?: string } = {}) {
     res.status(status).render('admin/login', {
@@ -45,29 +47,36 @@ export function authRoutes(ctx: AppContext) {
   async function create(req: Request, res: Response) {
     const username = text(req.body, 'username').trim().slice(0, 100);
     const password = text(req.body, 'password');
-    const address = req.ip ?? '';
     const now = clock();
-    const verdict = throttle.check(username, address, now);
+    // Counted (and the pair's one check taken) before any hash is computed.
+    const verdict = throttle.begin(username, addressKey(keys.hash, req.ip ?? ''), now);
     if (!verdict.allowed) {
       const seconds = Math.max(1, Math.ceil((verdict.retryAt - now) / 1000));
-      const minutes = Math.ceil(seconds / 60);
       res.set('Retry-After', String(seconds));
+      if (verdict.busy) {
+        return renderForm(req, res, 429, { username, error: 'This log-in is already being checked. Please try again in a moment.' });
+      }
+      const minutes = Math.ceil(seconds / 60);
       return renderForm(req, res, 429, {
         username,
         error: `Too many failed log-ins from your address. Try again in ${plural(minutes, 'minute')} (after ${res.locals.formatDateTime(new Date(verdict.retryAt).toISOString())}).`,
       });
     }
-    if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
-
-    const user = username ? repos.users.findByUsername(username) : undefined;
-    const ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH
-      && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
-      && user !== undefined;
+    let user: User | undefined;
+    let ok = false;
+    try {
+      if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+      user = username ? repos.users.findByUsername(username) : undefined;
+      ok = username.length > 0 && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH
+        && (await verifyPassword(password, user?.password_hash ?? (await dummyHash())))
+        && user !== undefined;
+    } finally {
+      throttle.finish(verdict.attempt, ok);
+    }
     if (!ok || !user) {
-      throttle.fail(username, address, now);
       return renderForm(req, res, 401, { username, error: 'That username and password do not match an account.' });
     }
-    throttle.succeed(username, address);
+    await services.users.upgradeHash(user, password);
 
     // A new session id at log-in, so an id planted before it (session fixation) is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));

@@ -33,6 +33,7 @@ export function createAuditRepository(db: Db, clock: Clock) {
       ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`,
   );
   const count = db.prepare<[], number>('SELECT count(*) FROM audit_log').pluck();
+  const forgetDetail = db.prepare<[string]>("UPDATE audit_log SET detail = '' WHERE subject IN (SELECT value FROM json_each(?))");
 
   return {
     record(entry: AuditRecord, now = isoNow(clock)): void {
@@ -41,5 +42,7 @@ export function createAuditRepository(db: Db, clock: Clock) {
     /** Newest first. */
     list: (limit: number, offset: number): AuditEntry[] => page.all(limit, offset),
     count: (): number => count.get() ?? 0,
+    /** Clears the detail (which may name a person) of the entries about these subjects; who did what, and when, stays. */
+    forgetDetailsOf: (subjects: readonly string[]): void => void forgetDetail.run(JSON.stringify(subjects)),
   };
 }

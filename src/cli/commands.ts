@@ -16,6 +16,10 @@ import { plural } from '../wording.js';
 import { exportWxr } from '../wxr/export-wxr.js';
 import { WxrImportError, importWxr, type ImportReport } from '../wxr/import-wxr.js';
 import { writeFileAtomically } from './write-atomically.js';
+import { BackupError, restoreBackup, writeBackup } from '../backup/backup-archive.js';
+import { erasureKey, erasureSummary } from '../comments/erasure-service.js';
+import { loadSecretKey } from '../keys/secret-key.js';
+import { createSettingsRepository } from '../settings/settings-repository.js';
 
 /** Bad usage: a missing argument, an unknown option or value. Exit code 2. */
 class UsageError extends Error {
@@ -51,7 +55,10 @@ interface Invocation {
   context: () => AppContext;
 }
 
-interface Command {
+/** What a command that opens no database gets: everything but the context. */
+type BareInvocation = Omit<Invocation, 'context'>;
+
+type Command = {
   /** The words after `colloquy` and what follows them, for the help text. */
   usage: string;
   summary: string;
@@ -59,10 +66,12 @@ interface Command {
   options?: Options;
   /** How many positional arguments it takes: [min, max]. */
   arity: [number, number];
-  /** Whether it opens the database migrated (false: the command manages that itself). */
-  database: 'migrated' | 'as-is';
-  run(inv: Invocation, db: Db): Promise<void> | void;
-}
+} & (
+  /** The database opened for it, migrated or as it is. */
+  | { database: 'migrated' | 'as-is'; run(inv: Invocation, db: Db): Promise<void> | void }
+  /** No database opened: the command decides whether to open one (a restore must not create one). */
+  | { database: 'none'; run(inv: BareInvocation): Promise<void> | void }
+);
 
 const passwordStdin: Options = {
   'password-stdin': { type: 'boolean', default: false },
@@ -256,16 +265,70 @@ existing FILE is replaced only with --force.`,
   },
 
   backup: {
-    usage: 'backup FILE [--force]',
-    summary: 'Copy the database to FILE while the blog keeps running.',
-    details: "SQLite's online backup: a consistent copy even while the server writes.\nAn existing FILE is replaced only with --force.",
-    options: { force: { type: 'boolean', default: false } },
+    usage: 'backup FILE [--force] | backup --restore FILE',
+    summary: 'Back the blog up to one .tar.gz archive, or restore one into an empty data folder.',
+    details: `The archive holds a consistent copy of the database, taken while the blog keeps
+running, and every uploaded image. Live sessions are left out. FILE appears only once
+complete, readable by you alone; an existing FILE is replaced only with --force.
+
+The secret key (KEY_FILE, or COLLOQUY_KEY) is never in the archive, so a stolen backup
+cannot undo the keyed hashes of readers' addresses. Keep a copy of it apart: a blog
+restored without it shows new avatars, and links in emails already sent stop working.
+
+--restore FILE unpacks an archive into the data folder of DATABASE_PATH, which must be
+empty (the key file may already be there); start the blog afterwards with npm start.`,
+    options: { force: { type: 'boolean', default: false }, restore: { type: 'boolean', default: false } },
     arity: [1, 1],
-    database: 'as-is',
-    async run({ positionals: [file = ''], values, config, out }, db) {
+    database: 'none',
+    async run({ positionals: [file = ''], values, config, out }) {
+      if (values.restore === true) {
+        const { uploads } = await restoreBackup(file, config);
+        out(`Restored the database and ${plural(uploads, 'uploaded file')} from ${file} into ${config.dataDir}.`);
+        out(fs.existsSync(config.keyFile) || config.secretKey !== undefined
+          ? 'Start the blog with npm start.'
+          : `Before starting the blog, put the secret key back: copy your key file to ${config.keyFile} (mode 0600) or set COLLOQUY_KEY.`);
+        return;
+      }
+      if (!fs.existsSync(config.databasePath)) throw new Refusal(`There is no database at ${config.databasePath}; nothing to back up.`);
       const target = outputFile(file, values.force === true, config);
-      const { totalPages } = await db.backup(target);
-      out(`Backed up ${config.databasePath} to ${target} (${totalPages} pages).`);
+      const db = openDatabase(config.databasePath);
+      try {
+        // A key an older version kept in the database moves to KEY_FILE first, so the
+        // archive does not carry it and the copy of it that a restore needs exists.
+        const hasSettings = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'settings'").get() !== undefined;
+        if (hasSettings) loadSecretKey(config, createSettingsRepository(db));
+        const { uploads, bytes } = await writeBackup(db, config.dataDir, target);
+        out(`Backed up the database (without sessions) and ${plural(uploads, 'uploaded file')} to ${target} (${Math.ceil(bytes / 1024)} KB, readable by you alone).`);
+        out(config.secretKey !== undefined
+          ? 'The secret key is not in the archive: keep your COLLOQUY_KEY somewhere safe, apart from it.'
+          : `The secret key is not in the archive: keep a copy of ${config.keyFile} somewhere safe, apart from it.`);
+      } finally {
+        db.close();
+      }
+    },
+  },
+
+  'erase-commenter': {
+    usage: 'erase-commenter EMAIL [--dry-run]',
+    summary: 'Erase everything stored under a commenter\'s email address.',
+    details: `For a reader who asks to be forgotten. Every comment written with EMAIL (capitals do
+not matter), in any state, is deleted with the name, website, text, address hash and
+browser kept with it; one that others replied to stays as an empty "removed"
+placeholder so the thread keeps its shape. Readers' reports on them go too. All in
+one transaction; the audit log records how many comments went, not the address.
+--dry-run only says how many comments would be erased.`,
+    options: { 'dry-run': { type: 'boolean', default: false } },
+    arity: [1, 1],
+    database: 'migrated',
+    run({ positionals: [email = ''], values, out, context }) {
+      if (erasureKey(email) === undefined) throw new UsageError(`"${email}" is not an email address.`);
+      const service = context().services.erasure;
+      if (values['dry-run'] === true) {
+        const count = service.countFor(email);
+        out(count === 0 ? 'Nothing is stored under that address.' : `${plural(count, 'comment')} would be erased. Run again without --dry-run to erase ${count === 1 ? 'it' : 'them'}.`);
+        return;
+      }
+      out(erasureSummary(service.eraseCommenter(email, null)));
     },
   },
 };
@@ -345,13 +408,18 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`Wrong number of arguments.\n\n${commandHelp(command)}`);
   }
   const config = loadConfig(io.env);
+  const values = parsed.values as Invocation['values'];
+  const invocation: BareInvocation = { positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword };
+  if (command.database === 'none') {
+    await command.run(invocation);
+    return 0;
+  }
   const db = openDatabase(config.databasePath);
   try {
     if (command.database === 'migrated') migrate(db);
-    const values = parsed.values as Invocation['values'];
     let ctx: AppContext | undefined;
     const context = () => (ctx ??= buildContext({ db, config }));
-    await command.run({ positionals: parsed.positionals, values, config, out: io.out, err: io.err, write: io.write, readPassword: io.readPassword, context }, db);
+    await command.run({ ...invocation, context }, db);
     return 0;
   } finally {
     db.close();
@@ -361,6 +429,6 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 function describeFailure(err: unknown): [number, string] {
   if (err instanceof UsageError) return [2, err.message];
   if (err instanceof ConfigError) return [2, `Configuration error: ${err.message}`];
-  if (err instanceof Refusal || err instanceof InputError) return [1, err.message];
+  if (err instanceof Refusal || err instanceof InputError || err instanceof BackupError) return [1, err.message];
   return [1, err instanceof Error ? (err.stack ?? err.message) : String(err)];
 }

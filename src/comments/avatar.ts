@@ -7,6 +7,12 @@ export const AVATAR_FILE = /^([0-9a-f]{24})\.svg$/;
 
 export const avatarPath = (digest: string): string => `/comments/avatars/${digest.slice(0, 24)}.svg`;
 
+/**
+ * The one avatar of every comment not yet approved: a held comment's identicon would let
+ * whoever wrote it under a guessed email compare it with that person's published ones.
+ */
+export const NEUTRAL_AVATAR = '/static/avatar-neutral.svg';
+
 /** The SVG identicon for a hex digest (at least 10 hex digits). */
 export function identicon(digest: string): string {
   const hue = parseInt(digest.slice(0, 3), 16) % 360;

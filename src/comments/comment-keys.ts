@@ -1,8 +1,7 @@
-// Keyed hashes for comments: the server key is random, kept in the database, so
+// Keyed hashes for comments: the server key is random, kept outside the database, so
 // neither an avatar nor a stored address hash can be reversed by hashing guesses
 // (as public Gravatar hashes can), and form time stamps cannot be forged.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SettingsRepository } from '../settings/settings-repository.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface CommentKeys {
   /** Hex digest for a purpose ('avatar', 'ip', …) and a value. */
@@ -13,17 +12,7 @@ export interface CommentKeys {
   stampTime(stamp: string): number | undefined;
 }
 
-const KEY_NAME = 'comment_key';
-
-/** The stored comment key, made and kept on first start (so no reader's page view ever writes it). */
-export function loadCommentSecret(settings: SettingsRepository): string {
-  const stored = settings.getInternal(KEY_NAME);
-  if (stored) return stored;
-  const made = randomBytes(32).toString('base64url');
-  settings.setInternal(KEY_NAME, made);
-  return made;
-}
-
+/** Keys from the server's secret (see keys/secret-key.ts), made once at start-up. */
 export function createCommentKeys(secret: string): CommentKeys {
   const hash = (purpose: string, value: string) => createHmac('sha256', secret).update(`${purpose}\0${value}`).digest('hex');
   const sign = (time: string) => hash('stamp', time).slice(0, 32);

@@ -25,6 +25,9 @@ export interface Comment {
   updated_at: string;
 }
 
+/** A comment as its thread shows it: what the page needs, nothing personal or private. */
+export type ThreadRow = Pick<Comment, 'id' | 'parent_id' | 'user_id' | 'author_name' | 'email_key' | 'author_url' | 'body_html' | 'status' | 'created_at'>;
+
 /** A comment as written; the id, timestamps and email key are filled in when it is stored. */
 export type NewComment = Omit<Comment, 'id' | 'email_key' | 'created_at' | 'updated_at'>;
 
@@ -41,6 +44,11 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** A name as first-time trust compares it, the way WordPress does: trimmed and case-folded. */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
 export function createCommentsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Comment>('SELECT * FROM comments WHERE id = ?');
   const insert = db.prepare(
@@ -52,8 +60,9 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   const approvedForPost = db.prepare<[number, number], Comment>(
     `SELECT * FROM comments WHERE post_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
-  const hasApproved = db.prepare<[string], number>(
-    `SELECT 1 FROM comments WHERE email_key = ? AND status = 'approved' LIMIT 1`,
+  // Names are compared in code: SQLite's lower() folds ASCII only. Read from the index alone.
+  const approvedNames = db.prepare<[string], string>(
+    `SELECT DISTINCT author_name FROM comments WHERE email_key = ? AND status = 'approved'`,
   ).pluck();
   const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
   const hold = db.prepare<[string, string, number]>("UPDATE comments SET status = 'pending', held_reason = ?, updated_at = ? WHERE id = ?");
@@ -63,7 +72,7 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   // A deleted comment that still has replies keeps its row (the replies' true parent)
   // with everything personal wiped.
   const scrub = db.prepare<[string, number]>(
-    `UPDATE comments SET status = 'trash', author_name = '', author_email = '', email_key = '', author_url = '',
+    `UPDATE comments SET status = 'trash', user_id = NULL, author_name = '', author_email = '', email_key = '', author_url = '',
        body_md = '', body_html = '', held_reason = 'deleted', ip_hash = '', user_agent = '', updated_at = ? WHERE id = ?`,
   );
   const queue = db.prepare<{ status: CommentStatus; authorId: number | null; limit: number; offset: number }, QueuedComment>(
@@ -78,14 +87,17 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   );
   // The thread for one reader, in one read: approved comments, this reader's own held
   // ones, and any other comment that has a reply (a placeholder if a reply shows).
-  // Leaf spam and trash, however much of it, is never loaded.
-  const forReader = db.prepare<{ postId: number; own: string }, Comment>(
-    `SELECT * FROM comments c WHERE c.post_id = @postId AND (
+  // Leaf spam and trash, however much of it, is never loaded; nor the columns the page
+  // never shows (the Markdown source, the email, the address hash), which were nearly half of each row.
+  const forReader = db.prepare<{ postId: number; own: string }, ThreadRow>(
+    `SELECT c.id, c.parent_id, c.user_id, c.author_name, c.email_key, c.author_url, c.body_html, c.status, c.created_at
+       FROM comments c WHERE c.post_id = @postId AND (
        c.status = 'approved'
        OR c.id IN (SELECT value FROM json_each(@own))
        OR EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = c.id))
      ORDER BY c.created_at, c.id`,
   );
+  const idsByEmail = db.prepare<[string], number>('SELECT id FROM comments WHERE email_key = ? ORDER BY id').pluck();
   const sameText = db.prepare<[number, string, string], number>(
     `SELECT 1 FROM comments WHERE post_id = ? AND email_key = ? AND body_md = ? AND status != 'trash' LIMIT 1`,
   ).pluck();
@@ -104,6 +116,10 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   const setStatusMany = db.prepare<[CommentStatus, string, string]>(
     'UPDATE comments SET status = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))',
   );
+  // Same condition as the partial index comments_with_address, so only those rows are read.
+  const forgetAddresses = db.prepare<[string]>(
+    `UPDATE comments SET ip_hash = '', user_agent = '' WHERE created_at < ? AND (ip_hash != '' OR user_agent != '')`,
+  );
   const allSources = db.prepare<[], Pick<Comment, 'id' | 'body_md'>>('SELECT id, body_md FROM comments ORDER BY id');
   // Not updated_at: rendering again is not an edit.
   const setRendered = db.prepare<[string, number]>('UPDATE comments SET body_html = ? WHERE id = ?');
@@ -117,15 +133,22 @@ export function createCommentsRepository(db: Db, clock: Clock) {
     },
 
     /** What a reader's thread may need, oldest first: the tree builder decides what shows. */
-    listForReader: (postId: number, ownIds: readonly number[]): Comment[] => forReader.all({ postId, own: JSON.stringify(ownIds) }),
+    listForReader: (postId: number, ownIds: readonly number[]): ThreadRow[] => forReader.all({ postId, own: JSON.stringify(ownIds) }),
     /** Whether this commenter already posted this exact text on this post. */
     hasSameText: (postId: number, email: string, bodyMd: string): boolean => sameText.get(postId, emailKey(email), bodyMd) !== undefined,
     /** Newest approved comments of a post, for its feed. */
     listApprovedForPost: (postId: number, limit: number): Comment[] => approvedForPost.all(postId, limit),
     /** Newest approved comments on public posts, for the site's comment feed. */
     listRecentApproved: (limit: number, now = isoNow(clock)): QueuedComment[] => recentApproved.all({ limit, now }),
-    /** Whether this email (case-folded) already has an approved comment. */
-    hasApprovedFrom: (email: string): boolean => hasApproved.get(emailKey(email)) !== undefined,
+    /** Every comment stored under this email (case-folded), whatever its status, oldest first. */
+    idsByEmail: (email: string): number[] => idsByEmail.all(emailKey(email)),
+    /** Whether a comment has replies (which keep it as a placeholder when it is deleted). */
+    hasReplies: (id: number): boolean => (childCount.get(id) ?? 0) > 0,
+    /** Whether an earlier approved comment has both this name and this email (each case-folded, the name trimmed). */
+    hasApprovedFrom(name: string, email: string): boolean {
+      const wanted = nameKey(name);
+      return approvedNames.all(emailKey(email)).some((approved) => nameKey(approved) === wanted);
+    },
 
     setStatus: (id: number, status: CommentStatus, now = isoNow(clock)): void => void setStatus.run(status, now, id),
     setBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void setBody.run(md, html, now, id),
@@ -156,6 +179,8 @@ export function createCommentsRepository(db: Db, clock: Clock) {
     /** Every comment's Markdown, for rendering all of them again. */
     allSources: (): Pick<Comment, 'id' | 'body_md'>[] => allSources.all(),
     setRendered: (id: number, html: string): void => void setRendered.run(html, id),
+    /** Clears the address hash and user agent of comments written before `cutoff`; returns how many. Not an edit: updated_at stays. */
+    forgetAddressesBefore: (cutoff: string): number => forgetAddresses.run(cutoff).changes,
     /** Holds a comment back for moderation, saying why. */
     hold: (id: number, reason: string, now = isoNow(clock)): void => void hold.run(reason, now, id),
   };

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
+import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { loadPublicPost } from '../posts/public-post.js';
@@ -15,7 +16,7 @@ import type { Comment } from './comments-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
-import { formView } from './discussion-request.js';
+import { formView, threadPageHref } from './discussion-request.js';
 import { likesText, plural } from '../wording.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
@@ -110,7 +111,7 @@ export function commentsRoutes(ctx: AppContext) {
       case 'stored': {
         if (!user) rememberCommenter(res, form);
         const anchor = `#comment-${outcome.id}`;
-        if (outcome.status === 'approved') return res.redirect(303, `/posts/${post.slug}${anchor}`);
+        if (outcome.status === 'approved') return res.redirect(303, `${threadPageHref(post.slug)(service.locate(outcome.id)?.page ?? 1)}${anchor}`);
         if (outcome.status === 'pending') {
           req.session.heldComments = [...(req.session.heldComments ?? []), outcome.id].slice(-HELD_REMEMBERED);
         }
@@ -133,7 +134,7 @@ export function commentsRoutes(ctx: AppContext) {
       stale: (_req: Request, res: Response) => refuseWith(res, 403, `Please confirm your ${words.noun}`,
         `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`),
       limit: (limiter: RateLimiter): RequestHandler => (req, res, next) => {
-        const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+        const rate = limiter.hit(addressKey(keys.hash, req.ip ?? ''));
         if (rate.allowed) return next();
         res.set('Retry-After', String(rate.retryAfter));
         refuseWith(res, 429, `Too many ${words.noun}s just now`,
@@ -142,12 +143,22 @@ export function commentsRoutes(ctx: AppContext) {
     };
   }
 
-  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesText(repos.likes.countForPost(postOf(res).id)) }));
+  const likesOf = (post: PostView) => likesText(repos.likes.countForPost(post.id));
+  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesOf(postOf(res)), again: true }));
   const reports = oneClick(REPORT, (res) => ({ view: 'comments/report-again', post: postOf(res), comment: res.locals.reported, reason: res.locals.reason }));
 
   function like(req: Request, res: Response) {
     const post = postOf(res);
-    repos.likes.add(post.id, readerKey(req, res));
+    const limit = (res.locals.site as { likes_per_address: number }).likes_per_address;
+    if (service.likePost(post.id, readerKey(req, res), req.ip ?? '', limit) === 'address-limit') {
+      // 403, not 429: the cap does not pass with time, so there is no honest Retry-After.
+      const title = 'Your like was not counted';
+      res.set('Cache-Control', 'no-store');
+      return res.status(403).render('comments/like-again', {
+        pageTitle: title, title, post, likes: likesOf(post), again: false,
+        message: `This post already has ${plural(limit, 'like')} from your network, the most one network can give a post, so yours was not counted. Thank you for reading.`,
+      });
+    }
     res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
@@ -177,14 +188,14 @@ export function commentsRoutes(ctx: AppContext) {
   function report(req: Request, res: Response) {
     const post = postOf(res);
     const comment = res.locals.reported as Comment;
-    service.reportComment(comment.id, readerKey(req, res), res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    service.reportComment(comment.id, readerKey(req, res), req.ip ?? '', res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 
   /** Limits new sessions per address before csurf can start one. */
   const limitNewSessions = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
     if (req.session.csrfSecret) return next();
-    const rate = limiter.hit(keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(addressKey(keys.hash, req.ip ?? ''));
     if (rate.allowed) return next();
     res.status(429).set({ 'Retry-After': String(rate.retryAfter), 'Cache-Control': 'no-store' })
       .json({ error: `Too many new sessions from your network; try again in ${rate.retryAfter} seconds.` });
@@ -193,6 +204,16 @@ export function commentsRoutes(ctx: AppContext) {
   /** A token for the form script, asked for only when a reader starts to write. */
   function token(req: Request, res: Response) {
     res.set('Cache-Control', 'no-store').json({ token: req.csrfToken() });
+  }
+
+  /** `/comments/ID`: a link to a comment that keeps working when the thread is paged. */
+  function permalink(req: Request<{ id: string }>, res: Response, next: NextFunction) {
+    const id = parseId(req.params.id);
+    // Numeric ids only: other names under /comments/ belong to other routes.
+    if (id === undefined) return next();
+    const found = service.locate(id);
+    if (!found) throw notFound();
+    res.redirect(302, `${threadPageHref(found.slug)(found.page)}#comment-${id}`);
   }
 
   function avatar(req: Request<{ file: string }>, res: Response) {
@@ -207,6 +228,7 @@ export function commentsRoutes(ctx: AppContext) {
     like: { ...likes, add: like },
     report: { load: loadReported, ...reports, add: report },
     token: { limitNewSessions, send: token },
+    permalink,
     avatar,
   };
 }

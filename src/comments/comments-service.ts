@@ -13,10 +13,14 @@ import type { User } from '../users/users-repository.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { Notifications } from '../mail/notifications.js';
 import type { SubscriptionsService } from '../subscriptions/subscriptions-service.js';
+import { addressKey } from '../limits/address.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { CommentKeys } from './comment-keys.js';
 import type { CommentStatus, NewComment } from './comments-repository.js';
+import type { LikeOutcome } from './likes-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
+import { buildThread } from './comment-tree.js';
+import { threadPage } from './comment-pages.js';
 
 export type PostOutcome =
   | { kind: 'invalid'; errors: FieldErrors }
@@ -79,7 +83,7 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
 
     const ipHash = keys.hash('ip', s.ip);
     if (!s.user) {
-      const rate = limiter.hit(ipHash, now);
+      const rate = limiter.hit(addressKey(keys.hash, s.ip), now);
       if (!rate.allowed) return { kind: 'rate-limited', retryAfter: rate.retryAfter };
     }
 
@@ -88,7 +92,7 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
     const bodyHtml = renderCommentMarkdown(input.comment);
     const decision = decideStatus({
       mode: s.settings.comment_moderation,
-      approvedBefore: repos.comments.hasApprovedFrom(input.email),
+      approvedBefore: repos.comments.hasApprovedFrom(input.author, input.email),
       signedIn: s.user !== undefined,
       personalData: findPersonalData(input.comment),
       linkCount: countLinks(bodyHtml),
@@ -117,6 +121,8 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
       if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
         repos.comments.setStatus(parentId, 'approved');
         notifications.commentApproved(parentId);
+        // Approved from the queue like the Approve button: its reports are reviewed too.
+        repos.reports.markReviewed([parentId]);
       }
       const stored = repos.comments.insert(row, new Date(now).toISOString());
       if (row.status === 'approved') notifications.commentApproved(stored);
@@ -162,18 +168,42 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
       return sources.length;
     }),
 
+    /** A reader's like: once per browser, and at most `limit` from one address group (IPv6 by /64) per post. */
+    likePost: (postId: number, readerKey: string, ip: string, limit: number): LikeOutcome =>
+      repos.likes.add(postId, readerKey, addressKey(keys.hash, ip), limit),
+
     /**
-     * A reader's report on a visible comment, counted once per browser. Reaching the
-     * threshold holds the comment back (pending, with the reason for the queue).
+     * Where the public reads a comment: its post's slug and the page of the thread that
+     * holds it. Undefined for an unknown comment, one the public can't see (held, spam,
+     * trash) or one on a post that isn't public, so nothing tells them apart.
      */
-    reportComment(commentId: number, readerKey: string, reason: string, threshold: number): { hidden: boolean } {
+    locate(commentId: number): { slug: string; page: number } | undefined {
+      const comment = repos.comments.findById(commentId);
+      if (!comment || comment.status !== 'approved') return undefined;
+      const slug = repos.posts.findPublicSlugById(comment.post_id);
+      if (slug === undefined) return undefined;
+      const { comments_per_page, thread_depth } = repos.settings.load();
+      if (comments_per_page === 0) return { slug, page: 1 };
+      // The same thread and pages the public sees, so the page found is the page shown.
+      const thread = buildThread(repos.comments.listForReader(comment.post_id, []), { maxDepth: thread_depth });
+      return { slug, page: threadPage(thread, comments_per_page, 1, commentId)?.page ?? 1 };
+    },
+
+    /**
+     * A reader's report on a visible comment, counted once per browser. Reports from
+     * enough distinct addresses hold the comment back (pending, with the reason for the
+     * queue); a staff member's comment is only listed for the moderators.
+     */
+    reportComment(commentId: number, readerKey: string, ip: string, reason: string, threshold: number): { hidden: boolean } {
       return db.transaction(() => {
-        if (!repos.reports.add(commentId, readerKey, reason)) return { hidden: false };
-        const held = reportHold(repos.reports.countFor(commentId), threshold);
+        if (!repos.reports.add(commentId, readerKey, addressKey(keys.hash, ip), reason)) return { hidden: false };
+        const comment = repos.comments.findById(commentId);
+        if (comment?.status !== 'approved') return { hidden: false };
+        const held = reportHold({ addresses: repos.reports.countHidingAddresses(commentId), threshold, byStaff: comment.user_id !== null });
         if (held !== undefined) {
           repos.comments.hold(commentId, held);
-          const comment = repos.comments.findById(commentId);
-          if (comment) notifications.commentHeld(comment);
+          // Hidden by reports tells the author and admins like any held comment.
+          notifications.commentHeld({ ...comment, held_reason: held });
         }
         return { hidden: held !== undefined };
       })();

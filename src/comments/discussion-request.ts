@@ -4,7 +4,10 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import type { PostView } from '../posts/posts-repository.js';
 import { readCookie } from '../http/cookies.js';
+import { notFound } from '../http/errors.js';
 import { parseId } from '../http/forms.js';
+import { pageLinks, pageNumber } from '../http/pagination.js';
+import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import { commentsFeedTitle } from '../wording.js';
 import { avatarPath } from './avatar.js';
@@ -19,8 +22,17 @@ declare module 'express-session' {
   }
 }
 
+/** Where the render cache leaves the stand-in for a form's stamp, filled in per response (src/http/render-cache.ts). */
+export const FORM_STAMP_LOCAL = 'formStamp';
+
 const viewerOf = (res: Response) => res.locals.currentUser as Pick<User, 'id' | 'role' | 'display_name'> | undefined;
 const csrfTokenOf = (res: Response) => (res.locals.csrfToken as string | undefined) ?? '';
+
+/** A new form's stamp: on a page kept for many readers, the stand-in that each response replaces with a fresh one. */
+function newStamp({ keys, clock }: AppContext, res: Response): string {
+  const standIn: unknown = res.locals[FORM_STAMP_LOCAL];
+  return typeof standIn === 'string' ? standIn : keys.stamp(clock());
+}
 
 /**
  * The form's view. A new form is stamped now; a refused one keeps the stamp it was
@@ -28,21 +40,27 @@ const csrfTokenOf = (res: Response) => (res.locals.csrfToken as string | undefin
  * "send it again" is never answered with "too quickly".
  */
 export function formView(ctx: AppContext, req: Request, res: Response, slug: string, values: CommentForm, errors: FieldErrors, replyTo: FormView['replyTo']): FormView {
-  const { keys, clock } = ctx;
-  const stamp = req.method !== 'POST' ? keys.stamp(clock()) : keys.stampTime(values.stamp) !== undefined ? values.stamp : '';
+  const stamp = req.method !== 'POST' ? newStamp(ctx, res) : ctx.keys.stampTime(values.stamp) !== undefined ? values.stamp : '';
   return buildFormView({ slug, values, errors, replyTo, csrfToken: csrfTokenOf(res), stamp, viewer: viewerOf(res) });
 }
 
+/** The address of page `n` of a post's thread. */
+export const threadPageHref = (slug: string): ((n: number) => string) => pageLinks(`/posts/${slug}`, {}, 'cpage');
+
+/** The discussion below a post; `?cpage=` that is not a page of its thread is 404. */
 export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, res: Response): Discussion {
-  const { repos, keys, clock } = ctx;
+  const { repos, keys } = ctx;
   const heldIds = req.session?.heldComments ?? [];
   const readerKey = readCookie(req, READER_COOKIE);
   const likeCount = repos.likes.countForPost(post.id);
   const reported = parseId(req.query.reported);
+  const site = res.locals.site as Settings;
   const discussion = buildDiscussion({
     post,
     comments: repos.comments.listForReader(post.id, heldIds),
-    threadDepth: (res.locals.site as { thread_depth: number }).thread_depth,
+    threadDepth: site.thread_depth,
+    threadsPerPage: site.comments_per_page,
+    page: pageNumber(req.query.cpage),
     heldIds,
     likes: { count: likeCount, liked: readerKey !== undefined && likeCount > 0 && repos.likes.hasLiked(post.id, readerKey) },
     replyToId: parseId(req.query.replyto),
@@ -51,9 +69,10 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     remembered: decodeRemembered(readCookie(req, REMEMBER_COOKIE)),
     viewer: viewerOf(res),
     csrfToken: csrfTokenOf(res),
-    stamp: keys.stamp(clock()),
+    stamp: newStamp(ctx, res),
     avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
   });
+  if (!discussion) throw notFound();
   (res.locals.feeds as { title: string; href: string }[]).push({ title: commentsFeedTitle(post.title), href: discussion.feedHref });
   return discussion;
 }

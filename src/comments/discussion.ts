@@ -4,9 +4,11 @@
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { likesText, responsesText } from '../wording.js';
+import { NEUTRAL_AVATAR } from './avatar.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
-import type { Comment } from './comments-repository.js';
-import { buildThread, type Thread } from './comment-tree.js';
+import type { ThreadRow } from './comments-repository.js';
+import { buildThread, type Thread, type ThreadNode } from './comment-tree.js';
+import { threadPage } from './comment-pages.js';
 
 /** Everything the form partial needs, on the post page and on a refusal page alike. */
 export interface FormView {
@@ -26,7 +28,12 @@ export interface FormView {
 export interface Discussion {
   slug: string;
   open: boolean;
-  thread: Thread<Comment>;
+  /** The whole post's thread: the heading counts all of it. */
+  thread: Thread<ThreadRow>;
+  /** The top-level threads on this page (all of them when the thread is not paged). */
+  roots: ThreadNode<ThreadRow>[];
+  /** This page of the thread (`?cpage=N`) and how many there are. */
+  pagination: { page: number; pageCount: number };
   heading: string;
   likes: { text: string; liked: boolean };
   form: FormView;
@@ -35,7 +42,8 @@ export interface Discussion {
   heldNotice: boolean;
   /** This browser has just reported a comment (the page it was sent back to says thanks). */
   reportedNotice: boolean;
-  avatar(comment: Comment): string;
+  /** The commenter's identicon once approved; before that a neutral one, so a held comment confirms no guessed email. */
+  avatar(comment: ThreadRow): string;
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
   manage: boolean;
@@ -59,8 +67,12 @@ export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp,
 export interface DiscussionInput {
   post: { id: number; slug: string; comments_open: number; author_id: number };
   /** The post's comments as the reader may see them (comments-repository listForReader). */
-  comments: readonly Comment[];
+  comments: readonly ThreadRow[];
   threadDepth: number;
+  /** Top-level threads per page; 0 for one page. */
+  threadsPerPage: number;
+  /** `?cpage=`, from 1. */
+  page: number;
   /** Held comments this browser wrote. */
   heldIds: readonly number[];
   likes: { count: number; liked: boolean };
@@ -77,9 +89,15 @@ export interface DiscussionInput {
   avatarOf(key: string): string;
 }
 
-export function buildDiscussion(i: DiscussionInput): Discussion {
+/** The discussion, or undefined when `page` is past the thread's last page. */
+export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
   const held = new Set(i.heldIds);
   const thread = buildThread(i.comments, { maxDepth: i.threadDepth, ownPending: held });
+  // A reply link or a held comment just sent opens the page that shows that comment.
+  const paged = threadPage(thread, i.threadsPerPage, i.page, i.replyToId ?? i.unapprovedId);
+  if (!paged) return undefined;
+  // One keyed hash per commenter, not per comment: long threads are mostly regulars.
+  const avatars = new Map<string, string>();
   const target = thread.byId.get(i.replyToId ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...i.remembered, comment_parent: String(replyTo?.id ?? 0) };
@@ -87,13 +105,21 @@ export function buildDiscussion(i: DiscussionInput): Discussion {
     slug: i.post.slug,
     open: i.post.comments_open === 1,
     thread,
+    roots: paged.roots,
+    pagination: { page: paged.page, pageCount: paged.pageCount },
     heading: responsesText(thread.count),
     likes: { text: likesText(i.likes.count), liked: i.likes.liked },
     form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer }),
     feedHref: `/posts/${i.post.slug}/feed`,
     heldNotice: i.unapprovedId !== undefined && held.has(i.unapprovedId),
     reportedNotice: i.reportedNotice,
-    avatar: (c) => i.avatarOf(c.email_key || `name:${c.author_name}`),
+    avatar: (c) => {
+      if (c.status !== 'approved') return NEUTRAL_AVATAR;
+      const key = c.email_key || `name:${c.author_name}`;
+      let src = avatars.get(key);
+      if (src === undefined) avatars.set(key, (src = i.avatarOf(key)));
+      return src;
+    },
     postAuthorId: i.post.author_id,
     manage: i.viewer !== undefined && mayManagePost(i.viewer, i.post.author_id),
   };

@@ -1,7 +1,7 @@
 // The desk's moderation: status changes for one comment or many, a moderator's edit,
 // the author's reply and readers' reports, each in one transaction with its audit row.
-// One rule serves one comment and a bulk action alike: change the status, clear the
-// reports of an approved comment, record who did it.
+// One rule serves one comment and a bulk action alike: change the status, mark the
+// reports of an approved comment reviewed, record who did it.
 import type { AuditRepository } from '../audit/audit-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
@@ -42,9 +42,10 @@ export function createModerationService({ db, repos, comments, notifications, cl
       return;
     }
     repos.comments.setStatusMany(ids, ACTION_STATUS[action], at);
-    // Reviewed and kept: readers' reports so far are answered, counting starts again.
+    // Reviewed and kept: readers' reports so far stay in its history, answered, and the
+    // addresses that made them cannot hide it again.
     if (action === 'approve') {
-      repos.reports.clearFor(ids);
+      repos.reports.markReviewed(ids, at);
       for (const id of ids) notifications.commentApproved(id);
     }
   }

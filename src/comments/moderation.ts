@@ -7,7 +7,7 @@ import { plural } from '../wording.js';
 
 export interface ModerationFacts {
   mode: ModerationMode;
-  /** The email (case-folded) already has an approved comment. */
+  /** An earlier approved comment has this name and email (both case-folded, the name trimmed). */
   approvedBefore: boolean;
   /** Written by a signed-in author or admin. */
   signedIn: boolean;
@@ -39,7 +39,7 @@ export function decideStatus(f: ModerationFacts): Decision {
     return { status: 'pending', reason: `Has ${f.linkCount} links (more than ${f.linkLimit})` };
   }
   if (f.mode === 'all') return { status: 'pending', reason: 'Every comment is moderated' };
-  if (f.mode === 'first_time' && !f.approvedBefore) return { status: 'pending', reason: 'First comment from this email address' };
+  if (f.mode === 'first_time' && !f.approvedBefore) return { status: 'pending', reason: 'First comment from this name and email address' };
   return { status: 'approved', reason: '' };
 }
 
@@ -53,10 +53,20 @@ export function blocklistHit(text: string, blocklist: string): string | undefine
   return undefined;
 }
 
+export interface ReportFacts {
+  /** Distinct reader addresses (IPv6 by /64) whose open reports may count: none that reported it before a review. */
+  addresses: number;
+  threshold: number;
+  /** Written by a signed-in staff member: listed for moderators, never hidden by readers. */
+  byStaff: boolean;
+}
+
 /**
- * Readers' reports: a visible comment that reaches the threshold is held back until
- * a moderator reviews it. The reason for the queue, or undefined while it stays up.
+ * Readers' reports: a visible comment reported from as many distinct addresses as the
+ * threshold asks is held back until a moderator reviews it, so one person clearing a
+ * cookie cannot silence anyone. The reason for the queue, or undefined while it stays up.
  */
-export function reportHold(reports: number, threshold: number): string | undefined {
-  return reports >= threshold ? `Reported by ${plural(reports, 'reader')}; hidden until reviewed` : undefined;
+export function reportHold(f: ReportFacts): string | undefined {
+  if (f.byStaff || f.addresses < f.threshold) return undefined;
+  return `Reported by ${plural(f.addresses, 'reader')}; hidden until reviewed`;
 }

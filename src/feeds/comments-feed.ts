@@ -8,7 +8,6 @@ import { htmlNode, textNode } from './xml.js';
 
 export interface FeedComment extends Comment {
   post_title: string;
-  post_slug: string;
 }
 
 export interface CommentsFeedInput {
@@ -34,8 +33,9 @@ export function buildCommentsFeed({ title, link, self, baseUrl, comments }: Comm
     updated: comments[0] ? new Date(comments[0].created_at) : new Date(0),
   });
   for (const c of comments) {
-    // The comment's anchor on its post's page: where a reader lands from the feed.
-    const url = `${baseUrl}/posts/${c.post_slug}#comment-${c.id}`;
+    // The comment's own address, which redirects to the page of the thread holding it,
+    // so the link survives the thread being split into pages.
+    const url = `${baseUrl}/comments/${c.id}`;
     feed.addItem({
       title: '',
       id: url,

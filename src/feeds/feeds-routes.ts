@@ -1,5 +1,6 @@
-// Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt.
-import { Router, type Request, type Response } from 'express';
+// Machine-read pages: the site feeds, the comment feeds, the sitemap and robots.txt
+// (mounted, with their cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import { buildCommentsFeed } from './comments-feed.js';
@@ -9,12 +10,9 @@ import { commentsFeedTitle } from '../wording.js';
 
 const FEED_SIZE = 20;
 const COMMENTS_FEED_SIZE = 50;
-// Readers poll; five minutes late for a new post is fine and spares the database.
-const CACHE_CONTROL = 'public, max-age=300';
 
-export function feedsRoutes(ctx: AppContext): Router {
+export function feedsRoutes(ctx: AppContext) {
   const { repos, config } = ctx;
-  const router = Router();
 
   function siteFeed(res: Response): SiteFeed {
     const posts = repos.posts.listPublic({ kind: 'all' }, FEED_SIZE, 0);
@@ -23,10 +21,10 @@ export function feedsRoutes(ctx: AppContext): Router {
     return buildSiteFeed({ title, tagline, baseUrl: config.baseUrl, posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) });
   }
 
-  // res.send adds an ETag from the body and answers 304 when If-None-Match (or,
-  // without it, If-Modified-Since) says the reader already has this version.
+  // An ETag from the body (the render cache's, or res.send's) and Last-Modified answer
+  // a poll that has this version already with 304.
   function sendXml(res: Response, type: string, body: string, lastModified?: Date) {
-    res.set('Cache-Control', CACHE_CONTROL).type(type);
+    res.type(type);
     if (lastModified && lastModified.getTime() > 0) res.set('Last-Modified', lastModified.toUTCString());
     res.send(body);
   }
@@ -57,7 +55,7 @@ export function feedsRoutes(ctx: AppContext): Router {
   function showPostComments(req: Request<{ slug: string }>, res: Response) {
     const post = loadPublicPost(repos.posts, req, res, '/feed');
     if (!post) return;
-    const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title, post_slug: post.slug }));
+    const comments = repos.comments.listApprovedForPost(post.id, COMMENTS_FEED_SIZE).map((c) => ({ ...c, post_title: post.title }));
     const link = `${config.baseUrl}/posts/${post.slug}`;
     res.type('application/rss+xml').send(buildCommentsFeed({ title: commentsFeedTitle(post.title), link, self: `${link}/feed`, baseUrl: config.baseUrl, comments }));
   }
@@ -73,11 +71,5 @@ export function feedsRoutes(ctx: AppContext): Router {
     res.set('Cache-Control', 'public, max-age=86400').type('text/plain; charset=utf-8').send(buildRobots(config.baseUrl));
   }
 
-  router.get('/feed', showRss);
-  router.get('/feed/atom', showAtom);
-  router.get('/posts/:slug/feed', showPostComments);
-  router.get('/comments/feed', showComments);
-  router.get('/sitemap.xml', showSitemap);
-  router.get('/robots.txt', showRobots);
-  return router;
+  return { rss: showRss, atom: showAtom, postComments: showPostComments, comments: showComments, sitemap: showSitemap, robots: showRobots };
 }

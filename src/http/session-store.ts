@@ -1,4 +1,8 @@
 // express-session's store on SQLite: sessions survive restarts and expired ones are pruned.
+// A session that holds only a CSRF secret (a log-in page view, a refused public POST) is a
+// pre-session: it lives an hour, not the cookie's 14 days, and each address keeps only
+// its newest few, so requests without cookies cannot pile rows up.
+import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import type { Clock } from '../clock.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
@@ -12,6 +16,29 @@ declare module 'express-session' {
 
 const DAY = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY = 15 * 60 * 1000;
+/** How long a pre-session lives after its last use. */
+export const PRE_SESSION_MS = 60 * 60 * 1000;
+/** Pre-sessions kept per address group: enough for a household or an office behind one address. */
+export const PRE_SESSIONS_PER_ADDRESS = 100;
+
+/**
+ * A new session id ending in a short tag of the client's address group (a keyed hash), so
+ * the store can count pre-sessions per address. For express-session's `genid`.
+ */
+export function newSessionId(addressTag: string): string {
+  return `${randomBytes(24).toString('base64url')}.${addressTag}`;
+}
+
+/** The tag newSessionId put in `sid`, if any (base64url has no dots). */
+function addressTagOf(sid: string): string | undefined {
+  const dot = sid.lastIndexOf('.');
+  return dot === -1 || dot === sid.length - 1 ? undefined : sid.slice(dot + 1);
+}
+
+/** Whether a session holds nothing but a CSRF secret (and its cookie's settings). */
+export function isPreSession(data: session.SessionData): boolean {
+  return Object.keys(data).every((key) => key === 'cookie' || key === 'csrfSecret');
+}
 
 export class SqliteSessionStore extends session.Store {
   private readonly timer: NodeJS.Timeout;
@@ -27,7 +54,7 @@ export class SqliteSessionStore extends session.Store {
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
     try {
-      const data = this.sessions.get(sid);
+      const data = this.sessions.get(sid, this.clock());
       callback(null, data === undefined ? null : (JSON.parse(data) as session.SessionData));
     } catch (err) {
       callback(err);
@@ -36,7 +63,10 @@ export class SqliteSessionStore extends session.Store {
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
     try {
-      this.sessions.set(sid, JSON.stringify(data), this.expiryOf(data));
+      const expires = this.expiryOf(data);
+      const tag = isPreSession(data) ? addressTagOf(sid) : undefined;
+      if (tag === undefined) this.sessions.set(sid, JSON.stringify(data), expires);
+      else this.sessions.setPre(sid, JSON.stringify(data), expires, tag, PRE_SESSIONS_PER_ADDRESS);
       callback?.();
     } catch (err) {
       callback?.(err);
@@ -65,8 +95,11 @@ export class SqliteSessionStore extends session.Store {
     clearInterval(this.timer);
   }
 
+  /** The cookie's expiry, or for a pre-session an hour from now if that is sooner. */
   private expiryOf(data: session.SessionData): number {
+    const now = this.clock();
     const expires = data.cookie?.expires;
-    return expires ? new Date(expires).getTime() : this.clock() + DAY;
+    const full = expires ? new Date(expires).getTime() : now + DAY;
+    return isPreSession(data) ? Math.min(full, now + PRE_SESSION_MS) : full;
   }
 }

@@ -26,3 +26,11 @@ function firstFourGroups(ip: string): string[] {
   }
   return all.slice(0, 4).map((g) => g.padStart(4, '0'));
 }
+
+/**
+ * The key every per-address limit counts under: a keyed hash of the address group, so
+ * neither the address nor a way back to it is stored. `hash` is the app's keyed hash.
+ */
+export function addressKey(hash: (purpose: string, value: string) => string, ip: string): string {
+  return hash('ip', addressGroup(ip));
+}

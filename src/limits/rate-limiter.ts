@@ -1,35 +1,41 @@
-// A fixed-window counter per key, in memory (one process): comments, likes, reports and
-// the token hand-out each have their own, made by the composition root and keyed by a
-// hashed address. (Log-ins count failures instead, in admin/login-throttle.ts.)
+// A fixed-window counter per key, kept in SQLite so that it survives a restart and every
+// process on the same database counts together: comments, likes, reports and the token
+// hand-out each have their own bucket, keyed by addressKey(). (Log-ins count failures
+// instead, in login-throttle.ts.)
 import type { Clock } from '../clock.js';
+import type { LimitsRepository } from './limits-repository.js';
+
+export type RateVerdict = { allowed: true } | { allowed: false; retryAfter: number };
 
 export interface RateLimiter {
   /** Counts one attempt for `key`; refused attempts say how many seconds until the next window. */
-  hit(key: string, now?: number): { allowed: true } | { allowed: false; retryAfter: number };
+  hit(key: string, now?: number): RateVerdict;
 }
 
-export function createRateLimiter({ limit, windowMs, clock }: { limit: number | (() => number); windowMs: number; clock: Clock }): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
-  let lastSweep = 0;
+export interface RateLimiterOptions {
+  store: LimitsRepository;
+  /** The bucket's name in the table; each limit has its own. */
+  bucket: string;
+  limit: number | (() => number);
+  windowMs: number;
+  clock: Clock;
+}
+
+export function createRateLimiter({ store, bucket, limit, windowMs, clock }: RateLimiterOptions): RateLimiter {
   const limitNow = typeof limit === 'function' ? limit : () => limit;
+  let lastSweep = 0;
 
   return {
     hit(key, now = clock()) {
-      // Forget finished windows now and then, so the map stays as small as the traffic.
-      if (now - lastSweep > windowMs) {
-        for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
+      // Finished windows are forgotten about once a window, so the table stays as small as the traffic.
+      if (now - lastSweep >= windowMs) {
+        store.sweepWindows(bucket, now - windowMs);
         lastSweep = now;
       }
-      let w = windows.get(key);
-      if (!w || now - w.start >= windowMs) {
-        w = { start: now, count: 0 };
-        windows.set(key, w);
-      }
-      if (w.count >= limitNow()) {
-        return { allowed: false, retryAfter: Math.max(1, Math.ceil((w.start + windowMs - now) / 1000)) };
-      }
-      w.count++;
-      return { allowed: true };
+      const max = limitNow();
+      const { windowStart, hits } = store.hitWindow(bucket, key, now, windowMs, max);
+      if (hits <= max) return { allowed: true };
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
     },
   };
 }

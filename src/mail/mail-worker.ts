@@ -1,7 +1,8 @@
-// The background sender in the server process: each tick announces posts whose time has
-// come, then sends the due messages one by one. A message is marked sent the moment the
+// The background sender in each serving process: each tick announces posts whose time has
+// come, then claims and sends the due messages one by one. A message is marked sent the moment the
 // server accepts it; a failure waits (backoff.ts) and is retried, and after the last try
 // it is marked failed with the error, for the desk. Requests never wait for any of this.
+import { randomUUID } from 'node:crypto';
 import { isoNow, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { retryDelay } from './backoff.js';
@@ -11,6 +12,9 @@ import type { OutboxRepository, OutboxRow } from './outbox-repository.js';
 /** How often the live server looks at the outbox; a retry waits at least 30 s, so the first comes within a minute. */
 export const TICK_MS = 15_000;
 const BATCH = 50;
+// How long a claimed message is this sender's alone: well past the mailer's timeouts, so
+// only a sender that crashed mid-message loses its claim, and then the message goes again.
+const CLAIM_MS = 5 * 60_000;
 
 export interface MailWorkerDeps {
   outbox: OutboxRepository;
@@ -31,6 +35,8 @@ export function createMailWorker({ outbox, mailer, compose, beforeSend, clock, l
   // One tick at a time: a slow SMTP server must not make two ticks send the same row.
   let running: Promise<TickResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // Names this sender's claims; every serving process has its own.
+  const worker = `${process.pid}:${randomUUID()}`;
 
   async function sendOne(row: OutboxRow, result: TickResult): Promise<void> {
     try {
@@ -55,7 +61,12 @@ export function createMailWorker({ outbox, mailer, compose, beforeSend, clock, l
   async function run(): Promise<TickResult> {
     const result: TickResult = { sent: 0, retrying: 0, failed: 0 };
     beforeSend();
-    for (const row of outbox.due(isoNow(clock), BATCH)) await sendOne(row, result);
+    for (let n = 0; n < BATCH; n++) {
+      const now = clock();
+      const row = outbox.claimNext(worker, new Date(now).toISOString(), new Date(now + CLAIM_MS).toISOString());
+      if (!row) break;
+      await sendOne(row, result);
+    }
     return result;
   }
 

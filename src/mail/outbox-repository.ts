@@ -21,6 +21,9 @@ export interface OutboxRow {
   last_error: string;
   created_at: string;
   sent_at: string | null;
+  /** The sender holding this row while it sends it, and until when (a crashed one's claim runs out). */
+  claimed_by: string | null;
+  claimed_until: string | null;
 }
 
 export type NewMessage = Pick<OutboxRow, 'message_id' | 'recipient' | 'kind' | 'gather_key' | 'subscription_id' | 'payload' | 'next_attempt_at'>;
@@ -33,16 +36,23 @@ export function createOutboxRepository(db: Db, clock: Clock) {
      VALUES (@message_id, @recipient, @kind, @gather_key, @subscription_id, @payload, @next_attempt_at, @now)`,
   );
   const pendingByGather = db.prepare<[string, string], OutboxRow>(
-    "SELECT * FROM outbox WHERE gather_key = ? AND status = 'pending' AND next_attempt_at > ? ORDER BY id DESC LIMIT 1",
+    "SELECT * FROM outbox WHERE gather_key = ? AND status = 'pending' AND next_attempt_at > ? AND claimed_by IS NULL ORDER BY id DESC LIMIT 1",
   );
   const lastByGather = db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE gather_key = ? ORDER BY id DESC LIMIT 1');
   const setPayload = db.prepare<[string, number]>('UPDATE outbox SET payload = ? WHERE id = ?');
-  const due = db.prepare<[string, number], OutboxRow>("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?");
+  // One statement picks and claims, so two processes never take the same row.
+  const claim = db.prepare<{ worker: string; now: string; until: string }, OutboxRow>(
+    `UPDATE outbox SET claimed_by = @worker, claimed_until = @until
+     WHERE id = (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now
+                   AND (claimed_until IS NULL OR claimed_until < @now)
+                 ORDER BY next_attempt_at, id LIMIT 1)
+     RETURNING *`,
+  );
   const byId = db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE id = ?');
-  const sent = db.prepare<[string, number]>("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND status = 'pending'");
-  const retryLater = db.prepare<[string, string, number]>("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'");
-  const failed = db.prepare<[string, number]>("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'");
-  const requeue = db.prepare<[string, number]>("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'failed'");
+  const sent = db.prepare<[string, number]>("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = '', claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'pending'");
+  const retryLater = db.prepare<[string, string, number]>("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'pending'");
+  const failed = db.prepare<[string, number]>("UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'pending'");
+  const requeue = db.prepare<[string, number]>("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'failed'");
   const recentOfKind = db.prepare<[string, MessageKind, string], number>(
     'SELECT count(*) FROM outbox WHERE recipient = ? COLLATE NOCASE AND kind = ? AND created_at > ?',
   ).pluck();
@@ -65,8 +75,11 @@ export function createOutboxRepository(db: Db, clock: Clock) {
     setPayload(id: number, payload: string): void {
       setPayload.run(payload, id);
     },
-    /** Pending messages whose time has come, oldest first. */
-    due: (nowIso: string, limit: number): OutboxRow[] => due.all(nowIso, limit),
+    /**
+     * The oldest pending message whose time has come and that no sender holds, now held
+     * by `worker` until `untilIso`; undefined when there is none.
+     */
+    claimNext: (worker: string, nowIso: string, untilIso: string): OutboxRow | undefined => claim.get({ worker, now: nowIso, until: untilIso }),
     findById: (id: number): OutboxRow | undefined => byId.get(id),
     markSent(id: number, at: string): void {
       sent.run(at, id);

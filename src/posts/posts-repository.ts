@@ -45,8 +45,8 @@ export type PostsRepository = ReturnType<typeof createPostsRepository>;
  */
 export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now`;
 const PUBLIC = PUBLIC_POST;
-const VIEW_COLUMNS = `p.*, u.display_name AS author_name,
-  (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count`;
+// comment_count is a column kept by triggers (migration 008): approved comments only.
+const VIEW_COLUMNS = `p.*, u.display_name AS author_name`;
 
 export function createPostsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Post>('SELECT * FROM posts WHERE id = ?');
@@ -59,6 +59,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
   const publicBySlug = db.prepare<{ slug: string; now: string }, PostView>(
     `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = @slug AND ${PUBLIC}`,
   );
+  const publicSlugById = db.prepare<{ id: number; now: string }, string>(`SELECT p.slug FROM posts p WHERE p.id = @id AND ${PUBLIC}`).pluck();
   // Only to a public post: a redirect would name the new slug of a draft.
   const redirectFor = db.prepare<{ slug: string; now: string }, string>(
     `SELECT p.slug FROM post_redirects r JOIN posts p ON p.id = r.post_id WHERE r.old_slug = @slug AND ${PUBLIC}`,
@@ -147,6 +148,8 @@ export function createPostsRepository(db: Db, clock: Clock) {
     findBySlug: (slug: string): Post | undefined => bySlug.get(slug),
     /** A post or page the public may see, with its author and comment count. */
     findPublicBySlug: (slug: string, now = isoNow(clock)): PostView | undefined => publicBySlug.get({ slug, now }),
+    /** The slug of a post the public may see, by id. */
+    findPublicSlugById: (id: number, now = isoNow(clock)): string | undefined => publicSlugById.get({ id, now }),
     /** The current slug of a public post that once had `oldSlug`. */
     findPublicRedirect: (oldSlug: string, now = isoNow(clock)): string | undefined => redirectFor.get({ slug: oldSlug, now }),
     /** Whether a slug is used by another post or reserved by a redirect. */

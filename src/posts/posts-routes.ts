@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
-import { loadDiscussion } from '../comments/discussion-request.js';
+import { loadDiscussion, threadPageHref } from '../comments/discussion-request.js';
 import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
 import { pageLinks, paginate } from '../http/pagination.js';
@@ -51,13 +51,17 @@ export function postsRoutes(ctx: AppContext) {
     const post = loadPublicPost(repos.posts, req, res);
     if (!post) return;
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
+    const discussion = loadDiscussion(ctx, post, req, res);
+    const pageHref = threadPageHref(post.slug);
     res.render('posts/show', {
       pageTitle: post.title,
       description: post.summary,
-      canonical: `/posts/${post.slug}`,
+      // Each page of a long thread is its own page for search engines.
+      canonical: pageHref(discussion.pagination.page),
       post,
       tags,
-      discussion: loadDiscussion(ctx, post, req, res),
+      discussion,
+      pageHref,
     });
   }
 

@@ -36,7 +36,7 @@ export function createSearchRepository(db: Db, clock: Clock) {
      SELECT p.id, p.kind, p.slug, p.published_at, u.display_name AS author_name,
             highlight(posts_fts, 0, @open, @close) AS title_marked,
             snippet(posts_fts, 1, @open, @close, '…', 32) AS snippet_marked,
-            (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved') AS comment_count
+            p.comment_count
        FROM ranked JOIN posts_fts ON posts_fts.rowid = ranked.id JOIN posts p ON p.id = ranked.id JOIN users u ON u.id = p.author_id
       WHERE posts_fts MATCH @match
       ORDER BY ranked.rank, ranked.published_at DESC`,

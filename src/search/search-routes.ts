@@ -1,12 +1,12 @@
-// GET /search: full-text search over public posts and pages, paged like the home page.
-import { Router, type Request, type Response } from 'express';
+// GET /search: full-text search over public posts and pages, paged like the home page
+// (mounted, with its cache headers, in src/routes.ts).
+import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { paginate } from '../http/pagination.js';
 import { highlightToHtml, MAX_QUERY_LENGTH, normaliseQuery, snippetToHtml, toMatchExpression } from './search-query.js';
 
-export function searchRoutes(ctx: AppContext): Router {
+export function searchRoutes(ctx: AppContext) {
   const { repos } = ctx;
-  const router = Router();
 
   function show(req: Request, res: Response) {
     const query = normaliseQuery(req.query.q);
@@ -35,6 +35,5 @@ export function searchRoutes(ctx: AppContext): Router {
     });
   }
 
-  router.get('/search', show);
-  return router;
+  return { show };
 }

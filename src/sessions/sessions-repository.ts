@@ -6,8 +6,13 @@ export type SessionsRepository = ReturnType<typeof createSessionsRepository>;
 
 export function createSessionsRepository(db: Db, clock: Clock) {
   const get = db.prepare<[string, number], string>('SELECT data FROM sessions WHERE sid = ? AND expires > ?').pluck();
-  const set = db.prepare<[string, string, number]>(
-    'INSERT INTO sessions (sid, data, expires) VALUES (?, ?, ?) ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires = excluded.expires',
+  const set = db.prepare<[string, string, number, string | null]>(
+    `INSERT INTO sessions (sid, data, expires, pre_address) VALUES (?, ?, ?, ?)
+     ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires = excluded.expires, pre_address = excluded.pre_address`,
+  );
+  // Keeps an address's newest pre-sessions only; the partial index holds just those rows.
+  const trimPre = db.prepare<[string, string, number]>(
+    'DELETE FROM sessions WHERE pre_address = ? AND sid NOT IN (SELECT sid FROM sessions WHERE pre_address = ? ORDER BY expires DESC LIMIT ?)',
   );
   const touch = db.prepare<[number, string]>('UPDATE sessions SET expires = ? WHERE sid = ?');
   const destroy = db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?');
@@ -16,7 +21,17 @@ export function createSessionsRepository(db: Db, clock: Clock) {
 
   return {
     get: (sid: string, now = clock()): string | undefined => get.get(sid, now),
-    set: (sid: string, data: string, expires: number): void => void set.run(sid, data, expires),
+    set: (sid: string, data: string, expires: number): void => void set.run(sid, data, expires, null),
+    /**
+     * Stores a pre-session (it holds only a CSRF secret) under its address tag, and
+     * forgets that address's oldest pre-sessions past `budget`.
+     */
+    setPre(sid: string, data: string, expires: number, address: string, budget: number): void {
+      db.transaction(() => {
+        set.run(sid, data, expires, address);
+        trimPre.run(address, address, budget);
+      })();
+    },
     touch: (sid: string, expires: number): void => void touch.run(expires, sid),
     destroy: (sid: string): void => void destroy.run(sid),
     /** Deletes expired sessions; returns how many. */

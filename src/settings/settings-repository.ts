@@ -10,6 +10,7 @@ export function createSettingsRepository(db: Db) {
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
   const getRaw = db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck();
+  const remove = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
 
   return {
     /** Every setting, stored values over defaults; a stored value that no longer parses is ignored. */
@@ -37,6 +38,24 @@ export function createSettingsRepository(db: Db) {
 
     setInternal(key: string, value: string): void {
       upsert.run(`internal:${key}`, value);
+    },
+
+    /**
+     * Deletes an internal value so that no copy of the database file holds it any more:
+     * its bytes are overwritten (secure_delete), the file is rebuilt without free pages
+     * that might keep an older copy (VACUUM), and the write-ahead log is emptied.
+     * Rare (a secret moving out of the database), so the cost of a VACUUM is fine.
+     */
+    forgetInternal(key: string): void {
+      const previous = db.pragma('secure_delete', { simple: true }) as number;
+      db.pragma('secure_delete = ON');
+      try {
+        remove.run(`internal:${key}`);
+      } finally {
+        db.pragma(`secure_delete = ${previous ? 'ON' : 'OFF'}`);
+      }
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
   };
 }

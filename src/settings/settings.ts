@@ -15,8 +15,10 @@ export interface Settings {
   comment_min_seconds: number;
   /** Comment posts allowed from one address per minute. */
   comment_rate_per_minute: number;
-  /** Reader reports that hide a comment until a moderator reviews it. */
+  /** Distinct reader addresses whose reports hide a comment until a moderator reviews it. */
   report_hide_threshold: number;
+  /** Likes one address group (IPv6 by /64) may give one post. */
+  likes_per_address: number;
   /** Words or phrases, one a line, that hold a comment for moderation. */
   moderation_blocklist: string;
   posts_per_page: number;
@@ -26,6 +28,12 @@ export interface Settings {
   mail_comment_notices: CommentNotices;
   /** Held-comment emails at once (gathered per post over 10 minutes) or once a day for every post. */
   mail_held_digest: HeldDigest;
+  /** Days that reader addresses (as keyed hashes) and user agents are kept. */
+  retention_days: number;
+  /** Where readers ask for their data to be erased: an email address or a web page; empty for none. */
+  privacy_contact: string;
+  /** Top-level threads on each page of a post's comments (`?cpage=N`); 0 keeps them all on one page. */
+  comments_per_page: number;
 }
 
 export type CommentNotices = 'all' | 'replies';
@@ -42,11 +50,15 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   comment_min_seconds: 2,
   comment_rate_per_minute: 6,
   report_hide_threshold: 3,
+  likes_per_address: 50,
   moderation_blocklist: '',
   posts_per_page: 10,
   mail_held_comments: true,
   mail_comment_notices: 'all',
   mail_held_digest: 'immediate',
+  retention_days: 30,
+  privacy_contact: '',
+  comments_per_page: 0,
 });
 
 export type SettingKey = keyof Settings;
@@ -70,6 +82,7 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   comment_min_seconds: (raw) => intCheck(raw, 0, 600, 'Minimum time'),
   comment_rate_per_minute: (raw) => intCheck(raw, 1, 1000, 'Comments per minute'),
   report_hide_threshold: (raw) => intCheck(raw, 1, 1000, 'Report threshold'),
+  likes_per_address: (raw) => intCheck(raw, 1, 100_000, 'Likes per address'),
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
   mail_held_comments: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
@@ -77,7 +90,23 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
     raw === 'all' || raw === 'replies' ? { ok: true, value: raw } : { ok: false, error: 'Comment emails must be all or replies.' },
   mail_held_digest: (raw) =>
     raw === 'immediate' || raw === 'daily' ? { ok: true, value: raw } : { ok: false, error: 'Held-comment emails must be immediate or daily.' },
+  retention_days: (raw) => intCheck(raw, 1, 365, 'Retention'),
+  privacy_contact: (raw) => {
+    const value = raw.trim();
+    if (value === '' || (value.length <= 254 && (/^[^\s@]+@[^\s@]+$/.test(value) || isWebAddress(value)))) return { ok: true, value };
+    return { ok: false, error: 'Privacy contact must be an email address or an http(s) web address.' };
+  },
+  comments_per_page: (raw) => intCheck(raw, 0, 1000, 'Comment threads per page'),
 };
+
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
 
 function lengthCheck(raw: string, min: number, max: number, label: string): { ok: true; value: string } | { ok: false; error: string } {
   const value = raw.trim();

@@ -35,6 +35,7 @@ export function createUsersRepository(db: Db, clock: Clock) {
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const updatePassword = db.prepare<[string, string, number]>('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?');
+  const upgradePassword = db.prepare<[string, number, string]>('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?');
   const updateRole = db.prepare<[Role, string, number]>('UPDATE users SET role = ?, updated_at = ? WHERE id = ?');
 
   return {
@@ -51,6 +52,14 @@ export function createUsersRepository(db: Db, clock: Clock) {
 
     setPasswordHash(id: number, hash: string): void {
       updatePassword.run(hash, isoNow(clock), id);
+    },
+
+    /**
+     * The same password hashed at today's cost. Leaves updated_at alone, so no session
+     * ends, and changes nothing if the password was changed in the meantime.
+     */
+    upgradePasswordHash(id: number, previous: string, hash: string): void {
+      upgradePassword.run(hash, id, previous);
     },
 
     setRole(id: number, role: Role): void {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditRepository } from '../audit/audit-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
-import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from './passwords.js';
 import {
   fittingUsername, isRole, passwordProblem, roleChangeProblem, USERNAME_TAKEN, validateNewUser, validateOwnPassword,
   type NewUserInput, type OwnPasswordForm, type PasswordProblem, type UserErrors,
@@ -16,6 +16,8 @@ export interface UsersDeps {
   db: Db;
   repos: { users: UsersRepository; audit: AuditRepository };
   clock: Clock;
+  /** log2 of scrypt's N for every hash made here (config.passwordCost). */
+  passwordCost: number;
 }
 
 /** Who made a change: a signed-in user's id, or null for the command line and first start. */
@@ -33,7 +35,7 @@ export interface ImportedAuthor {
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-export function createUsersService({ db, repos, clock }: UsersDeps) {
+export function createUsersService({ db, repos, clock, passwordCost }: UsersDeps) {
   const now = () => new Date(clock()).toISOString();
   const audit = (userId: Actor, action: string, subject: string, detail?: string) =>
     repos.audit.record({ userId, action, subject, detail }, now());
@@ -46,7 +48,7 @@ export function createUsersService({ db, repos, clock }: UsersDeps) {
       const errors = validateNewUser(input, (name) => repos.users.findByUsername(name) !== undefined);
       if (Object.values(errors).some(Boolean) || !isRole(input.role)) return { kind: 'invalid', errors };
       const role: Role = input.role;
-      const hash = await hashPassword(input.password);
+      const hash = await hashPassword(input.password, passwordCost);
       const username = input.username.trim();
       // Another request may have taken the name while the password was hashed.
       return db.transaction((): AddOutcome => {
@@ -72,7 +74,7 @@ export function createUsersService({ db, repos, clock }: UsersDeps) {
     async setPassword(target: User, password: string, actor: Actor): Promise<PasswordProblem | undefined> {
       const problem = passwordProblem(password);
       if (problem) return problem;
-      const hash = await hashPassword(password);
+      const hash = await hashPassword(password, passwordCost);
       db.transaction(() => {
         repos.users.setPasswordHash(target.id, hash);
         audit(actor, 'user.password-reset', `user:${target.id}`);
@@ -86,12 +88,21 @@ export function createUsersService({ db, repos, clock }: UsersDeps) {
         && (await verifyPassword(form.current_password, user.password_hash));
       const errors = validateOwnPassword(form, currentIsRight);
       if (Object.values(errors).some(Boolean)) return errors;
-      const hash = await hashPassword(form.new_password);
+      const hash = await hashPassword(form.new_password, passwordCost);
       db.transaction(() => {
         repos.users.setPasswordHash(user.id, hash);
         audit(user.id, 'user.password', `user:${user.id}`);
       })();
       return undefined;
+    },
+
+    /**
+     * At log-in, with the right password at hand: a hash made at an older, cheaper cost is
+     * made again at today's. No audit row and no session ends: the password is the same.
+     */
+    async upgradeHash(user: User, password: string): Promise<void> {
+      if (!needsRehash(user.password_hash, passwordCost)) return;
+      repos.users.upgradePasswordHash(user.id, user.password_hash, await hashPassword(password, passwordCost));
     },
 
     /**

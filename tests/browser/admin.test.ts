@@ -72,7 +72,7 @@ it('an author logs in, writes with a preview, publishes, approves a held comment
   await page.getByRole('link', { name: /Comments/ }).first().click();
   await page.waitForURL(/\/admin\/comments/);
   const item = page.locator(`#comment-${commentId}`);
-  expect(await item.locator('.held-reason').textContent()).toContain('First comment from this email address');
+  expect(await item.locator('.held-reason').textContent()).toContain('First comment from this name and email address');
   await item.getByRole('button', { name: /Approve/ }).click();
   await expect.poll(() => page.locator('.notice').textContent()).toContain('Careful Reader approved');
   expect(served.repos.comments.findById(commentId)!.status).toBe('approved');

@@ -8,7 +8,8 @@ let served: ServedApp;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  served = await serveTestApp();
+  // Each reader's address comes from X-Forwarded-For: hiding needs distinct addresses.
+  served = await serveTestApp({ TRUST_PROXY: 'loopback' });
   served.repos.settings.save({ report_hide_threshold: 2 });
 });
 afterAll(async () => {
@@ -21,7 +22,7 @@ it('readers with no session yet report a comment from the page; the second repor
   const id = seedComment(served.repos, postId, { body_md: 'Something unkind' });
   const errors: string[] = [];
   for (const [n, javaScriptEnabled] of [[1, true], [2, false]] as const) {
-    const context = await browser.newContext({ javaScriptEnabled });
+    const context = await browser.newContext({ javaScriptEnabled, extraHTTPHeaders: { 'X-Forwarded-For': `203.0.113.${n}` } });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(`${served.url}/posts/reported`);
@@ -40,6 +41,8 @@ it('readers with no session yet report a comment from the page; the second repor
     await context.close();
   }
   expect(served.repos.comments.findById(id)).toMatchObject({ status: 'pending', held_reason: 'Reported by 2 readers; hidden until reviewed' });
-  expect(served.repos.reports.summaryFor([id]).get(id)).toEqual({ count: 2, reasons: ['reader 1', 'reader 2'] });
+  expect(served.repos.reports.summaryFor([id]).get(id)).toEqual({
+    count: 2, open: 2, addresses: 2, reasons: [{ text: 'reader 1', reviewed: false }, { text: 'reader 2', reviewed: false }],
+  });
   expect(errors).toEqual([]);
 });

@@ -27,10 +27,19 @@ export interface TestContext {
   close(): void;
 }
 
+// Password hashes in tests are made at scrypt's lowest allowed cost: the suite logs in
+// hundreds of times, and the cost rule is tested on its own.
+export const TEST_PASSWORD_COST = 14;
+
 /** A migrated database in a new temporary folder, and the app over it; `clock` moves time for tests of expiry. */
 export function makeTestApp(env: Record<string, string> = {}, { clock }: { clock?: Clock } = {}): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), SESSION_SECRET: 'test-secret-0123456789', ...env }, dir);
+  const config = loadConfig({
+    DATABASE_PATH: path.join(dir, 'test.db'),
+    SESSION_SECRET: 'test-secret-0123456789',
+    PASSWORD_HASH_COST: String(TEST_PASSWORD_COST),
+    ...env,
+  }, dir);
   const db = openDatabase(config.databasePath);
   migrate(db);
   const ctx = buildContext({ db, config, clock });
@@ -53,7 +62,7 @@ let passwordHash: Promise<string> | undefined;
 
 /** A user whose password is PASSWORD. */
 export async function makeUser(repos: Repositories, role: Role = 'admin', username = `user${++userCounter}`): Promise<User> {
-  const hash = await (passwordHash ??= hashPassword(PASSWORD));
+  const hash = await (passwordHash ??= hashPassword(PASSWORD, TEST_PASSWORD_COST));
   return repos.users.create({ username, display_name: username.charAt(0).toUpperCase() + username.slice(1), password_hash: hash, role });
 }
 

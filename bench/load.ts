@@ -1,0 +1,115 @@
+// The load generator for `npm run bench`, in a process of its own so the client never
+// shares an event loop with a server: it takes jobs over IPC, runs autocannon, and
+// answers with the figures the table needs.
+import autocannon from 'autocannon';
+
+export interface Posting {
+  /** Session cookie and its form token, one pair per simulated reader session. */
+  sessions: { cookie: string; token: string }[];
+  /** Makes every text and address unique across the whole run. */
+  prefix: string;
+  /** Second octet of the 10.x.y.z addresses, so each server gets its own. */
+  network: number;
+}
+
+export interface LoadJob {
+  url: string;
+  connections: number;
+  /** Seconds; ignored when `amount` is given. */
+  duration?: number;
+  amount?: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Several paths taken in turn on each connection (the memory run). */
+  paths?: string[];
+  /** Status codes that count as success; anything else is an error. */
+  expect: (status: number) => boolean;
+  posting?: Posting;
+  timeoutSeconds?: number;
+}
+
+/** What crosses the IPC channel: `expect` as a name rather than a function. */
+export type WireJob = Omit<LoadJob, 'expect'> & { expect: 'ok' | 'not-modified' | 'ok-or-redirect' };
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statuses: Record<string, number>;
+}
+
+const EXPECT: Record<WireJob['expect'], (status: number) => boolean> = {
+  ok: (s) => s >= 200 && s < 300,
+  'not-modified': (s) => s === 304,
+  'ok-or-redirect': (s) => s >= 200 && s < 400,
+};
+
+/** A distinct reader for each comment: its own address, name, email and text. */
+function postingRequest(posting: Posting) {
+  let n = 0;
+  return (req: autocannon.Request): autocannon.Request => {
+    const i = n++;
+    const session = posting.sessions[i % posting.sessions.length]!;
+    const body = new URLSearchParams({
+      author: `Bench reader ${posting.prefix}-${i}`,
+      email: `bench-${posting.prefix}-${i}@example.org`,
+      url: '',
+      comment: `Comment ${posting.prefix}-${i}: the evening train was late again, so I read the post twice.`,
+      comment_parent: '0',
+      _csrf: session.token,
+    }).toString();
+    return {
+      ...req,
+      body,
+      headers: {
+        ...req.headers,
+        cookie: session.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': `10.${posting.network}.${(i >> 8) & 255}.${i & 255}`,
+      },
+    };
+  };
+}
+
+export async function runLoad(job: LoadJob): Promise<LoadResult> {
+  const origin = new URL(job.url);
+  const options: autocannon.Options = {
+    url: job.url,
+    connections: job.connections,
+    method: job.method ?? 'GET',
+    headers: job.headers ?? {},
+    timeout: job.timeoutSeconds ?? 10,
+    ...(job.amount ? { amount: job.amount } : { duration: job.duration ?? 3 }),
+  };
+  if (job.paths) options.requests = job.paths.map((path) => ({ method: 'GET', path }));
+  if (job.posting) options.requests = [{ method: 'POST', path: origin.pathname, setupRequest: postingRequest(job.posting) }];
+  const statuses: Record<string, number> = {};
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (err, done) => (err ? reject(err) : resolve(done)));
+    instance.on('response', (_client, status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    });
+  });
+  const bad = Object.entries(statuses).filter(([status]) => !job.expect(Number(status))).reduce((sum, [, count]) => sum + count, 0);
+  const requests = Object.values(statuses).reduce((a, b) => a + b, 0);
+  return {
+    requests,
+    seconds: result.duration,
+    rps: requests / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: bad + result.errors + result.timeouts,
+    statuses,
+  };
+}
+
+if (process.send) {
+  process.on('message', (message: { id: number; job: WireJob }) => {
+    runLoad({ ...message.job, expect: EXPECT[message.job.expect] })
+      .then((result) => process.send!({ id: message.id, result }))
+      .catch((err: unknown) => process.send!({ id: message.id, error: String(err) }));
+  });
+}
