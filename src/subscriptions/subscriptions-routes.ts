@@ -4,6 +4,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { firstString } from '../http/forms.js';
+import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { isEmail, LIMITS } from '../comments/comment-input.js';
 import { plural } from '../wording.js';
@@ -28,7 +29,7 @@ export function subscriptionsRoutes(ctx: AppContext) {
     'Nothing was sent yet: this page had expired or your browser had no session with us. One more click sends the confirmation.');
 
   const limit = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
-    const rate = limiter.hit(ctx.keys.hash('ip', req.ip ?? ''));
+    const rate = limiter.hit(addressKey(ctx.keys.hash, req.ip ?? ''));
     if (rate.allowed) return next();
     res.set('Retry-After', String(rate.retryAfter));
     followForm(req, res, 429, 'Too many requests just now',
