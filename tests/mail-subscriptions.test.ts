@@ -92,7 +92,7 @@ describe('double opt-in', () => {
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain('New comments on “Hello”');
     expect(page.text).toContain('New posts on this blog');
-    expect(page.text).toMatch(/<form method="post" action="\/subscriptions\/confirm">[\s\S]*<button type="submit" class="button-primary">Confirm<\/button>/);
+    expect(page.text).toMatch(/<form method="post" action="\/subscriptions\/confirm">[\s\S]*<button type="submit" class="primary">Confirm<\/button>/);
     // Opening the link (as a mail scanner does) confirmed nothing.
     expect(subscriptions().map((s) => s.status)).toEqual(['pending', 'pending']);
 
