@@ -7,6 +7,9 @@ import type { AppContext, Limiters } from './context.js';
 import type { Db } from './db/open.js';
 import type { LimitsRepository } from './limits/limits-repository.js';
 import { createLoginThrottle } from './limits/login-throttle.js';
+import { createMailWorker } from './mail/mail-worker.js';
+import { createMailer } from './mail/mailer.js';
+import { outgoingMail } from './mail/outgoing.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { loadSecretKey } from './keys/secret-key.js';
 import { createLogger, type Logger } from './logger.js';
@@ -20,6 +23,8 @@ const LIKES_PER_MINUTE = 30;
 const REPORTS_PER_MINUTE = 10;
 // Each token handed out starts a session: a script must not fill the sessions table.
 const TOKENS_PER_MINUTE = 60;
+// Each request for a subscription may send a confirmation: a script must not make us mail strangers.
+const SUBSCRIPTIONS_PER_MINUTE = 6;
 const MINUTE = 60_000;
 
 export interface ContextDeps {
@@ -34,8 +39,18 @@ export function buildContext({ db, config, logger = createLogger('silent'), cloc
   // Read (or on first start made, outside the database) now, so no reader's page view ever writes the key.
   const keys = createCommentKeys(loadSecretKey(config, repos.settings));
   const limiters = createLimiters(repos.limits, repos.settings, clock);
-  const services = createServices({ db, repos, keys, limiters, clock, passwordCost: config.passwordCost });
-  return { config, repos, services, keys, limiters, clock, logger };
+  const services = createServices({ db, repos, keys, limiters, clock, baseUrl: config.baseUrl, passwordCost: config.passwordCost });
+  // Posts public before this start are never announced; the checkpoint is set now.
+  services.notifications.announceDuePosts();
+  const mail = createMailWorker({
+    outbox: repos.outbox,
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: config.mailDir, logger }),
+    compose: (row) => outgoingMail(row, { baseUrl: config.baseUrl, from: config.mailFrom, keys, siteTitle: () => repos.settings.load().title }),
+    beforeSend: () => void services.notifications.announceDuePosts(),
+    clock,
+    logger,
+  });
+  return { config, repos, services, keys, limiters, clock, logger, mail };
 }
 
 /** Every limit counts in SQLite, one bucket each, so a restart resets none and every process on the file counts together. */
@@ -47,6 +62,7 @@ function createLimiters(store: LimitsRepository, settings: SettingsRepository, c
     likes: perMinute('like', LIKES_PER_MINUTE),
     reports: perMinute('report', REPORTS_PER_MINUTE),
     tokens: perMinute('token', TOKENS_PER_MINUTE),
+    subscriptions: perMinute('subscriptions', SUBSCRIPTIONS_PER_MINUTE),
     logins: createLoginThrottle(store),
   };
 }

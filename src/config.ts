@@ -25,6 +25,12 @@ export interface Config {
   /** log2 of scrypt's N for new password hashes (PASSWORD_HASH_COST); older hashes are upgraded at log-in. */
   readonly passwordCost: number;
   readonly logLevel: string;
+  /** Where mail goes (smtp:// or smtps://); unset: written as .eml files to `mailDir`. */
+  readonly smtpUrl: string | undefined;
+  /** The From of every message. */
+  readonly mailFrom: string;
+  /** mail/ beside the database: messages written there when there is no SMTP_URL. */
+  readonly mailDir: string;
   /** NODE_ENV=development: views are read again on every render, so edits show at once. */
   readonly development: boolean;
   /** Worker processes serving the one database; 1 serves from the starting process itself. */
@@ -63,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!isUsername(adminUsername)) {
     throw new ConfigError(`ADMIN_USERNAME must be ${USERNAME_RULE}; got "${adminUsername}"`);
   }
+  const smtpUrl = nonEmpty(env.SMTP_URL);
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  }
   const secretKey = nonEmpty(env.COLLOQUY_KEY);
   if (secretKey !== undefined && secretKey.length < MIN_SECRET_KEY_LENGTH) {
     throw new ConfigError(`COLLOQUY_KEY must be at least ${MIN_SECRET_KEY_LENGTH} characters long (try: openssl rand -base64 32)`);
@@ -82,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secretKey,
     passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
+    smtpUrl,
+    mailFrom: nonEmpty(env.MAIL_FROM) ?? `Colloquy <no-reply@${new URL(baseUrl).hostname}>`,
+    mailDir: path.join(path.dirname(databasePath), 'mail'),
     development: env.NODE_ENV === 'development',
     webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
     renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,

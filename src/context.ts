@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { LoginThrottle } from './limits/login-throttle.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
+import type { MailWorker } from './mail/mail-worker.js';
 import type { Repositories } from './repositories.js';
 import type { Services } from './services.js';
 
@@ -16,6 +17,8 @@ export interface Limiters {
   reports: RateLimiter;
   /** Each token handed out starts a session. */
   tokens: RateLimiter;
+  /** Follow-by-email requests, each of which may send a confirmation. */
+  subscriptions: RateLimiter;
   logins: LoginThrottle;
 }
 
@@ -27,4 +30,6 @@ export interface AppContext {
   limiters: Limiters;
   clock: Clock;
   logger: Logger;
+  /** The outbox's sender: started by the server, ticked by hand in tests. */
+  mail: MailWorker;
 }

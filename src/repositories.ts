@@ -14,6 +14,8 @@ import { createWxrRepository } from './wxr/wxr-repository.js';
 import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
+import { createOutboxRepository } from './mail/outbox-repository.js';
+import { createSubscriptionsRepository } from './subscriptions/subscriptions-repository.js';
 import { createLimitsRepository } from './limits/limits-repository.js';
 import { createContentGenerationRepository } from './content/content-generation-repository.js';
 
@@ -34,6 +36,8 @@ export function createRepositories(db: Db, clock: Clock) {
     uploads: createUploadsRepository(db, clock),
     likes: createLikesRepository(db, clock),
     reports: createReportsRepository(db, clock),
+    outbox: createOutboxRepository(db, clock),
+    subscriptions: createSubscriptionsRepository(db, clock),
     limits: createLimitsRepository(db),
     contentGeneration: createContentGenerationRepository(db),
   };

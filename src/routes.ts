@@ -10,6 +10,7 @@ import { postsRoutes } from './posts/posts-routes.js';
 import { commentsRoutes } from './comments/comments-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
 import { searchRoutes } from './search/search-routes.js';
+import { subscriptionsRoutes } from './subscriptions/subscriptions-routes.js';
 import { uploadsRoutes } from './uploads/uploads-routes.js';
 import { privacyRoutes } from './privacy/privacy-routes.js';
 import { auditRoutes } from './admin/audit-routes.js';
@@ -17,6 +18,7 @@ import { authRoutes } from './admin/auth-routes.js';
 import { commentsRoutes as deskCommentsRoutes } from './admin/comments-routes.js';
 import { dashboardRoutes } from './admin/dashboard-routes.js';
 import { erasureRoutes } from './admin/erasure-routes.js';
+import { mailRoutes } from './admin/mail-routes.js';
 import { postsRoutes as deskPostsRoutes } from './admin/posts-routes.js';
 import { scopeOf } from './admin/permissions.js';
 import { me, requireLogin } from './admin/session-auth.js';
@@ -27,20 +29,22 @@ import { usersRoutes } from './admin/users-routes.js';
 export function routes(ctx: AppContext): Router {
   const router = Router();
   const comments = commentsRoutes(ctx);
+  const subscriptions = subscriptionsRoutes(ctx);
   router.use('/admin', desk(ctx));
-  router.use(readerWrites(ctx, comments));
-  router.use(publicReading(ctx, comments));
+  router.use(readerWrites(ctx, comments, subscriptions));
+  router.use(publicReading(ctx, comments, subscriptions));
   return router;
 }
 
 type CommentHandlers = ReturnType<typeof commentsRoutes>;
+type SubscriptionHandlers = ReturnType<typeof subscriptionsRoutes>;
 
 /**
  * Anyone, reading. `cache` marks a page the same for every reader without cookies:
  * proxies may keep it a second, browsers revalidate it by ETag, and the render cache
  * (src/http/render-cache.ts) keeps it until the next visible write. Files say their own.
  */
-function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
+function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions: SubscriptionHandlers): Router {
   const router = Router();
   const pages = postsRoutes(ctx);
   const privacy = privacyRoutes();
@@ -66,16 +70,23 @@ function publicReading(ctx: AppContext, comments: CommentHandlers): Router {
   router.get('/comments/avatars/:file', comments.avatar);
   // After the feeds and the token, so /comments/feed and /comments/token stay theirs.
   router.get('/comments/:id', cache, comments.permalink);
+  // Reached from an email with a signed token: personal pages, never cached (they say so).
+  router.get('/subscriptions/confirm', subscriptions.confirm.show);
+  router.get('/subscriptions/unsubscribe', subscriptions.unsubscribe.show);
   return router;
 }
 
 /** Readers writing: the post first (an old slug redirects, keeping the body), then the token, then the limits. */
-function readerWrites({ limiters }: AppContext, c: CommentHandlers): Router {
+function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: SubscriptionHandlers): Router {
   const router = Router();
   // The comment's own rate depends on who writes (signed-in people are not counted), so the service counts it.
   router.post('/posts/:slug/comments', c.loadPost('/comments'), c.comment.whenOpen, checkTokenOr(c.comment.stale), c.comment.create);
   router.post('/posts/:slug/like', c.loadPost('/like'), checkTokenOr(c.like.stale), c.like.limit(limiters.likes), c.like.add);
   router.post('/comments/:id/report', c.report.load, checkTokenOr(c.report.stale), c.report.limit(limiters.reports), c.report.add);
+  router.post('/subscribe', checkTokenOr(s.follow.stale), s.follow.limit(limiters.subscriptions), s.follow.create);
+  // The signed single-purpose token in the link authorises these two, with no session (RFC 8058's one-click POST).
+  router.post('/subscriptions/confirm', s.confirm.create);
+  router.post('/subscriptions/unsubscribe', s.unsubscribe.create);
   // Each token handed out may start a session: limited before csurf can start one.
   router.get('/comments/token', c.token.limitNewSessions(limiters.tokens), csrfProtection, c.token.send);
   return router;
@@ -109,6 +120,7 @@ function desk(ctx: AppContext): Router {
   router.use(usersRoutes(ctx));
   router.use(settingsRoutes(ctx));
   router.use(auditRoutes(ctx));
+  router.use(mailRoutes(ctx));
   return router;
 }
 

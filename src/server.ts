@@ -58,6 +58,9 @@ function serve(db: Db, ctx: AppContext): void {
   const { config, logger } = ctx;
   const app = createApp(ctx);
   const retention = startRetentionJob(ctx.repos, ctx.clock, ctx.logger);
+  // Sends in the background: a request only writes to the outbox. Every serving process
+  // runs one; each claims a message before sending it, so none is sent twice.
+  ctx.mail.start();
   const server = app.listen(config.port, config.host, () => {
     // In a worker the primary announces the blog once every worker listens.
     if (cluster.isWorker) return;
@@ -81,8 +84,11 @@ function serve(db: Db, ctx: AppContext): void {
     server.close(() => {
       retention.stop();
       app.close();
-      db.close();
-      process.exit(0);
+      // A message in flight is finished and marked; the rest wait in the outbox.
+      void ctx.mail.stop().finally(() => {
+        db.close();
+        process.exit(0);
+      });
     });
     // A keep-alive connection turns idle once its last response is sent; sweep those
     // up as they appear, so the server does not wait for clients to hang up.

@@ -6,6 +6,8 @@ import { createCommentsService } from './comments/comments-service.js';
 import { createErasureService } from './comments/erasure-service.js';
 import { createModerationService } from './comments/moderation-service.js';
 import type { Limiters } from './context.js';
+import { createNotifications } from './mail/notifications.js';
+import { createSubscriptionsService } from './subscriptions/subscriptions-service.js';
 import { createPing, type Db } from './db/open.js';
 import { createPostsService } from './posts/posts-service.js';
 import type { Repositories } from './repositories.js';
@@ -18,19 +20,25 @@ export interface ServiceDeps {
   keys: CommentKeys;
   limiters: Limiters;
   clock: Clock;
+  /** BASE_URL: its host names our messages (Message-ID). */
+  baseUrl: string;
   /** log2 of scrypt's N for new password hashes. */
   passwordCost: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices({ db, repos, keys, limiters, clock, passwordCost }: ServiceDeps) {
-  const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock });
+export function createServices({ db, repos, keys, limiters, clock, baseUrl, passwordCost }: ServiceDeps) {
+  const notifications = createNotifications({ db, repos, clock, domain: new URL(baseUrl).hostname });
+  const subscriptions = createSubscriptionsService({ db, repos, keys, notifications, clock });
+  const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock, notifications, subscriptions });
   return {
     comments,
-    moderation: createModerationService({ db, repos, comments, clock }),
+    moderation: createModerationService({ db, repos, comments, notifications, clock }),
+    notifications,
+    subscriptions,
     /** Everything stored under one commenter's email, for the desk and the command line. */
-    erasure: createErasureService({ db, repos, clock }),
+    erasure: createErasureService({ db, repos, subscriptions, clock }),
     posts: createPostsService({ db, repos, clock }),
     users: createUsersService({ db, repos, clock, passwordCost }),
     settings: createSettingsService({ db, repos, clock }),

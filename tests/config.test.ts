@@ -20,11 +20,22 @@ describe('loadConfig', () => {
       secretKey: undefined,
       passwordCost: 17,
       logLevel: 'info',
+      smtpUrl: undefined,
+      mailFrom: 'Colloquy <no-reply@127.0.0.1>',
+      mailDir: path.resolve('/srv/blog/data/mail'),
       development: false,
       webConcurrency: 1,
       renderCacheBytes: 32 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads the mail settings: SMTP_URL must be smtp:// or smtps://, MAIL_FROM defaults to the host of BASE_URL', () => {
+    const config = loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465', BASE_URL: 'https://blog.example.org:8443/' });
+    expect(config.smtpUrl).toBe('smtps://u:p@mail.example:465');
+    expect(config.mailFrom).toBe('Colloquy <no-reply@blog.example.org>');
+    expect(loadConfig({ MAIL_FROM: 'Ann <ann@example.org>' }).mailFrom).toBe('Ann <ann@example.org>');
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example' })).toThrow(ConfigError);
   });
 
   it('builds BASE_URL from HOST and PORT, brackets IPv6, and drops a trailing slash', () => {

@@ -144,3 +144,42 @@ describe('colloquy erase-commenter', () => {
     expect(row(ids.first)?.author_name).toBe('Ada Lovelace');
   });
 });
+
+describe('erasing a commenter who follows by email', () => {
+  it('removes their subscriptions and every message to them, waiting or not, and leaves other readers’ alone', async () => {
+    const postId = t.repos.posts.findPublicBySlug('talk')!.id;
+    // Ada asks for both kinds and confirms; Carol asks and has not confirmed yet.
+    t.services.subscriptions.request({ email: 'Ada@Example.com', postId, blog: true });
+    t.repos.subscriptions.confirmAddress('ada@example.com', new Date(t.clock() + 1000).toISOString());
+    t.services.subscriptions.request({ email: 'carol@example.com', postId, blog: true });
+    // A new comment by Bob waits in the outbox for Ada.
+    const bobAgain = seedComment(t.repos, postId, { author_name: 'Bob', author_email: 'bob@example.com', body_md: 'Bob once more.' });
+    t.services.notifications.commentApproved(bobAgain);
+    const toAda = "SELECT kind, status FROM outbox WHERE recipient = 'ada@example.com' COLLATE NOCASE ORDER BY id";
+    expect(t.db.prepare(toAda).all()).toEqual([{ kind: 'confirm', status: 'pending' }, { kind: 'comments', status: 'pending' }]);
+    expect(t.repos.subscriptions.forAddress('ada@example.com').map((s) => s.status)).toEqual(['confirmed', 'confirmed']);
+
+    const result = t.services.erasure.eraseCommenter('ADA@example.com', null);
+
+    expect(result).toEqual({ comments: 3, placeholders: 1, subscriptions: 2 });
+    expect(t.repos.subscriptions.forAddress('ada@example.com')).toEqual([]);
+    expect(t.db.prepare(toAda).all()).toEqual([]);
+    expect(everything().toLowerCase()).not.toContain('ada@example.com');
+    expect(t.repos.subscriptions.forAddress('carol@example.com')).toHaveLength(2);
+    expect(t.db.prepare("SELECT count(*) FROM outbox WHERE recipient = 'carol@example.com'").pluck().get()).toBe(1);
+    expect(t.db.prepare("SELECT detail FROM audit_log WHERE action = 'commenter.erase'").pluck().get())
+      .toBe('3 comments erased, 1 kept as placeholders for replies, 2 email subscriptions removed');
+  });
+
+  it('the command line says what went, subscriptions too', async () => {
+    t.services.subscriptions.request({ email: 'ada@example.com', blog: true });
+    const lines: string[] = [];
+    const code = await runCli(['erase-commenter', 'ada@example.com'], {
+      env: { DATABASE_PATH: t.config.databasePath }, out: (l) => lines.push(l), err: () => {}, write: () => {}, readPassword: async () => '',
+    });
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toBe('Erased 3 comments stored under that address (1 kept as an empty “removed” placeholder because others replied), and 1 email subscription.');
+    expect(t.repos.subscriptions.forAddress('ada@example.com')).toEqual([]);
+    expect(t.db.prepare("SELECT count(*) FROM outbox WHERE recipient = 'ada@example.com'").pluck().get()).toBe(0);
+  });
+});

@@ -27,6 +27,14 @@ describe('the privacy page', () => {
     expect((await request(t.app).get('/privacy')).text).toContain('<strong>1 day</strong>,');
   });
 
+  it('says what following by email keeps and how to leave, and that erasure takes it too', async () => {
+    const text = (await request(t.app).get('/privacy')).text;
+    for (const said of ['When you follow by email', 'Your email address; what it follows', 'when you confirmed',
+      'unsubscribe link', 'Stop everything from this blog', 'every email subscription with every message sent to it']) {
+      expect(text, said).toContain(said);
+    }
+  });
+
   it('names where to ask for erasure: the privacy contact, or the blog’s owner', async () => {
     expect((await request(t.app).get('/privacy')).text).toContain('Ask the person who runs this blog');
     t.repos.settings.save({ privacy_contact: 'privacy@example.org' });

@@ -19,6 +19,10 @@ export interface CommentForm {
   stamp: string;
   /** The honeypot: people never see it, so anything in it came from a bot. */
   trap: string;
+  /** "Email me new comments on this post" (a confirmation is sent first). */
+  subscribe_comments?: boolean;
+  /** "Email me new posts". */
+  subscribe_blog?: boolean;
 }
 
 export interface CommentInput {
@@ -46,6 +50,8 @@ export function readCommentForm(body: unknown): CommentForm {
     remember: firstString(b.remember) !== '',
     stamp: firstString(b[STAMP_FIELD]),
     trap: firstString(b[TRAP_FIELD]),
+    subscribe_comments: firstString(b.subscribe_comments) !== '',
+    subscribe_blog: firstString(b.subscribe_blog) !== '',
   };
 }
 

@@ -11,6 +11,8 @@ import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
+import type { Notifications } from '../mail/notifications.js';
+import type { SubscriptionsService } from '../subscriptions/subscriptions-service.js';
 import { addressKey } from '../limits/address.js';
 import { validateComment, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { CommentKeys } from './comment-keys.js';
@@ -48,9 +50,13 @@ export interface CommentsServiceDeps {
   /** Comments per address per minute, counted for readers (not signed-in people). */
   limiter: RateLimiter;
   clock: Clock;
+  /** Messages about the comment, queued in its transaction. */
+  notifications: Notifications;
+  /** The form's "Email me" boxes, stored with the comment. */
+  subscriptions: SubscriptionsService;
 }
 
-export function createCommentsService({ db, repos, keys, limiter, clock }: CommentsServiceDeps) {
+export function createCommentsService({ db, repos, keys, limiter, clock, notifications, subscriptions }: CommentsServiceDeps) {
 
   const isParent = (postId: number, statuses: readonly CommentStatus[]) => (id: number) => {
     const parent = repos.comments.findById(id);
@@ -114,10 +120,18 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
       const parentId = approvesParent ? input.parentId : null;
       if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
         repos.comments.setStatus(parentId, 'approved');
+        notifications.commentApproved(parentId);
         // Approved from the queue like the Approve button: its reports are reviewed too.
         repos.reports.markReviewed([parentId]);
       }
-      return repos.comments.insert(row, new Date(now).toISOString());
+      const stored = repos.comments.insert(row, new Date(now).toISOString());
+      if (row.status === 'approved') notifications.commentApproved(stored);
+      if (row.status === 'pending') notifications.commentHeld({ ...row, id: stored });
+      // Spam gets no mail of any kind, and asks for none.
+      if (row.status !== 'spam' && (s.form.subscribe_comments || s.form.subscribe_blog)) {
+        subscriptions.request({ email: input.email, postId: s.form.subscribe_comments ? s.post.id : undefined, blog: s.form.subscribe_blog === true });
+      }
+      return stored;
     })();
     return { kind: 'stored', id, status: decision.status };
   }
@@ -186,7 +200,11 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
         const comment = repos.comments.findById(commentId);
         if (comment?.status !== 'approved') return { hidden: false };
         const held = reportHold({ addresses: repos.reports.countHidingAddresses(commentId), threshold, byStaff: comment.user_id !== null });
-        if (held !== undefined) repos.comments.hold(commentId, held);
+        if (held !== undefined) {
+          repos.comments.hold(commentId, held);
+          // Hidden by reports tells the author and admins like any held comment.
+          notifications.commentHeld({ ...comment, held_reason: held });
+        }
         return { hidden: held !== undefined };
       })();
     },

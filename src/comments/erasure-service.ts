@@ -14,6 +14,8 @@ export interface ErasureResult {
   comments: number;
   /** Of those, how many stay as empty "removed" rows because others replied to them. */
   placeholders: number;
+  /** Email subscriptions removed (their messages, waiting or sent, go with them). */
+  subscriptions: number;
 }
 
 /** The address to erase, case-folded, or undefined when it cannot be one (empty would match erased rows). */
@@ -27,10 +29,12 @@ export type ErasureService = ReturnType<typeof createErasureService>;
 export interface ErasureDeps {
   db: Db;
   repos: { comments: CommentsRepository; reports: ReportsRepository; audit: AuditRepository };
+  /** Following by email: the address's subscriptions and messages go in the same transaction. */
+  subscriptions: { eraseAddress(email: string): number };
   clock: Clock;
 }
 
-export function createErasureService({ db, repos, clock }: ErasureDeps) {
+export function createErasureService({ db, repos, subscriptions, clock }: ErasureDeps) {
   const keyOf = (email: string): string => {
     const key = erasureKey(email);
     if (key === undefined) throw new DomainError('invalid', 'An email address is needed to erase a commenter.');
@@ -45,7 +49,8 @@ export function createErasureService({ db, repos, clock }: ErasureDeps) {
      * Erases every comment under this email (case-folded), whatever its status: one
      * without replies is deleted; one with replies by others stays as a removed
      * placeholder with nothing personal left, so the thread keeps its shape. Readers'
-     * reports on them go too, and the audit trail's details about them.
+     * reports on them go too, and the audit trail's details about them, and the
+     * address's email subscriptions with every message to it.
      */
     eraseCommenter(email: string, actorId: number | null): ErasureResult {
       const key = keyOf(email);
@@ -61,20 +66,22 @@ export function createErasureService({ db, repos, clock }: ErasureDeps) {
         }
         repos.reports.deleteFor(ids);
         repos.audit.forgetDetailsOf(ids.map((id) => `comment:${id}`));
+        const followed = subscriptions.eraseAddress(key);
         repos.audit.record({
           userId: actorId,
           action: 'commenter.erase',
-          detail: `${plural(ids.length, 'comment')} erased, ${placeholders} kept as placeholders for replies`,
+          detail: `${plural(ids.length, 'comment')} erased, ${placeholders} kept as placeholders for replies${followed === 0 ? '' : `, ${plural(followed, 'email subscription')} removed`}`,
         }, now);
-        return { comments: ids.length, placeholders };
+        return { comments: ids.length, placeholders, subscriptions: followed };
       }).immediate();
     },
   };
 }
 
 /** The outcome in a sentence for the person who asked, without the address. */
-export function erasureSummary({ comments, placeholders }: ErasureResult): string {
-  if (comments === 0) return 'Nothing was stored under that address.';
+export function erasureSummary({ comments, placeholders, subscriptions }: ErasureResult): string {
+  const followed = subscriptions === 0 ? '' : `, and ${plural(subscriptions, 'email subscription')}`;
+  if (comments === 0) return subscriptions === 0 ? 'Nothing was stored under that address.' : `Erased ${plural(subscriptions, 'email subscription')} stored under that address.`;
   const kept = placeholders === 0 ? '' : ` (${placeholders} kept as an empty “removed” placeholder because others replied)`;
-  return `Erased ${plural(comments, 'comment')} stored under that address${kept}.`;
+  return `Erased ${plural(comments, 'comment')} stored under that address${kept}${followed}.`;
 }

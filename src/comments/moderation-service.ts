@@ -6,6 +6,7 @@ import type { AuditRepository } from '../audit/audit-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import type { Settings } from '../settings/settings.js';
+import type { Notifications } from '../mail/notifications.js';
 import type { User } from '../users/users-repository.js';
 import { checkCommentText } from './comment-input.js';
 import type { CommentsRepository, QueuedComment } from './comments-repository.js';
@@ -18,6 +19,8 @@ export interface ModerationDeps {
   repos: { comments: CommentsRepository; reports: ReportsRepository; audit: AuditRepository };
   /** The author's reply is posted through the one path every comment takes. */
   comments: CommentsService;
+  /** An approval tells the post's subscribers, in the same transaction. */
+  notifications: Notifications;
   clock: Clock;
 }
 
@@ -27,7 +30,7 @@ export type EditOutcome = { ok: true } | { ok: false; error: string };
 
 export type ModerationService = ReturnType<typeof createModerationService>;
 
-export function createModerationService({ db, repos, comments, clock }: ModerationDeps) {
+export function createModerationService({ db, repos, comments, notifications, clock }: ModerationDeps) {
   const now = () => new Date(clock()).toISOString();
 
   /** The status change itself, for any number of comments; call inside a transaction. */
@@ -41,7 +44,10 @@ export function createModerationService({ db, repos, comments, clock }: Moderati
     repos.comments.setStatusMany(ids, ACTION_STATUS[action], at);
     // Reviewed and kept: readers' reports so far stay in its history, answered, and the
     // addresses that made them cannot hide it again.
-    if (action === 'approve') repos.reports.markReviewed(ids, at);
+    if (action === 'approve') {
+      repos.reports.markReviewed(ids, at);
+      for (const id of ids) notifications.commentApproved(id);
+    }
   }
 
   return {

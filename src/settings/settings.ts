@@ -22,6 +22,12 @@ export interface Settings {
   /** Words or phrases, one a line, that hold a comment for moderation. */
   moderation_blocklist: string;
   posts_per_page: number;
+  /** Each comment held for moderation is emailed to the post's author and the admins. */
+  mail_held_comments: boolean;
+  /** What "Email me new comments on this post" sends: every new comment, or only replies to the subscriber's own. */
+  mail_comment_notices: CommentNotices;
+  /** Held-comment emails at once (gathered per post over 10 minutes) or once a day for every post. */
+  mail_held_digest: HeldDigest;
   /** Days that reader addresses (as keyed hashes) and user agents are kept. */
   retention_days: number;
   /** Where readers ask for their data to be erased: an email address or a web page; empty for none. */
@@ -29,6 +35,9 @@ export interface Settings {
   /** Top-level threads on each page of a post's comments (`?cpage=N`); 0 keeps them all on one page. */
   comments_per_page: number;
 }
+
+export type CommentNotices = 'all' | 'replies';
+export type HeldDigest = 'immediate' | 'daily';
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   title: 'Colloquy',
@@ -44,6 +53,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   likes_per_address: 50,
   moderation_blocklist: '',
   posts_per_page: 10,
+  mail_held_comments: true,
+  mail_comment_notices: 'all',
+  mail_held_digest: 'immediate',
   retention_days: 30,
   privacy_contact: '',
   comments_per_page: 0,
@@ -73,6 +85,11 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   likes_per_address: (raw) => intCheck(raw, 1, 100_000, 'Likes per address'),
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
+  mail_held_comments: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  mail_comment_notices: (raw) =>
+    raw === 'all' || raw === 'replies' ? { ok: true, value: raw } : { ok: false, error: 'Comment emails must be all or replies.' },
+  mail_held_digest: (raw) =>
+    raw === 'immediate' || raw === 'daily' ? { ok: true, value: raw } : { ok: false, error: 'Held-comment emails must be immediate or daily.' },
   retention_days: (raw) => intCheck(raw, 1, 365, 'Retention'),
   privacy_contact: (raw) => {
     const value = raw.trim();

@@ -1,0 +1,119 @@
+// What each kind of message says, built from its stored payload as plain text and HTML:
+// the site's name and the post's title in the subject, comment HTML as sanitised for
+// the page, permalinks and the unsubscribe link absolute under BASE_URL.
+import { escapeXml as escape } from '../feeds/xml.js';
+import type { MessageKind } from './outbox-repository.js';
+
+export interface CommentItem {
+  commentId: number;
+  author: string;
+  /** The comment's HTML as the page shows it (already sanitised when it was stored). */
+  html: string;
+  /** The comment as its writer typed it. */
+  text: string;
+  /** It answers a comment of the person this message goes to. */
+  replyToYou: boolean;
+}
+
+export interface HeldItem {
+  commentId: number;
+  postTitle: string;
+  author: string;
+  reason: string;
+  text: string;
+}
+
+export type Payload =
+  | { kind: 'confirm'; token: string }
+  | { kind: 'comments'; postTitle: string; postSlug: string; items: CommentItem[] }
+  | { kind: 'post'; postTitle: string; postSlug: string; excerpt: string }
+  | { kind: 'held'; items: HeldItem[] };
+
+export interface Built {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+export interface Site {
+  title: string;
+  baseUrl: string;
+}
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : `${n} ${many}`);
+
+function page(site: Site, bodyHtml: string, footerHtml: string): string {
+  return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;max-width:40em">${bodyHtml}`
+    + `<hr><p style="color:#666;font-size:small">${footerHtml}</p></body></html>`;
+}
+
+/** The message for a stored payload; `unsubscribeUrl` for messages sent to a subscription. */
+export function buildMessage(kind: MessageKind, payload: Payload, site: Site, unsubscribeUrl?: string): Built {
+  if (payload.kind !== kind) throw new Error(`payload of kind ${payload.kind} stored as ${kind}`);
+  const headers: Record<string, string> = unsubscribeUrl
+    ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+    : {};
+  const leaveText = unsubscribeUrl ? `\n\n-- \nStop these emails: ${unsubscribeUrl}\n` : '\n';
+  const leaveHtml = unsubscribeUrl ? `<a href="${escape(unsubscribeUrl)}">Unsubscribe</a> from these emails at any time.` : '';
+  const siteName = escape(site.title);
+
+  switch (payload.kind) {
+    case 'confirm': {
+      const url = `${site.baseUrl}/subscriptions/confirm?token=${encodeURIComponent(payload.token)}`;
+      return {
+        subject: `[${site.title}] Please confirm your email subscription`,
+        text: `Someone (we hope you) asked to get emails from ${site.title} at this address.\n\nTo confirm, open this link and press "Confirm":\n${url}\n\nIf it was not you, ignore this message: nothing more will be sent. The link works for a week.\n`,
+        html: page(site, `<p>Someone (we hope you) asked to get emails from <strong>${siteName}</strong> at this address.</p>`
+          + `<p><a href="${escape(url)}">Confirm your subscription</a> (the page has a "Confirm" button).</p>`
+          + '<p>If it was not you, ignore this message: nothing more will be sent. The link works for a week.</p>', siteName),
+        headers,
+      };
+    }
+    case 'comments': {
+      const postUrl = `${site.baseUrl}/posts/${payload.postSlug}`;
+      const items = payload.items;
+      const replies = items.filter((i) => i.replyToYou).length;
+      const subject = items.length === 1 && replies === 1
+        ? `[${site.title}] ${items[0]!.author} replied to you on “${payload.postTitle}”`
+        : `[${site.title}] ${plural(items.length, 'A new comment', 'new comments')} on “${payload.postTitle}”`;
+      const link = (i: CommentItem) => `${site.baseUrl}/comments/${i.commentId}`;
+      const says = (i: CommentItem) => (i.replyToYou ? `${i.author} replied to your comment` : `${i.author} wrote`);
+      return {
+        subject,
+        text: items.map((i) => `${says(i)}:\n\n${i.text}\n\n${link(i)}`).join('\n\n----\n\n') + `\n\nThe post: ${postUrl}${leaveText}`,
+        html: page(site, items.map((i) => `<p><strong>${escape(says(i))}:</strong></p><blockquote>${i.html}</blockquote>`
+          + `<p><a href="${escape(link(i))}">See the comment</a></p>`).join('<hr>')
+          + `<p>On <a href="${escape(postUrl)}">${escape(payload.postTitle)}</a>, ${siteName}.</p>`, leaveHtml),
+        headers,
+      };
+    }
+    case 'post': {
+      const url = `${site.baseUrl}/posts/${payload.postSlug}`;
+      return {
+        subject: `[${site.title}] New post: ${payload.postTitle}`,
+        text: `${payload.postTitle}\n\n${payload.excerpt}\n\nRead it: ${url}${leaveText}`,
+        html: page(site, `<h1><a href="${escape(url)}">${escape(payload.postTitle)}</a></h1><p>${escape(payload.excerpt)}</p>`
+          + `<p><a href="${escape(url)}">Read it on ${siteName}</a></p>`, leaveHtml),
+        headers,
+      };
+    }
+    case 'held': {
+      const queue = `${site.baseUrl}/admin/comments?status=pending`;
+      const settingsUrl = `${site.baseUrl}/admin/settings`;
+      const items = payload.items;
+      // A daily digest may span posts: the subject names one only when all are on it.
+      const titles = new Set(items.map((i) => i.postTitle));
+      const on = titles.size === 1 ? ` on “${items[0]!.postTitle}”` : '';
+      return {
+        subject: `[${site.title}] ${plural(items.length, 'A comment', 'comments')} held for moderation${on}`,
+        text: items.map((i) => `${i.author} wrote on “${i.postTitle}” (held: ${i.reason}):\n\n${i.text}`).join('\n\n----\n\n')
+          + `\n\nThe moderation queue: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
+        html: page(site, items.map((i) => `<p><strong>${escape(i.author)}</strong> wrote on “${escape(i.postTitle)}” (held: ${escape(i.reason)}):</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
+          + `<p><a href="${escape(queue)}">Open the moderation queue</a></p>`,
+        `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
+        headers,
+      };
+    }
+  }
+}
