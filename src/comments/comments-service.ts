@@ -100,14 +100,7 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
         blocklist: s.settings.moderation_blocklist,
         trapFilled: s.form.trap.trim() !== '',
       });
-      // Both or neither: a reply never hangs under a hidden parent.
-      const parentId = approvesParent ? input.parentId : null;
-      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
-        repos.comments.setStatus(parentId, 'approved');
-        // Approved from the queue like the Approve button: its reports are reviewed too.
-        repos.reports.markReviewed([parentId]);
-      }
-      const id = repos.comments.insert({
+      const row = {
         post_id: s.post.id,
         parent_id: input.parentId,
         user_id: s.user?.id ?? null,
@@ -120,7 +113,15 @@ export function createCommentsService({ db, repos, keys, limiter, clock }: Comme
         held_reason: decision.reason,
         ip_hash: ipHash,
         user_agent: s.userAgent.slice(0, 500),
-      }, new Date(now).toISOString());
+      };
+      // Both or neither: a reply never hangs under a hidden parent.
+      const parentId = approvesParent ? input.parentId : null;
+      if (parentId !== null && repos.comments.findById(parentId)?.status === 'pending') {
+        repos.comments.setStatus(parentId, 'approved');
+        // Approved from the queue like the Approve button: its reports are reviewed too.
+        repos.reports.markReviewed([parentId]);
+      }
+      const id = repos.comments.insert(row, new Date(now).toISOString());
       return { kind: 'stored', id, status: decision.status };
     }).immediate();
   }
