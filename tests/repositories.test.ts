@@ -167,4 +167,14 @@ describe('sessions', () => {
     t.repos.sessions.destroy('live');
     expect(t.repos.sessions.countLive(now)).toBe(0);
   });
+
+  it('moves an expiry on a touch only when it moves by more than the slack', () => {
+    const now = Date.now();
+    t.repos.sessions.set('s', '{}', now + 10_000);
+    t.repos.sessions.touch('s', now + 30_000, 60_000);
+    expect(t.repos.sessions.get('s', now + 10_000)).toBeUndefined();
+    t.repos.sessions.touch('s', now + 80_000, 60_000);
+    expect(t.repos.sessions.get('s', now + 79_000)).toBe('{}');
+    expect(t.repos.sessions.get('s', now + 80_000)).toBeUndefined();
+  });
 });

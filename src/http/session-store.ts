@@ -18,6 +18,12 @@ const DAY = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY = 15 * 60 * 1000;
 /** How long a pre-session lives after its last use. */
 export const PRE_SESSION_MS = 60 * 60 * 1000;
+/**
+ * A session used again within this long keeps its stored expiry: a reader posting several
+ * times a minute costs one write, not one per request. Its sliding expiry is then up to
+ * this much sooner, never later.
+ */
+export const TOUCH_SLACK_MS = 60 * 1000;
 /** Pre-sessions kept per address group: enough for a household or an office behind one address. */
 export const PRE_SESSIONS_PER_ADDRESS = 100;
 
@@ -75,7 +81,7 @@ export class SqliteSessionStore extends session.Store {
 
   override touch(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
     try {
-      this.sessions.touch(sid, this.expiryOf(data));
+      this.sessions.touch(sid, this.expiryOf(data), TOUCH_SLACK_MS);
       callback?.();
     } catch (err) {
       callback?.(err);

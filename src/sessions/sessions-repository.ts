@@ -14,7 +14,10 @@ export function createSessionsRepository(db: Db, clock: Clock) {
   const trimPre = db.prepare<[string, string, number]>(
     'DELETE FROM sessions WHERE pre_address = ? AND sid NOT IN (SELECT sid FROM sessions WHERE pre_address = ? ORDER BY expires DESC LIMIT ?)',
   );
-  const touch = db.prepare<[number, string]>('UPDATE sessions SET expires = ? WHERE sid = ?');
+  // A touch that would move the expiry by less than `slack` writes nothing (no commit).
+  const touch = db.prepare<{ sid: string; expires: number; slack: number }>(
+    'UPDATE sessions SET expires = @expires WHERE sid = @sid AND expires < @expires - @slack',
+  );
   const destroy = db.prepare<[string]>('DELETE FROM sessions WHERE sid = ?');
   const prune = db.prepare<[number]>('DELETE FROM sessions WHERE expires <= ?');
   const count = db.prepare<[number], number>('SELECT count(*) FROM sessions WHERE expires > ?').pluck();
@@ -32,7 +35,8 @@ export function createSessionsRepository(db: Db, clock: Clock) {
         trimPre.run(address, address, budget);
       })();
     },
-    touch: (sid: string, expires: number): void => void touch.run(expires, sid),
+    /** Moves a session's expiry to `expires`, unless it is already within `slack` ms of it. */
+    touch: (sid: string, expires: number, slack = 0): void => void touch.run({ sid, expires, slack }),
     destroy: (sid: string): void => void destroy.run(sid),
     /** Deletes expired sessions; returns how many. */
     prune: (now = clock()): number => prune.run(now).changes,
