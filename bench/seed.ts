@@ -78,8 +78,9 @@ export function addDiscussion(repos: Repositories, postId: number, count: number
   const parentOf = new Map<number, number | null>();
   for (let c = 0; c < count; c++) {
     // A quarter start a thread; the rest answer one of the 40 latest comments, as a
-    // discussion moves on, so threads stay of a size a page can hold.
-    let parent = c % 4 === 0 || ids.length === 0 ? null : ids[ids.length - 1 - ((c * 7) % Math.min(ids.length, 40))]!;
+    // discussion moves on (a multiplicative hash picks which), so threads stay of a
+    // size a page can hold.
+    let parent = c % 4 === 0 || ids.length === 0 ? null : ids[ids.length - 1 - (((Math.imul(c, 2654435761) >>> 0) >>> 8) % Math.min(ids.length, 40))]!;
     while (parent !== null && depth.get(parent)! >= MAX_DEPTH) parent = parentOf.get(parent)!;
     const text = `${sentence(c, 14)} ${sentence(c + 3, 8 + (c % 9))}`;
     const id = repos.comments.insert({
