@@ -191,6 +191,8 @@ try {
   const appTargets: Target[] = [
     { name: 'home /', path: '/', expect: 'ok' },
     { name: 'post, 200 comments', path: post200, expect: 'ok' },
+    // What a browser gets: every browser asks for compression (the rows above ask for none, like the bare server).
+    { name: 'post, 200 comments, gzip', path: post200, expect: 'ok', headers: { 'Accept-Encoding': 'gzip' } },
     { name: 'post, 10,000 comments', path: `/posts/${slug10k}`, expect: 'ok' },
     { name: 'feed /feed', path: '/feed', expect: 'ok' },
     { name: `search ${search}`, path: search, expect: 'ok' },
