@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildThread, type ThreadComment, type ThreadNode } from '../src/comments/comment-tree.js';
+import { buildThread, documentOrder, type ThreadComment, type ThreadNode } from '../src/comments/comment-tree.js';
 
 let clock = 0;
 function c(id: number, parent: number | null, status: ThreadComment['status'] = 'approved', name = `N${id}`): ThreadComment {
@@ -74,5 +74,36 @@ describe('buildThread', () => {
     for (let i = 1; i <= 20_000; i++) wide.push(c(i, i > 10 ? ((i * 7919) % (i - 1)) + 1 : null));
     const t = buildThread(wide, { maxDepth: 6 });
     expect(t.count).toBe(20_000);
+  });
+});
+
+describe('documentOrder', () => {
+  /** The markup the page's loop writes: "(id" opens an item, "[" and "]" a reply list, ")" closes an item. */
+  function markup(nodes: ThreadNode[]): string {
+    return documentOrder(nodes).map(({ node, closes }) =>
+      `(${node.comment.id}${node.children.length > 0 ? '[' : `)${'])'.repeat(closes)}`}`).join('');
+  }
+  /** The same markup written by recursion, the way a nested list reads. */
+  function nested(nodes: ThreadNode[]): string {
+    return nodes.map((n) => `(${n.comment.id}${n.children.length > 0 ? `[${nested(n.children)}]` : ''})`).join('');
+  }
+
+  it('lists every comment once, in the order and nesting a recursive walk gives', () => {
+    const t = buildThread([c(1, null), c(2, null), c(3, 1), c(4, 3), c(5, 1), c(6, 4), c(7, 2)], { maxDepth: 5 });
+    expect(markup(t.roots)).toBe('(1[(3[(4[(6)])])(5)])(2[(7)])');
+    expect(markup(t.roots)).toBe(nested(t.roots));
+    expect(documentOrder([])).toEqual([]);
+  });
+
+  it('closes a deep chain and a wide random thread exactly as they opened', () => {
+    const chain: ThreadComment[] = [c(1, null)];
+    for (let i = 2; i <= 300; i++) chain.push(c(i, i - 1));
+    const deep = buildThread(chain, { maxDepth: 300 });
+    expect(markup(deep.roots)).toBe(nested(deep.roots));
+    const wide: ThreadComment[] = [];
+    for (let i = 1; i <= 2_000; i++) wide.push(c(i, i > 5 ? ((i * 7919) % (i - 1)) + 1 : null));
+    const t = buildThread(wide, { maxDepth: 6 });
+    expect(markup(t.roots)).toBe(nested(t.roots));
+    expect(documentOrder(t.roots)).toHaveLength(2_000);
   });
 });

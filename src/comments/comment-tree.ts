@@ -123,3 +123,40 @@ export function buildThread<C extends ThreadComment>(comments: readonly C[], { m
   }
   return { roots: rootNodes, count, byId };
 }
+
+/** One shown comment in document order, for a template that renders the thread in one loop. */
+export interface ThreadStep<C extends ThreadComment = ThreadComment> {
+  node: ThreadNode<C>;
+  /**
+   * For a comment without replies: how many reply lists end with it, each closing its
+   * list and the item of the comment that list answers. 0 for a comment with replies,
+   * whose list opens after it.
+   */
+  closes: number;
+}
+
+/**
+ * The thread flattened in document order. The page renders it with one loop: a partial
+ * that included itself for every reply copied all of the template's locals each time,
+ * garbage that made a long thread cost more than its length.
+ */
+export function documentOrder<C extends ThreadComment>(roots: readonly ThreadNode<C>[]): ThreadStep<C>[] {
+  const steps: ThreadStep<C>[] = [];
+  const lists: { nodes: readonly ThreadNode<C>[]; next: number }[] = [{ nodes: roots, next: 0 }];
+  for (;;) {
+    const list = lists[lists.length - 1]!;
+    if (list.next === list.nodes.length) return steps;
+    const node = list.nodes[list.next++]!;
+    if (node.children.length > 0) {
+      steps.push({ node, closes: 0 });
+      lists.push({ nodes: node.children, next: 0 });
+      continue;
+    }
+    let closes = 0;
+    while (lists.length > 1 && lists[lists.length - 1]!.next === lists[lists.length - 1]!.nodes.length) {
+      lists.pop();
+      closes++;
+    }
+    steps.push({ node, closes });
+  }
+}

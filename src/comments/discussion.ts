@@ -7,7 +7,7 @@ import { likesText, responsesText } from '../wording.js';
 import { NEUTRAL_AVATAR } from './avatar.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { ThreadRow } from './comments-repository.js';
-import { buildThread, type Thread, type ThreadNode } from './comment-tree.js';
+import { buildThread, documentOrder, type Thread, type ThreadStep } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
 
 /** Everything the form partial needs, on the post page and on a refusal page alike. */
@@ -30,8 +30,8 @@ export interface Discussion {
   open: boolean;
   /** The whole post's thread: the heading counts all of it. */
   thread: Thread<ThreadRow>;
-  /** The top-level threads on this page (all of them when the thread is not paged). */
-  roots: ThreadNode<ThreadRow>[];
+  /** This page's comments in document order (every thread when the thread is not paged). */
+  steps: ThreadStep<ThreadRow>[];
   /** This page of the thread (`?cpage=N`) and how many there are. */
   pagination: { page: number; pageCount: number };
   heading: string;
@@ -105,7 +105,7 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     slug: i.post.slug,
     open: i.post.comments_open === 1,
     thread,
-    roots: paged.roots,
+    steps: documentOrder(paged.roots),
     pagination: { page: paged.page, pageCount: paged.pageCount },
     heading: responsesText(thread.count),
     likes: { text: likesText(i.likes.count), liked: i.likes.liked },
