@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loginAs, makePost, makeTestApp, makeUser, postForm, scriptToken, seedComment, type TestContext } from './helpers/index.js';
 import { isReportHold } from '../src/comments/moderation.js';
+import { buildMessage } from '../src/mail/messages.js';
 
 let t: TestContext;
 let postId: number;
@@ -155,4 +156,43 @@ it('knows a hold by reports from its words, and only while held', () => {
   expect(isReportHold('pending', 'Reported by 3 readers; hidden until reviewed')).toBe(true);
   expect(isReportHold('approved', 'Reported by 3 readers; hidden until reviewed')).toBe(false);
   expect(isReportHold('pending', 'First comment from this name and email address')).toBe(false);
+});
+
+describe('the post\'s author hears of reports', () => {
+  const outboxRows = () => t.db.prepare('SELECT recipient, kind, payload FROM outbox ORDER BY id').all() as { recipient: string; kind: string; payload: string }[];
+
+  it('once at the first report, again when reports hide it, never once per report, and not when the setting is off', async () => {
+    const bob = t.repos.users.create({ username: 'bob', display_name: 'Bob', email: 'bob@blog.example', password_hash: 'x', role: 'author' });
+    t.repos.users.create({ username: 'boss', display_name: 'Boss', email: 'boss@blog.example', password_hash: 'x', role: 'admin' });
+    t.repos.users.create({ username: 'carl', display_name: 'Carl', email: 'carl@blog.example', password_hash: 'x', role: 'author' });
+    const bobsPost = makePost(t, bob, { title: 'Bob writes' });
+    const id = seedComment(t.repos, bobsPost, { author_name: 'Zed', body_md: 'Hot take' });
+
+    await reportAs(id, 'off topic');
+    const first = outboxRows();
+    expect(first.map((r) => [r.recipient, r.kind]).sort()).toEqual([['bob@blog.example', 'reported'], ['boss@blog.example', 'reported']]);
+    expect(JSON.parse(first[0]!.payload)).toEqual({
+      kind: 'reported', items: [{ commentId: id, postTitle: 'Bob writes', author: 'Zed', reason: 'off topic', text: 'Hot take' }],
+    });
+    // A second report adds nothing; the third hides the comment, which is news again.
+    await reportAs(id, 'rude');
+    expect(outboxRows()).toHaveLength(2);
+    await reportAs(id, 'rude too');
+    expect(statusOf(id)).toBe('pending');
+    expect(outboxRows().map((r) => r.kind)).toEqual(['reported', 'reported', 'held', 'held']);
+
+    // Answered, then reported again: a first open report once more, unless the setting is off.
+    const other = seedComment(t.repos, bobsPost, { body_md: 'Another' });
+    t.repos.settings.save({ mail_held_comments: false });
+    await reportAs(other, 'meh');
+    expect(outboxRows()).toHaveLength(4);
+  });
+
+  it('says what was reported and where to answer it', () => {
+    const built = buildMessage('reported', { kind: 'reported', items: [{ commentId: 7, postTitle: 'Hello', author: 'Zed', reason: '', text: 'Hot <take>' }] }, { title: 'Blog', baseUrl: 'http://blog.example' });
+    expect(built.subject).toBe('[Blog] A comment was reported on “Hello”');
+    expect(built.text).toContain("A reader reported Zed's comment on “Hello” (no reason given). It is still shown:");
+    expect(built.text).toContain('http://blog.example/admin/comments?status=reported');
+    expect(built.html).toContain('Hot &lt;take&gt;');
+  });
 });

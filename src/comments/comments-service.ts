@@ -207,6 +207,9 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
           repos.comments.hold(commentId, held);
           // Hidden by reports tells the author and admins like any held comment.
           notifications.commentHeld({ ...comment, held_reason: held });
+        } else if (repos.reports.countOpen(commentId) === 1) {
+          // The first open report tells them too; the rest wait for the hiding or a review.
+          notifications.commentReported(comment, reason);
         }
         return { hidden: held !== undefined };
       })();
