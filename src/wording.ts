@@ -16,6 +16,27 @@ export const responsesText = (n: number): string => (n === 0 ? 'No Responses' : 
 export const likesText = (n: number): string =>
   n === 0 ? 'Be the first to like this' : n === 1 ? '1 blogger likes this' : `${n} bloggers like this`;
 
+/** What a reader is told once their report is in, on the page and in place. */
+export const REPORT_THANKS = 'Thank you for your report. A moderator will look at the comment.';
+
+// A form sent without a valid token (a first visit with no session, or an expired
+// page) needs one more click. Nothing the reader did was wrong, so nothing says it was.
+const PROTECT = 'To protect this form we need one more click from you.';
+
+/** The one-more-click pages: each names what it is about and what the click does. */
+export const ONE_MORE_CLICK = {
+  comment: {
+    title: 'One more click to post your comment',
+    ready: `${PROTECT} Nothing is lost: everything you typed is below. Press “Post Comment” to send it.`,
+    fix: `${PROTECT} While you are here, please correct what is marked below; everything you typed is kept.`,
+  },
+  like: (postTitle: string) => ({ title: `One more click to like “${postTitle}”`, message: `${PROTECT} Press “Like” and your like is counted.` }),
+  report: (commenter: string) => ({
+    title: `One more click to report ${commenter}’s comment`,
+    message: `${PROTECT} Press “Send report” and a moderator will look at the comment.`,
+  }),
+} as const;
+
 /** A post's comment feed: its `<link rel="alternate">` title and the feed's own title. */
 export const commentsFeedTitle = (postTitle: string): string => `Comments on “${postTitle}”`;
 
@@ -42,4 +63,4 @@ export const STATUS_LABELS: Readonly<Record<CommentQueue, { tab: string; count: 
 };
 
 /** What the views may use, as one object. */
-export const WORDS = { noun, plural, responsesText, likesText, MODERATION_LABELS, REPORTED_BUTTONS, STATUS_LABELS } as const;
+export const WORDS = { noun, plural, responsesText, likesText, REPORT_THANKS, MODERATION_LABELS, REPORTED_BUTTONS, STATUS_LABELS } as const;

@@ -91,7 +91,7 @@ describe('reporting a comment', () => {
     const id = seedComment(t.repos, postId);
     const res = await request(t.app).post(`/comments/${id}/report`).type('form').send({ reason: 'my reason' });
     expect(res.status).toBe(403);
-    expect(res.text).toContain('Please confirm your report');
+    expect(res.text).toContain('One more click to report Person');
     expect(res.text).toContain('value="my reason"');
     expect(res.text).toMatch(/name="_csrf" value="[^"]+"/);
     expect(reportRows()).toEqual([]);

@@ -63,11 +63,16 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
     return parent !== undefined && parent.post_id === postId && statuses.includes(parent.status);
   };
 
+  /** The form's fields checked, as posting checks them; a signed-in person's name and email come from the account. */
+  function check(s: Pick<Submission, 'post' | 'form' | 'user'>, approvesParent = false) {
+    const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
+    return validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
+  }
+
   /** `approvesParent`: the author answers a held comment from the queue, which approves it. */
   function postComment(s: Submission, approvesParent = false): PostOutcome {
     const now = s.now ?? clock();
-    const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
-    const checked = validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
+    const checked = check(s, approvesParent);
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
     const { input } = checked;
 
@@ -141,6 +146,15 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
 
   return {
     postComment: (s: Submission): PostOutcome => postComment(s),
+
+    /**
+     * What is wrong with the form's fields, stored nothing: for a form that still needs
+     * its one more click, so the reader fixes everything in that same trip.
+     */
+    fieldErrors: (s: Pick<Submission, 'post' | 'form' | 'user'>): FieldErrors => {
+      const checked = check(s);
+      return checked.ok ? {} : checked.errors;
+    },
 
     /**
      * An author's reply from the moderation queue: approved at once, with the user's
