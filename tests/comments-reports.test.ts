@@ -30,7 +30,7 @@ describe('reporting a comment', () => {
   it('offers a Report button with a token-bearing form on each visible comment', async () => {
     const id = seedComment(t.repos, postId);
     const page = await request(t.app).get('/posts/hello');
-    expect(page.text).toContain(`<form method="post" action="/comments/${id}/report" data-needs-token>`);
+    expect(page.text).toContain(`<form method="post" action="/comments/${id}/report" data-needs-token data-in-place="report">`);
     expect(page.text).toContain(`<label for="report-reason-${id}">Why?`);
   });
 
