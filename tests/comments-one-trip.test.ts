@@ -128,4 +128,20 @@ describe('likes and reports in place, for the page script', () => {
     expect(capped.body.message).toContain('the most one network can give a post');
     expect(capped.body.retry).toBeUndefined();
   });
+
+  it('too many reports from one network: a JSON message to show, with Retry-After, not a form to send again', async () => {
+    const postId = t.db.prepare("SELECT id FROM posts WHERE slug = 'hello'").pluck().get() as number;
+    const ids = Array.from({ length: 11 }, (_, i) => seedComment(t.repos, postId, { body_md: `c${i}` }));
+    const agent = request.agent(t.app);
+    const token = await scriptToken(agent);
+    const answers = [];
+    for (const id of ids) answers.push(await agent.post(`/comments/${id}/report`).set('Accept', 'application/json').type('form').send({ _csrf: token }));
+    expect(answers.slice(0, 10).every((a) => a.status === 200)).toBe(true);
+    const refused = answers[10]!;
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    expect(refused.body).toMatchObject({ ok: false });
+    expect(refused.body.message).toContain('Too many reports have come from your network');
+    expect(refused.body.retry).toBeUndefined();
+  });
 });
