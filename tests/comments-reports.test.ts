@@ -30,7 +30,7 @@ describe('reporting a comment', () => {
   it('offers a Report button with a token-bearing form on each visible comment', async () => {
     const id = seedComment(t.repos, postId);
     const page = await request(t.app).get('/posts/hello');
-    expect(page.text).toContain(`<form method="post" action="/comments/${id}/report" data-needs-token>`);
+    expect(page.text).toContain(`<form method="post" action="/comments/${id}/report" data-needs-token data-in-place="report">`);
     expect(page.text).toContain(`<label for="report-reason-${id}">Why?`);
   });
 
@@ -91,7 +91,7 @@ describe('reporting a comment', () => {
     const id = seedComment(t.repos, postId);
     const res = await request(t.app).post(`/comments/${id}/report`).type('form').send({ reason: 'my reason' });
     expect(res.status).toBe(403);
-    expect(res.text).toContain('Please confirm your report');
+    expect(res.text).toContain('One more click to report Person');
     expect(res.text).toContain('value="my reason"');
     expect(res.text).toMatch(/name="_csrf" value="[^"]+"/);
     expect(reportRows()).toEqual([]);

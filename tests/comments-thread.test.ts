@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const likesText = (html: string) => /<p class="likes">([^<]*)<\/p>/.exec(html)?.[1];
+const likesText = (html: string) => /<p class="likes"[^>]*>([^<]*)<\/p>/.exec(html)?.[1];
 
 describe('likes', () => {
   it('counts once per browser, with the contract\'s words, and works with a plain form post', async () => {

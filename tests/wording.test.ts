@@ -11,7 +11,7 @@ it('counts responses, likes and anything else the WordPress way', () => {
 });
 
 it('labels every moderation action and every comment status', () => {
-  expect(Object.keys(MODERATION_LABELS)).toEqual(['approve', 'unapprove', 'spam', 'trash', 'delete']);
-  expect(Object.keys(STATUS_LABELS)).toEqual(['pending', 'approved', 'spam', 'trash']);
+  expect(Object.keys(MODERATION_LABELS)).toEqual(['approve', 'unapprove', 'spam', 'trash', 'delete', 'dismiss']);
+  expect(Object.keys(STATUS_LABELS)).toEqual(['pending', 'reported', 'approved', 'spam', 'trash']);
   expect(MODERATION_LABELS.spam).toEqual({ button: 'Spam', bulk: 'Mark as spam', done: 'marked as spam' });
 });

@@ -1,6 +1,7 @@
 // Colloquy's one progressive-enhancement script. Everything works without it; with it,
 // a reader gets a form token only when starting to write (reading sets no cookie),
-// and "Reply" moves the one comment form under the comment instead of reloading.
+// "Reply" moves the one comment form under the comment instead of reloading, and
+// Like and Report are sent in place, so the reader keeps their place in the thread.
 (function () {
   'use strict';
 
@@ -38,13 +39,88 @@
     if (form && needsToken(form)) fetchToken();
   });
 
+  function plainSubmit(form) {
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
   document.addEventListener('submit', function (event) {
     var form = event.target;
+    if (form.matches('form[data-in-place]') && window.fetch && window.URLSearchParams) {
+      event.preventDefault();
+      sendInPlace(form);
+      return;
+    }
     if (!form.matches('form[data-needs-token]') || !needsToken(form)) return;
     event.preventDefault();
     // Without a token the server still answers with the form kept, so submit either way.
-    fetchToken().then(function () { HTMLFormElement.prototype.submit.call(form); });
+    fetchToken().then(function () { plainSubmit(form); });
   });
+
+  // --- Like and Report in place: the same POST with the form's fields, answered as
+  // JSON. Anything unexpected sends the form the ordinary way, which always works.
+  function sendInPlace(form) {
+    if (form.getAttribute('aria-busy') === 'true') return;
+    form.setAttribute('aria-busy', 'true');
+    (needsToken(form) ? fetchToken() : Promise.resolve())
+      .then(function () {
+        return fetch(form.action, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(new FormData(form)).toString(),
+        });
+      })
+      .then(function (res) { return res.json(); })
+      .then(function (answer) {
+        form.removeAttribute('aria-busy');
+        if (answer.ok && form.getAttribute('data-in-place') === 'like') return showLiked(form, answer);
+        if (answer.ok) return showReported(form, answer.message);
+        // A stale token needs the page's one more click; a limit only needs saying.
+        if (answer.retry === 'form' || !answer.message) return plainSubmit(form);
+        showNote(form, answer.message);
+        if (answer.likes) showLikes(form, answer.likes);
+      })
+      .catch(function () {
+        form.removeAttribute('aria-busy');
+        plainSubmit(form);
+      });
+  }
+
+  function showLikes(form, text) {
+    var count = form.closest('.like-box') && form.closest('.like-box').querySelector('.likes');
+    if (count) count.textContent = text;
+  }
+
+  function showLiked(form, answer) {
+    showLikes(form, answer.likes);
+    var button = form.querySelector('.like-button');
+    if (!button) return;
+    button.setAttribute('aria-pressed', 'true');
+    var label = button.lastChild;
+    if (label && label.nodeType === Node.TEXT_NODE) label.textContent = ' Liked';
+  }
+
+  /** The report form gives way to the thanks; focus follows it without moving the page. */
+  function showReported(form, message) {
+    var done = document.createElement('p');
+    done.className = 'comment-report-done';
+    done.setAttribute('role', 'status');
+    done.tabIndex = -1;
+    done.textContent = message;
+    form.replaceWith(done);
+    done.focus({ preventScroll: true });
+  }
+
+  function showNote(form, message) {
+    var note = form.parentNode.querySelector('.in-place-note');
+    if (!note) {
+      note = document.createElement('p');
+      note.className = 'in-place-note';
+      note.setAttribute('role', 'status');
+      form.after(note);
+    }
+    note.textContent = message;
+  }
 
   // A form sent back with errors: take the reader to the list of what to fix.
   var summary = document.getElementById('form-errors');

@@ -3,12 +3,12 @@
 // moderation service's; these handlers read the form, check who may act, and answer.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
-import { COMMENT_STATUSES, type CommentStatus, type QueuedComment } from '../comments/comments-repository.js';
+import { COMMENT_QUEUES, type CommentQueue, type QueuedComment } from '../comments/comments-repository.js';
 import type { ReplyOutcome } from '../comments/moderation-service.js';
 import { forbidden, notFound } from '../http/errors.js';
 import { pageLinks, paginate } from '../http/pagination.js';
 import { adminPath, idList, parseId, text, type FieldErrors } from '../http/forms.js';
-import { actionsFor, parseAction } from '../comments/moderation-actions.js';
+import { actionsFor, parseAction, REPORTED_ACTIONS } from '../comments/moderation-actions.js';
 import { MODERATION_LABELS, plural } from '../wording.js';
 import { assertMayManagePost, mayManagePost, scopeOf } from './permissions.js';
 import { flash, me } from './session-auth.js';
@@ -28,13 +28,13 @@ export function commentsRoutes(ctx: AppContext): Router {
     return comment;
   }
 
-  const backTo = (req: Request, status: CommentStatus) => adminPath(req.body?.back, `/admin/comments?status=${status}`);
+  const backTo = (req: Request, status: CommentQueue) => adminPath(req.body?.back, `/admin/comments?status=${status}`);
 
   function list(req: Request, res: Response) {
     const user = me(res);
     const raw = text(req.query, 'status');
-    const status: CommentStatus = COMMENT_STATUSES.includes(raw as CommentStatus) ? (raw as CommentStatus) : 'pending';
-    const counts = repos.comments.countByStatus(scopeOf(user));
+    const status: CommentQueue = COMMENT_QUEUES.includes(raw as CommentQueue) ? (raw as CommentQueue) : 'pending';
+    const counts = repos.comments.countQueues(scopeOf(user));
     const pagination = paginate(req.query.page, counts[status], PER_PAGE);
     const comments = repos.comments.listQueue(status, scopeOf(user), pagination.limit, pagination.offset);
     res.render('admin/comments', {
@@ -43,7 +43,8 @@ export function commentsRoutes(ctx: AppContext): Router {
       counts,
       comments,
       reports: repos.reports.summaryFor(comments.map((c) => c.id)),
-      actionsFor,
+      // The reported queue asks one question of each comment: keep it, hide it, or call it spam.
+      actionsFor: status === 'reported' ? () => REPORTED_ACTIONS : actionsFor,
       pagination,
       pageHref: pageLinks('/admin/comments', { status }),
       back: req.originalUrl,
@@ -64,7 +65,7 @@ export function commentsRoutes(ctx: AppContext): Router {
   function bulk(req: Request, res: Response) {
     const user = me(res);
     const action = parseAction(text(req.body, 'action'));
-    const fallbackStatus = COMMENT_STATUSES.includes(text(req.body, 'status') as CommentStatus) ? (text(req.body, 'status') as CommentStatus) : 'pending';
+    const fallbackStatus = COMMENT_QUEUES.includes(text(req.body, 'status') as CommentQueue) ? (text(req.body, 'status') as CommentQueue) : 'pending';
     const ids = idList(req.body, 'ids');
     if (!action || ids.length === 0) {
       flash(req, !action ? 'Choose an action for the selected comments.' : 'Select at least one comment first.');
@@ -78,14 +79,16 @@ export function commentsRoutes(ctx: AppContext): Router {
   }
 
   function renderEdit(res: Response, status: number, comment: QueuedComment, view: { body?: string; reply?: string; errors?: FieldErrors } = {}) {
+    const report = repos.reports.summaryFor([comment.id]).get(comment.id);
+    const dismissable = report !== undefined && report.open > 0 && (comment.status === 'approved' || comment.status === 'pending');
     res.status(status).render('admin/comment-edit', {
       pageTitle: 'Comment',
       comment,
-      report: repos.reports.summaryFor([comment.id]).get(comment.id),
+      report,
       body: view.body ?? comment.body_md,
       reply: view.reply ?? '',
       errors: view.errors ?? {},
-      actions: actionsFor(comment.status),
+      actions: dismissable ? ['dismiss', ...actionsFor(comment.status)] : actionsFor(comment.status),
     });
   }
 

@@ -13,7 +13,7 @@ export function dashboardRoutes(ctx: AppContext): Router {
     res.render('admin/dashboard', {
       pageTitle: 'Dashboard',
       postCounts: repos.posts.countStatesForAdmin(scope),
-      commentCounts: repos.comments.countByStatus(scope),
+      commentCounts: repos.comments.countQueues(scope),
       waiting: repos.comments.listQueue('pending', scope, 5, 0),
       drafts: repos.posts.listForAdmin({ state: 'draft', authorId: scope, kind: null, search: '' }, 5, 0),
       scheduled: repos.posts.listForAdmin({ state: 'scheduled', authorId: scope, kind: null, search: '' }, 5, 0),

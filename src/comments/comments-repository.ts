@@ -5,6 +5,9 @@ import { PUBLIC_POST } from '../posts/posts-repository.js';
 
 export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
 export const COMMENT_STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
+/** The desk's queues: each status, and the comments readers reported that no moderator has answered yet. */
+export type CommentQueue = CommentStatus | 'reported';
+export const COMMENT_QUEUES: readonly CommentQueue[] = ['pending', 'reported', 'approved', 'spam', 'trash'];
 
 export interface Comment {
   id: number;
@@ -81,6 +84,19 @@ export function createCommentsRepository(db: Db, clock: Clock) {
       WHERE c.status = @status AND (@authorId IS NULL OR p.author_id = @authorId)
       ORDER BY c.created_at DESC, c.id DESC LIMIT @limit OFFSET @offset`,
   );
+  // Open reports on comments still up or held; spam and trash are answered already. Newest report first.
+  const reportedQueue = db.prepare<{ authorId: number | null; limit: number; offset: number }, QueuedComment>(
+    `SELECT c.*, p.title AS post_title, p.slug AS post_slug, p.author_id AS post_author_id
+       FROM (SELECT comment_id, max(created_at) AS last FROM reports WHERE reviewed_at IS NULL GROUP BY comment_id) r
+       JOIN comments c ON c.id = r.comment_id JOIN posts p ON p.id = c.post_id
+      WHERE c.status IN ('approved', 'pending') AND (@authorId IS NULL OR p.author_id = @authorId)
+      ORDER BY r.last DESC, c.id DESC LIMIT @limit OFFSET @offset`,
+  );
+  const reportedCount = db.prepare<{ authorId: number | null }, number>(
+    `SELECT count(*) FROM comments c JOIN posts p ON p.id = c.post_id
+      WHERE c.id IN (SELECT comment_id FROM reports WHERE reviewed_at IS NULL)
+        AND c.status IN ('approved', 'pending') AND (@authorId IS NULL OR p.author_id = @authorId)`,
+  ).pluck();
   const counts = db.prepare<{ authorId: number | null }, { status: CommentStatus; n: number }>(
     `SELECT c.status, count(*) AS n FROM comments c JOIN posts p ON p.id = c.post_id
       WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY c.status`,
@@ -124,6 +140,12 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   // Not updated_at: rendering again is not an edit.
   const setRendered = db.prepare<[string, number]>('UPDATE comments SET body_html = ? WHERE id = ?');
 
+  function countByStatus(authorId: number | null): Record<CommentStatus, number> {
+    const result: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
+    for (const row of counts.all({ authorId })) result[row.status] = row.n;
+    return result;
+  }
+
   return {
     findById: (id: number): Comment | undefined => byId.get(id),
 
@@ -153,15 +175,14 @@ export function createCommentsRepository(db: Db, clock: Clock) {
     setStatus: (id: number, status: CommentStatus, now = isoNow(clock)): void => void setStatus.run(status, now, id),
     setBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void setBody.run(md, html, now, id),
 
-    /** The queue for one status; authorId limits it to comments on that author's posts. */
-    listQueue: (status: CommentStatus, authorId: number | null, limit: number, offset: number): QueuedComment[] =>
-      queue.all({ status, authorId, limit, offset }),
+    /** One queue (a status, or the reported comments); authorId limits it to comments on that author's posts. */
+    listQueue: (status: CommentQueue, authorId: number | null, limit: number, offset: number): QueuedComment[] =>
+      status === 'reported' ? reportedQueue.all({ authorId, limit, offset }) : queue.all({ status, authorId, limit, offset }),
 
-    countByStatus(authorId: number | null): Record<CommentStatus, number> {
-      const result: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
-      for (const row of counts.all({ authorId })) result[row.status] = row.n;
-      return result;
-    },
+    countByStatus,
+    /** Every queue's count, the reported comments' too. */
+    countQueues: (authorId: number | null): Record<CommentQueue, number> =>
+      ({ ...countByStatus(authorId), reported: reportedCount.get({ authorId }) ?? 0 }),
 
     /** Deletes for good; a comment with replies is wiped but kept as their parent. */
     deletePermanently: db.transaction((id: number, now = isoNow(clock)): void => {

@@ -17,15 +17,16 @@ import { readCommentForm, type CommentForm, type FieldErrors } from './comment-i
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
 import { formView, threadPageHref } from './discussion-request.js';
-import { likesText, plural } from '../wording.js';
+import { likesText, ONE_MORE_CLICK, plural, REPORT_THANKS } from '../wording.js';
+import { htmlToText, summarise } from '../markdown.js';
+import { wantsJson } from '../http/negotiate.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
 const HELD_REMEMBERED = 20;
 const REASON_MAX = 500;
 
-interface OneClickWords { noun: string; done: string; does: string }
-const LIKE: OneClickWords = { noun: 'like', done: 'counted', does: 'counts' };
-const REPORT: OneClickWords = { noun: 'report', done: 'sent', does: 'sends' };
+// How much of a post or comment a one-more-click page quotes, to say what it is about.
+const EXCERPT_WORDS = 30;
 
 export function commentsRoutes(ctx: AppContext) {
   const { repos, config, keys } = ctx;
@@ -83,9 +84,13 @@ export function commentsRoutes(ctx: AppContext) {
     });
   }
 
+  /** The one more click, with the fields already checked: what needs fixing is marked now, not after that click. */
   function staleComment(req: Request, res: Response) {
-    refuse(req, res, postOf(res), 403, 'Please send your comment again',
-      'Your comment was not posted yet: this page had expired or your browser had no session with us. Everything you typed is below; send it again to post it.', readCommentForm(req.body));
+    const post = postOf(res);
+    const form = readCommentForm(req.body);
+    const errors = service.fieldErrors({ post, form, user: res.locals.currentUser as User | undefined });
+    const words = ONE_MORE_CLICK.comment;
+    refuse(req, res, post, 403, words.title, Object.keys(errors).length > 0 ? words.fix : words.ready, form, errors);
   }
 
   function create(req: Request, res: Response) {
@@ -122,43 +127,59 @@ export function commentsRoutes(ctx: AppContext) {
 
   /**
    * The refusals of a reader's one-click action (a like, a report): a stale token, or
-   * too many from one address. Each answers with the one-click form again.
+   * too many from one address. Each answers with the one-click form again, naming what
+   * it is about; the page script's fetch gets the message as JSON, and `retry: 'form'`
+   * when sending the form itself is what it takes.
    */
-  function oneClick(words: OneClickWords, refusal: (res: Response) => { view: string } & object) {
-    const refuseWith = (res: Response, status: number, title: string, message: string) => {
-      const { view, ...locals } = refusal(res);
-      res.set('Cache-Control', 'no-store');
-      res.status(status).render(view, { pageTitle: title, title, message, ...locals });
+  function oneClick(noun: string, refusal: (res: Response) => { view: string; confirm: { title: string; message: string } } & object) {
+    const refuseWith = (req: Request, res: Response, status: number, title: string, message: string, retry?: 'form') => {
+      const { view, confirm: _confirm, ...locals } = refusal(res);
+      res.set('Cache-Control', 'no-store').status(status);
+      if (wantsJson(req)) return res.json({ ok: false, message, retry });
+      res.render(view, { pageTitle: title, title, message, ...locals });
     };
     return {
-      stale: (_req: Request, res: Response) => refuseWith(res, 403, `Please confirm your ${words.noun}`,
-        `Your ${words.noun} was not ${words.done} yet because this page had expired or your browser had no session with us. One more click ${words.does} it.`),
+      stale: (req: Request, res: Response) => {
+        const { title, message } = refusal(res).confirm;
+        refuseWith(req, res, 403, title, message, 'form');
+      },
       limit: (limiter: RateLimiter): RequestHandler => (req, res, next) => {
         const rate = limiter.hit(addressKey(keys.hash, req.ip ?? ''));
         if (rate.allowed) return next();
         res.set('Retry-After', String(rate.retryAfter));
-        refuseWith(res, 429, `Too many ${words.noun}s just now`,
-          `Too many ${words.noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
+        refuseWith(req, res, 429, `Too many ${noun}s just now`,
+          `Too many ${noun}s have come from your network in the last minute. Please try again in ${rate.retryAfter} seconds.`);
       },
     };
   }
 
   const likesOf = (post: PostView) => likesText(repos.likes.countForPost(post.id));
-  const likes = oneClick(LIKE, (res) => ({ view: 'comments/like-again', post: postOf(res), likes: likesOf(postOf(res)), again: true }));
-  const reports = oneClick(REPORT, (res) => ({ view: 'comments/report-again', post: postOf(res), comment: res.locals.reported, reason: res.locals.reason }));
+  const postExcerpt = (post: PostView) => summarise(post.summary || post.excerpt || htmlToText(post.body_html), EXCERPT_WORDS);
+  const likes = oneClick('like', (res) => ({
+    view: 'comments/like-again', post: postOf(res), likes: likesOf(postOf(res)), again: true, excerpt: postExcerpt(postOf(res)),
+    confirm: ONE_MORE_CLICK.like(postOf(res).title),
+  }));
+  const reports = oneClick('report', (res) => {
+    const comment = res.locals.reported as Comment;
+    return {
+      view: 'comments/report-again', post: postOf(res), comment, reason: res.locals.reason,
+      excerpt: summarise(htmlToText(comment.body_html), EXCERPT_WORDS), confirm: ONE_MORE_CLICK.report(comment.author_name),
+    };
+  });
 
   function like(req: Request, res: Response) {
     const post = postOf(res);
     const limit = (res.locals.site as { likes_per_address: number }).likes_per_address;
-    if (service.likePost(post.id, readerKey(req, res), req.ip ?? '', limit) === 'address-limit') {
+    const outcome = service.likePost(post.id, readerKey(req, res), req.ip ?? '', limit);
+    res.set('Cache-Control', 'no-store');
+    if (outcome === 'address-limit') {
       // 403, not 429: the cap does not pass with time, so there is no honest Retry-After.
       const title = 'Your like was not counted';
-      res.set('Cache-Control', 'no-store');
-      return res.status(403).render('comments/like-again', {
-        pageTitle: title, title, post, likes: likesOf(post), again: false,
-        message: `This post already has ${plural(limit, 'like')} from your network, the most one network can give a post, so yours was not counted. Thank you for reading.`,
-      });
+      const message = `This post already has ${plural(limit, 'like')} from your network, the most one network can give a post, so yours was not counted. Thank you for reading.`;
+      if (wantsJson(req)) return res.status(403).json({ ok: false, message, likes: likesOf(post) });
+      return res.status(403).render('comments/like-again', { pageTitle: title, title, post, likes: likesOf(post), again: false, excerpt: postExcerpt(post), message });
     }
+    if (wantsJson(req)) return res.json({ ok: true, liked: true, likes: likesOf(post) });
     res.redirect(303, `/posts/${post.slug}#likes`);
   }
 
@@ -189,6 +210,8 @@ export function commentsRoutes(ctx: AppContext) {
     const post = postOf(res);
     const comment = res.locals.reported as Comment;
     service.reportComment(comment.id, readerKey(req, res), req.ip ?? '', res.locals.reason as string, (res.locals.site as { report_hide_threshold: number }).report_hide_threshold);
+    // Whether it hid the comment is the moderators' business: the reader is only thanked.
+    if (wantsJson(req)) return res.set('Cache-Control', 'no-store').json({ ok: true, message: REPORT_THANKS });
     res.redirect(303, `/posts/${post.slug}?reported=${comment.id}#comments`);
   }
 

@@ -63,11 +63,16 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
     return parent !== undefined && parent.post_id === postId && statuses.includes(parent.status);
   };
 
+  /** The form's fields checked, as posting checks them; a signed-in person's name and email come from the account. */
+  function check(s: Pick<Submission, 'post' | 'form' | 'user'>, approvesParent = false) {
+    const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
+    return validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
+  }
+
   /** `approvesParent`: the author answers a held comment from the queue, which approves it. */
   function postComment(s: Submission, approvesParent = false): PostOutcome {
     const now = s.now ?? clock();
-    const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
-    const checked = validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
+    const checked = check(s, approvesParent);
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
     const { input } = checked;
 
@@ -143,6 +148,15 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
     postComment: (s: Submission): PostOutcome => postComment(s),
 
     /**
+     * What is wrong with the form's fields, stored nothing: for a form that still needs
+     * its one more click, so the reader fixes everything in that same trip.
+     */
+    fieldErrors: (s: Pick<Submission, 'post' | 'form' | 'user'>): FieldErrors => {
+      const checked = check(s);
+      return checked.ok ? {} : checked.errors;
+    },
+
+    /**
      * An author's reply from the moderation queue: approved at once, with the user's
      * id (which marks it as the author's in the thread). Replying to a held comment
      * approves it in the same transaction, as the queue's "Approve and reply" says.
@@ -207,6 +221,9 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
           repos.comments.hold(commentId, held);
           // Hidden by reports tells the author and admins like any held comment.
           notifications.commentHeld({ ...comment, held_reason: held });
+        } else if (repos.reports.countOpen(commentId) === 1) {
+          // The first open report tells them too; the rest wait for the hiding or a review.
+          notifications.commentReported(comment, reason);
         }
         return { hidden: held !== undefined };
       })();

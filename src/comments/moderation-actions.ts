@@ -2,10 +2,10 @@
 // each status offers. The author's reply goes through the comments service.
 import type { CommentStatus } from './comments-repository.js';
 
-export type ModerationAction = 'approve' | 'unapprove' | 'spam' | 'trash' | 'delete';
+export type ModerationAction = 'approve' | 'unapprove' | 'spam' | 'trash' | 'delete' | 'dismiss';
 
-/** The status each action moves a comment to; delete removes it for good. */
-export const ACTION_STATUS: Readonly<Record<Exclude<ModerationAction, 'delete'>, CommentStatus>> = {
+/** The status each action moves a comment to; delete removes it for good, dismiss answers its reports and keeps it. */
+export const ACTION_STATUS: Readonly<Record<Exclude<ModerationAction, 'delete' | 'dismiss'>, CommentStatus>> = {
   approve: 'approved',
   unapprove: 'pending',
   spam: 'spam',
@@ -13,7 +13,7 @@ export const ACTION_STATUS: Readonly<Record<Exclude<ModerationAction, 'delete'>,
 };
 
 export function parseAction(raw: unknown): ModerationAction | undefined {
-  return typeof raw === 'string' && (raw === 'delete' || Object.hasOwn(ACTION_STATUS, raw)) ? (raw as ModerationAction) : undefined;
+  return typeof raw === 'string' && (raw === 'delete' || raw === 'dismiss' || Object.hasOwn(ACTION_STATUS, raw)) ? (raw as ModerationAction) : undefined;
 }
 
 /** The actions that make sense for a comment in `status` (the queue shows these buttons). */
@@ -25,3 +25,6 @@ export function actionsFor(status: CommentStatus): ModerationAction[] {
     case 'trash': return ['approve', 'delete'];
   }
 }
+
+/** A reported comment's choices: keep it (its reports dismissed), hide it (to the trash), or call it spam. */
+export const REPORTED_ACTIONS: readonly ModerationAction[] = ['dismiss', 'trash', 'spam'];

@@ -1,7 +1,7 @@
 // The desk's moderation: status changes for one comment or many, a moderator's edit,
 // the author's reply and readers' reports, each in one transaction with its audit row.
 // One rule serves one comment and a bulk action alike: change the status, mark the
-// reports of an approved comment reviewed, record who did it.
+// reports of an approved or dismissed comment reviewed, record who did it.
 import type { AuditRepository } from '../audit/audit-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
@@ -12,6 +12,7 @@ import { checkCommentText } from './comment-input.js';
 import type { CommentsRepository, QueuedComment } from './comments-repository.js';
 import type { CommentsService, PostOutcome } from './comments-service.js';
 import { ACTION_STATUS, type ModerationAction } from './moderation-actions.js';
+import { isReportHold } from './moderation.js';
 import type { ReportsRepository } from './reports-repository.js';
 
 export interface ModerationDeps {
@@ -34,11 +35,19 @@ export function createModerationService({ db, repos, comments, notifications, cl
   const now = () => new Date(clock()).toISOString();
 
   /** The status change itself, for any number of comments; call inside a transaction. */
-  function apply(ids: readonly number[], action: ModerationAction, at: string): void {
+  function apply(selected: readonly QueuedComment[], action: ModerationAction, at: string): void {
+    const ids = selected.map((c) => c.id);
     if (action === 'delete') {
       // Newest first, so replies go before their parents and a parent left with
       // no replies is removed rather than kept as a placeholder.
       for (const id of [...ids].sort((a, b) => b - a)) repos.comments.deletePermanently(id, at);
+      return;
+    }
+    if (action === 'dismiss') {
+      // Kept as it is, its open reports answered; one that reports had hidden shows again.
+      repos.reports.markReviewed(ids, at);
+      const unhidden = selected.filter((c) => isReportHold(c.status, c.held_reason)).map((c) => c.id);
+      repos.comments.setStatusMany(unhidden, 'approved', at);
       return;
     }
     repos.comments.setStatusMany(ids, ACTION_STATUS[action], at);
@@ -55,7 +64,7 @@ export function createModerationService({ db, repos, comments, notifications, cl
     act(comment: QueuedComment, action: ModerationAction, actorId: number): void {
       db.transaction(() => {
         const at = now();
-        apply([comment.id], action, at);
+        apply([comment], action, at);
         repos.audit.record({ userId: actorId, action: `comment.${action}`, subject: `comment:${comment.id}`, detail: `on post:${comment.post_id} by ${comment.author_name}` }, at);
       })();
     },
@@ -65,7 +74,7 @@ export function createModerationService({ db, repos, comments, notifications, cl
       const ids = selected.map((c) => c.id);
       db.transaction(() => {
         const at = now();
-        apply(ids, action, at);
+        apply(selected, action, at);
         repos.audit.record({ userId: actorId, action: `comment.bulk-${action}`, subject: ids.map((id) => `comment:${id}`).join(' ').slice(0, 500), detail: `${ids.length} comments` }, at);
       })();
       return ids.length;

@@ -68,5 +68,13 @@ export interface ReportFacts {
  */
 export function reportHold(f: ReportFacts): string | undefined {
   if (f.byStaff || f.addresses < f.threshold) return undefined;
-  return `Reported by ${plural(f.addresses, 'reader')}; hidden until reviewed`;
+  return `${REPORT_HOLD_START}${plural(f.addresses, 'reader')}${REPORT_HOLD_END}`;
+}
+
+const REPORT_HOLD_START = 'Reported by ';
+const REPORT_HOLD_END = '; hidden until reviewed';
+
+/** Whether a held comment's reason is readers' reports (reportHold's words), so dismissing them shows it again. */
+export function isReportHold(status: CommentStatus, reason: string): boolean {
+  return status === 'pending' && reason.startsWith(REPORT_HOLD_START) && reason.endsWith(REPORT_HOLD_END);
 }

@@ -29,6 +29,7 @@ export function createReportsRepository(db: Db, clock: Clock) {
         AND address_hash NOT IN (SELECT address_hash FROM reports WHERE comment_id = @id AND reviewed_at IS NOT NULL)`,
   ).pluck();
   const has = db.prepare<[number, string], number>('SELECT 1 FROM reports WHERE comment_id = ? AND reader_key = ?').pluck();
+  const open = db.prepare<[number], number>('SELECT count(*) FROM reports WHERE comment_id = ? AND reviewed_at IS NULL').pluck();
   const summaries = db.prepare<[string], { comment_id: number; n: number; open: number; addresses: number; reasons: string }>(
     `SELECT comment_id, count(*) AS n, count(*) FILTER (WHERE reviewed_at IS NULL) AS open,
             count(DISTINCT nullif(address_hash, '')) AS addresses,
@@ -51,6 +52,8 @@ export function createReportsRepository(db: Db, clock: Clock) {
     /** Distinct addresses whose open reports may hide the comment: none that reported it before a review. */
     countHidingAddresses: (commentId: number): number => hidingAddresses.get({ id: commentId }) ?? 0,
     hasReported: (commentId: number, readerKey: string): boolean => has.get(commentId, readerKey) !== undefined,
+    /** Reports on the comment that no moderator has answered yet. */
+    countOpen: (commentId: number): number => open.get(commentId) ?? 0,
     /** Counts and reasons for the given comments, in one query; comments with no reports are absent. */
     summaryFor(commentIds: readonly number[]): Map<number, ReportSummary> {
       const result = new Map<number, ReportSummary>();

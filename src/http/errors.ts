@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DomainError, type DomainErrorKind } from '../errors.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.js';
 import { isCsrfError } from './csrf.js';
+import { wantsJson } from './negotiate.js';
 
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -67,7 +68,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     res.status(status).set('Cache-Control', 'no-store');
     // An error raised before the page locals were set (a body too large, say) still gets the site's page.
     res.locals = { site: DEFAULT_SETTINGS, navPages: [], feeds: [], currentUser: undefined, path: req.path, ...res.locals };
-    if (req.accepts(['html', 'json']) === 'json') {
+    if (wantsJson(req)) {
       res.json({ error: message });
       return;
     }

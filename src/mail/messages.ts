@@ -23,11 +23,21 @@ export interface HeldItem {
   text: string;
 }
 
+export interface ReportedItem {
+  commentId: number;
+  postTitle: string;
+  author: string;
+  /** What the reader said, if anything. */
+  reason: string;
+  text: string;
+}
+
 export type Payload =
   | { kind: 'confirm'; token: string }
   | { kind: 'comments'; postTitle: string; postSlug: string; items: CommentItem[] }
   | { kind: 'post'; postTitle: string; postSlug: string; excerpt: string }
-  | { kind: 'held'; items: HeldItem[] };
+  | { kind: 'held'; items: HeldItem[] }
+  | { kind: 'reported'; items: ReportedItem[] };
 
 export interface Built {
   subject: string;
@@ -111,6 +121,23 @@ export function buildMessage(kind: MessageKind, payload: Payload, site: Site, un
           + `\n\nThe moderation queue: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
         html: page(site, items.map((i) => `<p><strong>${escape(i.author)}</strong> wrote on “${escape(i.postTitle)}” (held: ${escape(i.reason)}):</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
           + `<p><a href="${escape(queue)}">Open the moderation queue</a></p>`,
+        `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
+        headers,
+      };
+    }
+    case 'reported': {
+      const queue = `${site.baseUrl}/admin/comments?status=reported`;
+      const settingsUrl = `${site.baseUrl}/admin/settings`;
+      const items = payload.items;
+      const titles = new Set(items.map((i) => i.postTitle));
+      const on = titles.size === 1 ? ` on “${items[0]!.postTitle}”` : '';
+      const why = (i: ReportedItem) => (i.reason ? `the reader said: ${i.reason}` : 'no reason given');
+      return {
+        subject: `[${site.title}] ${plural(items.length, 'A comment was', 'comments were')} reported${on}`,
+        text: items.map((i) => `A reader reported ${i.author}'s comment on “${i.postTitle}” (${why(i)}). It is still shown:\n\n${i.text}`).join('\n\n----\n\n')
+          + `\n\nKeep it, hide it or mark it as spam: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
+        html: page(site, items.map((i) => `<p>A reader reported <strong>${escape(i.author)}</strong>’s comment on “${escape(i.postTitle)}” (${escape(why(i))}). It is still shown:</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
+          + `<p><a href="${escape(queue)}">Keep it, hide it or mark it as spam</a></p>`,
         `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
         headers,
       };

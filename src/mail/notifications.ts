@@ -1,6 +1,6 @@
 // Turns writes into messages in the outbox, always inside the caller's transaction:
 // an approved comment to the post's confirmed subscribers (never its own writer), a
-// held comment to the post's author and the admins, a newly public post to the blog's
+// held or reported comment to the post's author and the admins, a newly public post to the blog's
 // subscribers. A person gets at most one message per post per 10 minutes: notices that
 // come later join the message still waiting, or wait for the window to pass.
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { isoNow, type Clock } from '../clock.js';
 import type { Comment } from '../comments/comments-repository.js';
 import type { Db } from '../db/open.js';
 import type { Repositories } from '../repositories.js';
-import type { CommentItem, HeldItem, Payload } from './messages.js';
+import type { CommentItem, HeldItem, Payload, ReportedItem } from './messages.js';
 import type { MessageKind } from './outbox-repository.js';
 
 export const GATHER_MS = 10 * 60 * 1000;
@@ -82,22 +82,40 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
   }
 
   /**
-   * A held comment: the post's author and the admins hear, with the reason (a setting,
-   * on by default): per post within 10 minutes, or as a daily digest of every post.
+   * A message to the post's author and the admins (not the comment's own writer), if
+   * the settings ask for these (on by default): per post within 10 minutes, or one
+   * daily digest of every post. `kind` keeps held comments and reports apart.
    */
-  function commentHeld(comment: Pick<Comment, 'id' | 'post_id' | 'author_name' | 'author_email' | 'body_md' | 'held_reason'>): void {
+  function toStaff<I>(kind: 'held' | 'reported', postId: number, exceptEmail: string, item: (postTitle: string) => I, fresh: (items: I[]) => Payload): void {
     const settings = repos.settings.load();
     if (!settings.mail_held_comments) return;
     const daily = settings.mail_held_digest === 'daily';
-    const post = repos.posts.findById(comment.post_id);
+    const post = repos.posts.findById(postId);
     if (!post) return;
     const people = repos.users.list().filter((u) => u.role === 'admin' || u.id === post.author_id);
-    const addresses = [...new Set(people.map((u) => u.email.trim().toLowerCase()).filter((e) => e !== '' && !sameAddress(e, comment.author_email)))];
-    const item: HeldItem = { commentId: comment.id, postTitle: post.title, author: comment.author_name, reason: comment.held_reason, text: comment.body_md };
+    const addresses = [...new Set(people.map((u) => u.email.trim().toLowerCase()).filter((e) => e !== '' && !sameAddress(e, exceptEmail)))];
     for (const email of addresses) {
-      const key = daily ? `held-daily:${email}` : `held:${post.id}:${email}`;
-      gather(email, key, (items: HeldItem[]) => ({ kind: 'held', items }), item, undefined, daily ? DIGEST_MS : GATHER_MS);
+      const key = daily ? `${kind}-daily:${email}` : `${kind}:${post.id}:${email}`;
+      gather(email, key, fresh, item(post.title), undefined, daily ? DIGEST_MS : GATHER_MS);
     }
+  }
+
+  /** A held comment: the post's author and the admins hear, with the reason. */
+  function commentHeld(comment: Pick<Comment, 'id' | 'post_id' | 'author_name' | 'author_email' | 'body_md' | 'held_reason'>): void {
+    toStaff('held', comment.post_id, comment.author_email,
+      (postTitle): HeldItem => ({ commentId: comment.id, postTitle, author: comment.author_name, reason: comment.held_reason, text: comment.body_md }),
+      (items: HeldItem[]) => ({ kind: 'held', items }));
+  }
+
+  /**
+   * A visible comment's first open report: the post's author and the admins hear once,
+   * with the reader's reason. Later reports add nothing until the comment is hidden
+   * (a held notice) or a moderator answers them and someone reports it again.
+   */
+  function commentReported(comment: Pick<Comment, 'id' | 'post_id' | 'author_name' | 'author_email' | 'body_md'>, reason: string): void {
+    toStaff('reported', comment.post_id, comment.author_email,
+      (postTitle): ReportedItem => ({ commentId: comment.id, postTitle, author: comment.author_name, reason, text: comment.body_md }),
+      (items: ReportedItem[]) => ({ kind: 'reported', items }));
   }
 
   /**
@@ -127,5 +145,5 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
     return announced;
   });
 
-  return { queue, commentApproved, commentHeld, announceDuePosts };
+  return { queue, commentApproved, commentHeld, commentReported, announceDuePosts };
 }
