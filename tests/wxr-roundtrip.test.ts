@@ -8,9 +8,12 @@ import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/ind
 
 let source: TestContext;
 let target: TestContext;
+// One clock for both blogs: a draft is exported with the time it was made, which for the
+// imported copy is the time of the import, so the two must read the same clock.
+const clock = () => Date.parse('2026-01-01T00:00:00.000Z');
 beforeEach(() => {
-  source = makeTestApp();
-  target = makeTestApp();
+  source = makeTestApp({}, { clock });
+  target = makeTestApp({}, { clock });
 });
 afterEach(() => {
   source.close();

@@ -2,8 +2,8 @@
 // and comments with their true parents. Two streaming passes over the file, so a large
 // export is read in the memory of its largest item: the first checks the whole file
 // (well-formed, a WordPress export, the fields an import needs, real dates), and a file
-// that fails changes nothing; the second writes in short transactions of BATCH_SIZE
-// rows, so a running blog's own writes wait at most for one batch, never for the file.
+// that fails changes nothing; the second writes in short transactions (BATCH_SIZE rows or
+// BATCH_MS), so a running blog's own writes wait at most for one batch, never for the file.
 //
 // Every post and comment is recorded with where it came from (imported_posts and
 // imported_comments): running the import again recognises them and leaves them as they
@@ -31,11 +31,15 @@ import { readWxr, WxrImportError, type WxrComment, type WxrItem, type WxrSource 
 
 export { WxrImportError, wxrFile, wxrText, type WxrSource } from './wxr-reader.js';
 
-/** Rows (an author, a post, a comment) written per transaction. */
+/** Rows (an author, a post, a comment) written per transaction, at most. */
 export const BATCH_SIZE = 200;
+// A batch also ends once it has held the write lock this long: rendering a long post
+// takes milliseconds, and the blog's own writes wait for the batch.
+const BATCH_MS = 50;
 // After each batch the import rests a quarter of the time the batch took, so a blog's
-// writer waiting on the database (SQLite polls every few milliseconds) finds it free.
+// writer waiting on the database (SQLite polls it every few milliseconds) finds it free.
 const REST_FRACTION = 0.25;
+const MIN_REST_MS = 5;
 
 interface Kinds {
   posts: number;
@@ -332,22 +336,27 @@ export async function importWxr(deps: ImportDeps, source: WxrSource, { batchSize
   }
 
   let units: (() => void)[] = [];
-  const writeBatch = db.transaction((batch: (() => void)[]) => {
-    for (const unit of batch) unit();
+  // Runs units until the batch is done or has held the lock for BATCH_MS; how many ran.
+  const writeBatch = db.transaction((batch: (() => void)[], started: number): number => {
+    let ran = 0;
+    while (ran < batch.length) {
+      batch[ran++]!();
+      if (performance.now() - started >= BATCH_MS) break;
+    }
+    return ran;
   });
   async function flush(): Promise<void> {
-    if (!units.length) return;
-    const batch = units;
-    units = [];
-    const started = performance.now();
-    try {
-      writeBatch.immediate(batch);
-    } catch (err) {
-      throw new WxrImportStopped(report(), err);
+    while (units.length) {
+      const started = performance.now();
+      try {
+        units = units.slice(writeBatch.immediate(units, started));
+      } catch (err) {
+        throw new WxrImportStopped(report(), err);
+      }
+      addTally(done, pending);
+      pending = newTally();
+      await sleep(Math.max(MIN_REST_MS, (performance.now() - started) * REST_FRACTION));
     }
-    addTally(done, pending);
-    pending = newTally();
-    await sleep((performance.now() - started) * REST_FRACTION);
   }
   async function add(unit: () => void): Promise<void> {
     units.push(unit);
