@@ -396,6 +396,5 @@ export async function importWxr(deps: ImportDeps, source: WxrSource, { batchSize
     }
   }
   await flush();
-  addTally(done, pending);
   return report();
 }
