@@ -4,6 +4,7 @@
 // bytes. Rounds alternate between targets; the table shows medians of rounds. Then every
 // hostile input through every reader of user text (bench/adversarial.ts), and the slowest.
 // BENCH_QUICK=1 is a short smoke run; BENCH_SECONDS sets the length of a round.
+// BENCH_IMPORT_MB=200 adds a WordPress import of that size at the end (bench/import.ts).
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { openDatabase } from '../src/db/open.js';
 import { migrate } from '../src/db/migrate.js';
 import { freePort, NGINX, startNginx, type RunningNginx } from '../tests/helpers/nginx.js';
 import { measureAdversarial, printAdversarial } from './adversarial.js';
+import { measureImport, printImport } from './import.js';
 import type { LoadResult, Posting, WireJob } from './load.js';
 import { addDiscussion, seedBlog } from './seed.js';
 
@@ -357,3 +359,4 @@ try {
 
 // In this process once the servers are gone, so nothing else shares the cores.
 printAdversarial(measureAdversarial());
+if (process.env.BENCH_IMPORT_MB) printImport(await measureImport(Number(process.env.BENCH_IMPORT_MB)));

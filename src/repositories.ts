@@ -11,6 +11,7 @@ import { createSettingsRepository } from './settings/settings-repository.js';
 import { createUsersRepository } from './users/users-repository.js';
 import { createSearchRepository } from './search/search-repository.js';
 import { createWxrRepository } from './wxr/wxr-repository.js';
+import { createImportSourcesRepository } from './wxr/import-sources-repository.js';
 import { createAuditRepository } from './audit/audit-repository.js';
 import { createUploadsRepository } from './uploads/uploads-repository.js';
 import { createReportsRepository } from './comments/reports-repository.js';
@@ -32,6 +33,7 @@ export function createRepositories(db: Db, clock: Clock) {
     sessions: createSessionsRepository(db, clock),
     search: createSearchRepository(db, clock),
     wxr: createWxrRepository(db),
+    importSources: createImportSourcesRepository(db),
     audit: createAuditRepository(db, clock),
     uploads: createUploadsRepository(db, clock),
     likes: createLikesRepository(db, clock),

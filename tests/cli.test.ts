@@ -195,17 +195,36 @@ describe('colloquy import-wxr and export-wxr', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
       `Imported 3 posts, 1 page and 4 comments from ${fixture}.`,
-      'Skipped 2 items that are not a post or page (attachments, menus, revisions, trashed posts) and 1 pingback or trackback.',
+      'Skipped 1 item that is not a post or page (menus, revisions, trashed posts) and 1 pingback or trackback.',
       'Matched 1 author to an existing user of the same name.',
       'Created 1 author who cannot log in yet: WordPress passwords do not carry over.',
       'Give each one a password with:',
       '  npx colloquy user passwd head',
+      '1 attachment (images and other files) was not fetched: Colloquy cannot download from here. Upload it again; the original address is:',
+      '  https://greenlane.example.org/wp-content/uploads/2024/09/rocket.jpg',
     ]);
     expect(count(db)).toEqual({ posts: 4, comments: 4, users: 2 });
     expect(withRepos((x) => x.posts.findBySlug('year-4-science-museum'), db)).toMatchObject({ title: 'Year 4 & the Science Museum' });
     // The advice works: after it, the imported author can log in.
     expect((await colloquy(['user', 'passwd', 'head', '--password-stdin'], 'head teacher passphrase', db)).code).toBe(0);
     expect(await verifyPassword('head teacher passphrase', withRepos((x) => x.users.findByUsername('head'), db)!.password_hash)).toBe(true);
+  });
+
+  it('imports nothing the second time and says what is already here', async () => {
+    const db = freshDb();
+    expect((await colloquy(['import-wxr', fixture], '', db)).code).toBe(0);
+    const before = count(db);
+    const r = await colloquy(['import-wxr', fixture], '', db);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      `Imported nothing new from ${fixture}.`,
+      '3 posts, 1 page and 4 comments already here from an earlier import: left as they are.',
+      'Skipped 1 item that is not a post or page (menus, revisions, trashed posts) and 1 pingback or trackback.',
+      'Matched 2 authors to existing users of the same name.',
+      '1 attachment (images and other files) was not fetched: Colloquy cannot download from here. Upload it again; the original address is:',
+      '  https://greenlane.example.org/wp-content/uploads/2024/09/rocket.jpg',
+    ]);
+    expect(count(db)).toEqual(before);
   });
 
   it('refuses a bad, missing or unreadable file with a clear message, changing nothing', async () => {

@@ -14,7 +14,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js'
 import { isRole, isUsername, passwordProblem, ROLES, USERNAME_RULE, type PasswordProblem } from '../users/user-rules.js';
 import { plural } from '../wording.js';
 import { exportWxr } from '../wxr/export-wxr.js';
-import { WxrImportError, importWxr, type ImportReport } from '../wxr/import-wxr.js';
+import { WxrImportError, WxrImportStopped, importWxr, wxrFile, type ImportReport } from '../wxr/import-wxr.js';
 import { writeFileAtomically } from './write-atomically.js';
 import { BackupError, restoreBackup, writeBackup } from '../backup/backup-archive.js';
 import { erasureKey, erasureSummary } from '../comments/erasure-service.js';
@@ -98,9 +98,11 @@ function outputFile(file: string, force: boolean, config: Config): string {
   return target;
 }
 
-function readInputFile(file: string): string {
+/** Refuses a FILE that cannot be read, before an import starts reading it as a stream. */
+function checkInputFile(file: string): void {
   try {
-    return fs.readFileSync(file, 'utf8');
+    if (fs.statSync(file).isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+    fs.accessSync(file, fs.constants.R_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
@@ -108,10 +110,19 @@ function readInputFile(file: string): string {
   }
 }
 
-function importReport(file: string, { counts, createdAuthors, personalData }: ImportReport): string[] {
-  const lines = [`Imported ${contents(counts)} from ${file}.`];
+/** "3 posts and 4 comments": the kinds there are some of. */
+function someOf(c: { posts: number; pages: number; comments: number }): string {
+  const parts = ([[c.posts, 'post'], [c.pages, 'page'], [c.comments, 'comment']] as const).filter(([n]) => n !== 0).map(([n, one]) => plural(n, one));
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0] ?? '';
+}
+
+function importReport(file: string, { counts, createdAuthors, personalData, attachments }: ImportReport): string[] {
+  const lines = [counts.posts + counts.pages + counts.comments === 0 ? `Imported nothing new from ${file}.` : `Imported ${contents(counts)} from ${file}.`];
+  const { alreadyHere, deletedHere } = counts;
+  if (someOf(alreadyHere)) lines.push(`${someOf(alreadyHere)} already here from an earlier import: left as ${alreadyHere.posts + alreadyHere.pages + alreadyHere.comments === 1 ? 'it is' : 'they are'}.`);
+  if (someOf(deletedHere)) lines.push(`${someOf(deletedHere)} imported before and deleted here since: left deleted.`);
   if (counts.skippedItems || counts.skippedComments) {
-    lines.push(`Skipped ${plural(counts.skippedItems, 'item')} that ${counts.skippedItems === 1 ? 'is' : 'are'} not a post or page (attachments, menus, revisions, trashed posts) and ${plural(counts.skippedComments, 'pingback or trackback', 'pingbacks and trackbacks')}.`);
+    lines.push(`Skipped ${plural(counts.skippedItems, 'item')} that ${counts.skippedItems === 1 ? 'is' : 'are'} not a post or page (menus, revisions, trashed posts) and ${plural(counts.skippedComments, 'pingback or trackback', 'pingbacks and trackbacks')}.`);
   }
   if (counts.usersMatched) {
     lines.push(`Matched ${plural(counts.usersMatched, 'author')} to ${counts.usersMatched === 1 ? 'an existing user' : 'existing users'} of the same name.`);
@@ -134,6 +145,12 @@ function importReport(file: string, { counts, createdAuthors, personalData }: Im
     lines.push(
       `${plural(personalData.length, 'published post')} ${personalData.length === 1 ? 'seems' : 'seem'} to hold personal data. ${personalData.length === 1 ? 'It stays' : 'They stay'} published, as ${personalData.length === 1 ? 'it was' : 'they were'}; check ${personalData.length === 1 ? 'it' : 'each one'}:`,
       ...personalData.map((p) => `  /posts/${p.slug}: ${p.findings}`),
+    );
+  }
+  if (attachments.length) {
+    lines.push(
+      `${plural(attachments.length, 'attachment')} (images and other files) ${attachments.length === 1 ? 'was' : 'were'} not fetched: Colloquy cannot download from here. Upload ${attachments.length === 1 ? 'it' : 'the ones you need'} again; the original ${attachments.length === 1 ? 'address is' : 'addresses are'}:`,
+      ...attachments.map((url) => `  ${url}`),
     );
   }
   return lines;
@@ -219,22 +236,29 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
   'import-wxr': {
     usage: 'import-wxr FILE',
     summary: 'Import a WordPress (WXR) export: posts, pages, tags, comments.',
-    details: `In WordPress: Tools > Export > All content. The whole file goes in one
-transaction, while the blog keeps serving: a file that is not a WordPress export
-changes nothing. Authors are matched to users by name; new ones are created as
-authors who cannot log in until \`colloquy user passwd NAME\` gives them a password.
-Importing the same file twice imports its posts twice.`,
+    details: `In WordPress: Tools > Export > All content. The file is read twice, as a stream:
+first checked whole, so a file that is not a sound WordPress export changes nothing;
+then written in short transactions while the blog keeps serving. Authors are matched
+to users by name; new ones are created as authors who cannot log in until
+\`colloquy user passwd NAME\` gives them a password.
+
+Running it again is safe: posts and comments imported before are recognised (by the
+site and WordPress id, or the guid) and left as they are, edited here or not; only
+what is new comes in, such as new comments on a post imported before. What was deleted
+here stays deleted. Attachments are not downloaded: their addresses are listed.`,
     arity: [1, 1],
     database: 'migrated',
-    run({ positionals: [file = ''], out, context }, db) {
-      const xml = readInputFile(file);
+    async run({ positionals: [file = ''], out, context }, db) {
+      checkInputFile(file);
       const ctx = context();
       let report;
       try {
-        report = importWxr({ db, ...ctx }, xml);
-      } catch (err) {
-        if (err instanceof WxrImportError) throw new Refusal(`${file}: ${err.message} Nothing was imported.`);
-        throw err;
+        report = await importWxr({ db, ...ctx }, wxrFile(file));
+      } catch (error) {
+        if (error instanceof WxrImportError) throw new Refusal(`${file}: ${error.message} Nothing was imported.`);
+        if (!(error instanceof WxrImportStopped)) throw error;
+        for (const line of importReport(file, error.report)) out(line);
+        throw new Refusal(`The import stopped part-way: ${error.message}. What is listed above is in; run the same command again to bring in the rest (what is here already is recognised).`);
       }
       for (const line of importReport(file, report)) out(line);
     },

@@ -6,7 +6,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { cookieOptions, readCookie } from '../http/cookies.js';
 import { firstString, parseId } from '../http/forms.js';
-import { notFound } from '../http/errors.js';
+import { BUSY_RETRY_AFTER, isBusyError, notFound } from '../http/errors.js';
 import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { PostView } from '../posts/posts-repository.js';
@@ -97,9 +97,18 @@ export function commentsRoutes(ctx: AppContext) {
     const post = postOf(res);
     const form = readCommentForm(req.body);
     const user = res.locals.currentUser as User | undefined;
-    const outcome = service.postComment({
-      post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
-    });
+    let outcome;
+    try {
+      outcome = service.postComment({
+        post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
+      });
+    } catch (err) {
+      // Another writer (an import) held the database too long: the comment is refused with its text, not lost to a 500.
+      if (!isBusyError(err)) throw err;
+      res.set('Retry-After', String(BUSY_RETRY_AFTER));
+      return refuse(req, res, post, 503, 'Busy for a moment',
+        `Your comment was not posted yet: the blog was busy writing something else. Please send it again in ${plural(BUSY_RETRY_AFTER, 'second')}; your text is kept below.`, form);
+    }
     switch (outcome.kind) {
       case 'invalid':
         return refuse(req, res, post, 422, 'Please check your comment', 'Your comment was not posted yet. Please correct what is marked below and send it again.', form, outcome.errors);

@@ -38,7 +38,21 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported type',
   429: 'Too many requests',
   500: 'Something went wrong',
+  503: 'Busy for a moment',
 };
+
+/** How long a request that met a busy database is told to wait, in seconds. */
+export const BUSY_RETRY_AFTER = 5;
+const BUSY_MESSAGE = 'The blog was busy writing something else (an import, say) for longer than it waits, so this was not done. Please try again in a few seconds.';
+
+/**
+ * SQLite gave up waiting for another connection's write (a long import or a backup
+ * holding the lock past the busy timeout): not a fault in the request, so 503, not 500.
+ */
+export function isBusyError(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
 
 // What a person is told when a library (the URL decoder, a body parser, the CSRF
 // check) refused the request: its own words ("request entity too large") are not for readers.
@@ -57,13 +71,18 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const status = statusOf(err);
-    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
-    const message = status >= 500
-      ? 'The server could not finish this request. It has been logged; please try again in a moment.'
-      : err instanceof HttpError || err instanceof DomainError
-        ? err.message
-        : LIBRARY_MESSAGES[status] ?? TITLES[status] ?? 'The request could not be handled.';
+    const busy = isBusyError(err);
+    if (busy) logger.warn({ err, method: req.method, path: req.path }, 'database busy');
+    else if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    const message = busy
+      ? BUSY_MESSAGE
+      : status >= 500
+        ? 'The server could not finish this request. It has been logged; please try again in a moment.'
+        : err instanceof HttpError || err instanceof DomainError
+          ? err.message
+          : LIBRARY_MESSAGES[status] ?? TITLES[status] ?? 'The request could not be handled.';
     if (err instanceof HttpError) res.set(err.headers);
+    if (busy) res.set('Retry-After', String(BUSY_RETRY_AFTER));
     // An error page is never kept: the missing post may be published a second later.
     res.status(status).set('Cache-Control', 'no-store');
     // An error raised before the page locals were set (a body too large, say) still gets the site's page.
@@ -87,6 +106,7 @@ function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
   if (err instanceof DomainError) return DOMAIN_STATUS[err.kind];
   if (isCsrfError(err)) return 403;
+  if (isBusyError(err)) return 503;
   const e = err as { status?: unknown; statusCode?: unknown };
   const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   return status >= 400 && status < 600 ? status : 500;

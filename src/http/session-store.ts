@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import type { Clock } from '../clock.js';
 import type { SessionsRepository } from '../sessions/sessions-repository.js';
+import { isBusyError } from './errors.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -84,7 +85,8 @@ export class SqliteSessionStore extends session.Store {
       this.sessions.touch(sid, this.expiryOf(data), TOUCH_SLACK_MS);
       callback?.();
     } catch (err) {
-      callback?.(err);
+      // A touch only moves the expiry on: with the database busy (an import), the next request does it.
+      callback?.(isBusyError(err) ? undefined : err);
     }
   }
 
