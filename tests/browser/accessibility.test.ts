@@ -123,7 +123,7 @@ let seeded: Seeded;
 /** One tab for each kind of visitor, reused from page type to page type. */
 const tabs = {} as Record<Who, Page>;
 /** Each page type's HTML as served, for the checker. */
-const served_html = new Map<string, string>();
+const servedHtml = new Map<string, string>();
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -200,7 +200,7 @@ describe('axe-core finds nothing on any page type, light and dark, 390px and 128
   it.each(PAGES)('$name', async ({ name, as, reach }) => {
     const page = tabs[as];
     const response = await open(page, reach(seeded));
-    served_html.set(name, await response.text());
+    servedHtml.set(name, await response.text());
     if (as === 'admin') expect(page.url(), 'still logged in').not.toContain('/admin/login');
     const found: string[] = [];
     for (const width of WIDTHS) {
@@ -233,10 +233,10 @@ function vnu(files: string[]): Promise<VnuMessage[]> {
 
 describe('the Nu HTML Checker', () => {
   it('finds no error in the HTML of any page type', { timeout: 180_000 }, async () => {
-    expect([...served_html.keys()].sort(), 'every page type was fetched').toEqual(PAGES.map((p) => p.name).sort());
+    expect([...servedHtml.keys()].sort(), 'every page type was fetched').toEqual(PAGES.map((p) => p.name).sort());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-vnu-'));
     const fileOf = new Map<string, string>();
-    for (const [name, html] of served_html) {
+    for (const [name, html] of servedHtml) {
       const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.html`);
       fs.writeFileSync(file, html);
       fileOf.set(`file:${file}`, name);
