@@ -18,7 +18,7 @@ describe('GET /search', () => {
     for (const path of ['/search', '/search?q=', '/search?q=%20%20', '/search?q=a&q=b']) {
       const res = await request(t.app).get(path);
       expect(res.status, path).toBe(200);
-      expect(res.text).toContain('<form class="search-form" action="/search" method="get" role="search">');
+      expect(res.text).toContain('<form class="search-form" action="/search" method="get" role="search" aria-labelledby="search-heading">');
       expect(res.text).not.toContain('search-result');
     }
   });
