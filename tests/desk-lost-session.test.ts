@@ -37,7 +37,17 @@ async function logOutElsewhere(agent: Agent) {
   expect((await postForm(agent, '/admin/logout', {})).status).toBe(303);
 }
 
-describe('a save after the session ended', () => {
+/** Alice edits post `id`, logs out in another tab, saves `fields`, and logs in as `username` on the page that answers. */
+async function saveAfterLogOut(id: number, fields: Record<string, string>, username: string) {
+  const agent = await loginAs(t, 'alice');
+  const token = await pageToken(agent, `/admin/posts/${id}/edit`);
+  await logOutElsewhere(agent);
+  const res = await agent.post(`/admin/posts/${id}`).type('form').send({ ...fields, _csrf: token });
+  return agent.post('/admin/login').type('form').send({ ...hiddenFields(res.text), username, password: PASSWORD });
+}
+
+// Each test logs in two or three times through scrypt: slow on a busy machine, not a timed test.
+describe('a save after the session ended', { timeout: 30_000 }, () => {
   it('answers with the log-in form holding the whole post, and logging in saves it', async () => {
     t = makeTestApp();
     const alice = await makeUser(t.repos, 'author', 'alice');
@@ -103,11 +113,7 @@ describe('a save after the session ended', () => {
     const alice = await makeUser(t.repos, 'author', 'alice');
     await makeUser(t.repos, 'author', 'bob');
     const id = makePost(t, alice, { title: 'Alice’s', body_md: 'Hers.' });
-    const agent = await loginAs(t, 'alice');
-    const token = await pageToken(agent, `/admin/posts/${id}/edit`);
-    await logOutElsewhere(agent);
-    const res = await agent.post(`/admin/posts/${id}`).type('form').send({ ...typed, _csrf: token });
-    const answer = await agent.post('/admin/login').type('form').send({ ...hiddenFields(res.text), username: 'bob', password: PASSWORD });
+    const answer = await saveAfterLogOut(id, typed, 'bob');
     expect(answer.status).toBe(403);
     expect(answer.text).toContain('not one you may change');
     expect(answer.text).toContain('value="Three hours of work"');
@@ -119,11 +125,7 @@ describe('a save after the session ended', () => {
     t = makeTestApp();
     const alice = await makeUser(t.repos, 'author', 'alice');
     const id = makePost(t, alice, { title: 'Before' });
-    const agent = await loginAs(t, 'alice');
-    const token = await pageToken(agent, `/admin/posts/${id}/edit`);
-    await logOutElsewhere(agent);
-    const res = await agent.post(`/admin/posts/${id}`).type('form').send({ ...typed, title: '', _csrf: token });
-    const answer = await agent.post('/admin/login').type('form').send({ ...hiddenFields(res.text), username: 'alice', password: PASSWORD });
+    const answer = await saveAfterLogOut(id, { ...typed, title: '' }, 'alice');
     expect(answer.status).toBe(422);
     expect(answer.text).toContain('You are logged in again.');
     expect(answer.text).toContain('Give it a title.');

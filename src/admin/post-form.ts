@@ -10,18 +10,10 @@ import { parseTagsField } from '../posts/posts-service.js';
 import { parseLocalDateTime, toLocalDateTimeInput } from '../time.js';
 import { checked, text, hasErrors, type FieldErrors } from '../http/forms.js';
 
-export interface PostForm {
+/** The editor's fields as typed (what an autosaved copy keeps), and two that steer the save. */
+export interface PostForm extends RevisionFields {
   /** The author has seen the personal-data findings and publishes anyway. */
   confirm_personal_data: boolean;
-  kind: string;
-  title: string;
-  slug: string;
-  body: string;
-  excerpt: string;
-  tags: string;
-  status: string;
-  published_at: string;
-  comments_open: boolean;
   /** A new post's editor key, naming its autosaved copies until it is first saved; '' for a saved post. */
   draft_key: string;
 }
