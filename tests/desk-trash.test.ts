@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { startTrashPurgeJob } from '../src/posts/trash-purge.js';
+import { exportWxr } from '../src/wxr/export-wxr.js';
 import { loginAs, makePost, makeTestApp, makeTestClock, makeUser, postForm, seedComment, type TestClock, type TestContext } from './helpers/index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -41,6 +42,10 @@ describe('the Trash', { timeout: 30_000 }, () => {
       expect(res.text, path).not.toContain('Lovely basil');
     }
     expect((await request(t.app).get('/tags/garden')).status).toBe(404);
+    // An export says so in WordPress's words, so no import brings it back to life.
+    const chunks: string[] = [];
+    exportWxr(t.repos, 'https://blog.example', (chunk) => chunks.push(chunk));
+    expect(chunks.join('')).toMatch(/<title><!\[CDATA\[Gardening notes\]\]><\/title>[\s\S]*?<wp:status><!\[CDATA\[trash\]\]><\/wp:status>/);
     // The staff see a trashed post in the Trash only, with its count.
     const list = await agent.get('/admin/posts');
     expect(list.text).toContain('Moved “Gardening notes” to the Trash. You can restore it there for 30 days.');
