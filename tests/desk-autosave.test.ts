@@ -129,4 +129,14 @@ describe('autosave', () => {
     expect(out.headers.location).toContain('/admin/login');
     expect(t.db.prepare('SELECT count(*) FROM post_revisions').pluck().get()).toBe(0);
   });
+
+  it('does not keep text longer than any post may be', async () => {
+    const alice = await makeUser(t.repos, 'author', 'alice');
+    const id = makePost(t, alice);
+    const agent = await loginAs(t, 'alice');
+    const { token } = await openEditor(agent, `/admin/posts/${id}/edit`);
+    const res = await autosave(agent, `/admin/posts/${id}/autosave`, token, fields({ body: 'x'.repeat(230_000) }));
+    expect(res.status).toBe(413);
+    expect(t.repos.revisions.list({ postId: id })).toEqual([]);
+  });
 });

@@ -140,7 +140,11 @@
           say('Not autosaved: this page has expired. Your text is still here: press Save to keep it.', true);
           return;
         }
-        if (!res.ok) throw new Error('autosave ' + res.status);
+        if (!res.ok) {
+          return res.json().catch(function () { return {}; }).then(function (data) {
+            say('Not autosaved: ' + (data.error || 'the server refused it (' + res.status + ').') + ' Your text is still here.', true);
+          });
+        }
         return res.json().then(function (data) { say('Draft autosaved at ' + data.time + '.'); });
       }).catch(function () {
         pending = true;

@@ -182,6 +182,10 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
   function autosave(req: Request, res: Response, post: Post | undefined) {
     const form = readPostForm(req.body);
     if (!post && !form.draft_key) return res.status(422).json({ error: 'This editor has no key; reload it to autosave.' });
+    // Twenty copies of whatever a body may hold would be a lot of disk for text that cannot be saved anyway.
+    if (Object.values(revisionFields(form)).reduce((n, v) => n + String(v).length, 0) > AUTOSAVE_MAX_CHARS) {
+      return res.status(413).json({ error: 'This text is longer than a post may be, so it is not autosaved.' });
+    }
     const saved = posts.autosave(ownerOf(post, form, me(res)), me(res).id, revisionFields(form));
     res.json({ id: saved.id, savedAt: saved.created_at, time: timeOf(res, saved.created_at) });
   }
@@ -315,6 +319,9 @@ function restoreHref(post: Post | undefined, revisionId: number): string {
 function wordCount(body: string): number {
   return body.split(/\s+/).filter(Boolean).length;
 }
+
+/** A post's fields at their longest (src/admin/post-form.ts LIMITS) fit well inside this. */
+const AUTOSAVE_MAX_CHARS = 220_000;
 
 const restoredMessage = (time: string) => `Restored the text autosaved at ${time}. It is not saved yet: check it, then Save.`;
 
