@@ -4,6 +4,7 @@
 // with the editor and the author's text, and a log-in that keeps the text and saves it.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
+import { freshToken } from '../http/csrf.js';
 import { notFound } from '../http/errors.js';
 import { renderPostMarkdown } from '../markdown.js';
 import { pageLinks, paginate } from '../http/pagination.js';
@@ -268,6 +269,8 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
     },
     finish(req, res, user, resume) {
       res.locals.currentUser = user;
+      // The log-in gave a new session: a page shown now needs its token, not the old one's.
+      res.locals.csrfToken = freshToken(req);
       res.locals.pendingCount = repos.comments.countByStatus(scopeOf(user)).pending;
       const form = readPostForm(req.body);
       const id = parseId(resume.split('/')[3]);
