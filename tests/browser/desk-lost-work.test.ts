@@ -2,8 +2,8 @@
 // text back after a closed tab; a save after the log-in ended shows the log-in on the
 // same page, keeps the post, and saves it once logged in.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, logInThroughForm, serveTestApp, type ServedApp } from '../helpers/browser.js';
 import { makePost, makeUser, PASSWORD } from '../helpers/index.js';
 
 let browser: Browser;
@@ -19,14 +19,6 @@ afterAll(async () => {
   await served?.stop();
 });
 
-async function logIn(page: Page, next: string) {
-  await page.goto(`${served.url}/admin/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Username').fill('alice');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${served.url}${next}`);
-}
-
 it('autosaves while the author types, and after a closed tab offers the text back', async () => {
   const alice = served.repos.users.findByUsername('alice') ?? await makeUser(served.repos, 'author', 'alice');
   const id = makePost(served, alice, { title: 'Seed catalogue', body_md: 'The saved start.', status: 'draft', published_at: null });
@@ -34,7 +26,7 @@ it('autosaves while the author types, and after a closed tab offers the text bac
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await logIn(page, `/admin/posts/${id}/edit`);
+  await logInThroughForm(page, served, `/admin/posts/${id}/edit`);
 
   await page.locator('#body').fill('The saved start.\n\nThen an hour of notes on tomatoes, beans and the late frost.');
   await expect.poll(() => page.locator('.autosave-status').textContent(), { timeout: 15_000 }).toMatch(/^Draft autosaved at \d\d:\d\d\.$/);
@@ -70,7 +62,7 @@ it('a save after logging out in another tab logs in on the same page and saves t
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await logIn(page, `/admin/posts/${id}/edit`);
+  await logInThroughForm(page, served, `/admin/posts/${id}/edit`);
   await page.locator('#title').fill('After the storm');
   await page.locator('#body').fill('Three paragraphs written *after* the storm.\n\nNot one word may be lost.');
 

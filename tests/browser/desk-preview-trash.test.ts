@@ -2,9 +2,9 @@
 // for a reader), the editor's Preview in a new tab, and a post moved to the Trash,
 // gone for readers, and restored.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.js';
-import { makePost, makeUser, PASSWORD } from '../helpers/index.js';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, logInThroughForm, serveTestApp, type ServedApp } from '../helpers/browser.js';
+import { makePost, makeUser } from '../helpers/index.js';
 
 let browser: Browser;
 let served: ServedApp;
@@ -21,14 +21,6 @@ afterAll(async () => {
   await served?.stop();
 });
 
-async function logIn(page: Page, next: string) {
-  await page.goto(`${served.url}/admin/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Username').fill('alice');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL(`${served.url}${next}`);
-}
-
 it('shows the author a draft at its real address with the banner; a reader gets 404', async () => {
   const alice = served.repos.users.findByUsername('alice')!;
   const id = makePost(served, alice, {
@@ -38,7 +30,7 @@ it('shows the author a draft at its real address with the banner; a reader gets 
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await logIn(page, '/admin/posts?status=draft');
+  await logInThroughForm(page, served, '/admin/posts?status=draft');
   await page.getByRole('link', { name: 'Preview', exact: true }).click();
   await page.waitForURL(`${served.url}/posts/a-winter-garden`);
   const banner = page.locator('.preview-banner');
@@ -79,7 +71,7 @@ it('moves a post to the Trash after a confirmation, gone for readers, and restor
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await logIn(page, `/admin/posts/${id}/edit`);
+  await logInThroughForm(page, served, `/admin/posts/${id}/edit`);
   await page.getByRole('link', { name: 'Move to Trash…' }).click();
   await page.waitForURL(`${served.url}/admin/posts/${id}/delete`);
   expect(await page.locator('h1').textContent()).toContain('Delete “Notes from the allotment”?');
