@@ -6,6 +6,7 @@ import { createCommentsRepository } from './comments/comments-repository.js';
 import { createLikesRepository } from './comments/likes-repository.js';
 import { createPostsRepository } from './posts/posts-repository.js';
 import { createTagsRepository } from './posts/tags-repository.js';
+import { createRevisionsRepository } from './posts/revisions-repository.js';
 import { createSessionsRepository } from './sessions/sessions-repository.js';
 import { createSettingsRepository } from './settings/settings-repository.js';
 import { createUsersRepository } from './users/users-repository.js';
@@ -27,6 +28,7 @@ export function createRepositories(db: Db, clock: Clock) {
   return {
     posts: createPostsRepository(db, clock),
     tags: createTagsRepository(db, clock),
+    revisions: createRevisionsRepository(db, clock),
     comments: createCommentsRepository(db, clock),
     users: createUsersRepository(db, clock),
     settings: createSettingsRepository(db),

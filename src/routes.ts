@@ -95,12 +95,14 @@ function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: Subscript
 /** The author's desk: personal pages, never cached; the log-in first, then the token on everything. */
 function desk(ctx: AppContext): Router {
   const router = Router();
-  const auth = authRoutes(ctx);
   const posts = deskPostsRoutes(ctx);
+  const auth = authRoutes(ctx, posts.kept);
   router.use(personal);
   // Before the log-in gate, so a logged-out POST is sent to log in and changes nothing.
   router.get('/login', csrfProtection, auth.show);
   router.post('/login', checkTokenOr(auth.refuseStale), auth.create);
+  // A post saved after the session ended: the log-in form, keeping the text, then saving it.
+  router.post(['/posts', '/posts/:id'], auth.keepWhenLoggedOut);
   router.use(requireLogin(ctx.clock));
   router.post('/logout', csrfProtection, auth.remove);
   router.use((_req, res, next) => {

@@ -11,6 +11,7 @@ import { openDatabase, type Db } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { startRetentionJob } from './privacy/retention.js';
+import { startTrashPurgeJob } from './posts/trash-purge.js';
 
 // A worker that dies sooner than this after starting is taken to be crashing on start,
 // so each restart waits twice as long as the last, up to the cap.
@@ -58,6 +59,7 @@ function serve(db: Db, ctx: AppContext): void {
   const { config, logger } = ctx;
   const app = createApp(ctx);
   const retention = startRetentionJob(ctx.repos, ctx.clock, ctx.logger);
+  const trashPurge = startTrashPurgeJob(ctx.services.posts, ctx.clock, ctx.logger);
   // Sends in the background: a request only writes to the outbox. Every serving process
   // runs one; each claims a message before sending it, so none is sent twice.
   ctx.mail.start();
@@ -83,6 +85,7 @@ function serve(db: Db, ctx: AppContext): void {
     // Stop accepting, let requests in flight finish, then close the database.
     server.close(() => {
       retention.stop();
+      trashPurge.stop();
       app.close();
       // A message in flight is finished and marked; the rest wait in the outbox.
       void ctx.mail.stop().finally(() => {

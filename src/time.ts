@@ -9,6 +9,14 @@ export function formatDateTime(iso: string, timeZone: string): string {
   });
 }
 
+/** "15:14" in the given time zone, with the day before it ("October 7, 2010 at 15:14") when that is not the day of `now`. */
+export function formatClockTime(iso: string, timeZone: string, now: Date): string {
+  const parts = partsOf(new Date(iso), timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const time = `${parts.hour}:${parts.minute}`;
+  const day = formatDate(iso, timeZone);
+  return day === formatDate(now.toISOString(), timeZone) ? time : `${day} at ${time}`;
+}
+
 /** "October 7, 2010" in the given time zone. */
 export function formatDate(iso: string, timeZone: string): string {
   return remembered(`d|${timeZone}|${iso}`, () => {

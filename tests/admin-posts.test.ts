@@ -146,15 +146,16 @@ describe('writing posts', () => {
     expect((await agent.post('/admin/posts/abc').type('form').send({ _csrf: token })).status).toBe(404);
   });
 
-  it('previews without saving, server-side and live', async () => {
+  it('previews without saving, on the real post page and live', async () => {
     await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');
-    const res = await create(agent, { title: 'Preview me', body: '# Big\n\n<script>alert(1)</script>\n\n**bold**', preview: '1' });
+    const res = await postForm(agent, '/admin/posts/new/preview', post({ title: 'Preview me', body: '# Big\n\n<script>alert(1)</script>\n\n**bold**' }), '/admin/posts/new');
     expect(res.status).toBe(200);
+    expect(res.text).toContain('class="preview-banner"');
+    expect(res.text).toContain('<h1 class="post-title">Preview me</h1>');
     expect(res.text).toContain('<h1>Big</h1>');
     expect(res.text).toContain('<strong>bold</strong>');
     expect(res.text).not.toContain('<script>alert(1)</script>');
-    expect(res.text).toContain('value="Preview me"');
     expect(t.repos.posts.findBySlug('preview-me')).toBeUndefined();
     const live = await postForm(agent, '/admin/preview', { body: '*hi* <img src=x onerror=alert(1)>' });
     expect(live.status).toBe(200);
@@ -178,7 +179,7 @@ describe('writing posts', () => {
     expect(old.headers.location).toBe('/posts/new-title');
   });
 
-  it('deletes after a confirmation page', async () => {
+  it('moves to the Trash after a confirmation page', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     const id = makePost(t, alice, { title: 'Doomed' });
     t.repos.comments.insert({ post_id: id, parent_id: null, user_id: null, author_name: 'R', author_email: 'r@example.com', author_url: '', body_md: 'x', body_html: '<p>x</p>', status: 'approved', held_reason: '', ip_hash: '', user_agent: '' });
@@ -189,10 +190,11 @@ describe('writing posts', () => {
     expect(confirm.text).toContain('Delete “Doomed”?');
     expect(confirm.text).toContain('1 comment');
     expect(t.repos.posts.findById(id)).toBeDefined();
+    expect(confirm.text).toContain('restore it from the Trash for 30 days');
     const res = await postForm(agent, `/admin/posts/${id}/delete`, {}, `/admin/posts/${id}/delete`);
     expect(res.status).toBe(303);
-    expect(t.repos.posts.findById(id)).toBeUndefined();
-    expect((await request(t.app).get('/posts/doomed')).status).toBe(404);
+    expect(t.repos.posts.findById(id)!.trashed_at).not.toBeNull();
+    expect((await request(t.app).get('/posts/doomed')).status).toBe(410);
   });
 
   it('lists with status filters and search', async () => {
@@ -315,7 +317,8 @@ describe('hostile post text', () => {
   it('previews deep nesting as plain text, never a 500', async () => {
     await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');
-    const res = await create(agent, { body: `${'> '.repeat(5_000)}x`, preview: '1' });
+    const res = await postForm(agent, '/admin/posts/new/preview', post({ body: `${'> '.repeat(5_000)}x` }), '/admin/posts/new');
     expect(res.status).toBe(200);
+    expect(res.text).toContain('class="preview-banner"');
   });
 });

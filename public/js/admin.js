@@ -1,5 +1,6 @@
 // The author's desk, enhanced: a live Markdown preview, image uploads into the text,
-// confirmations, select-all for bulk moderation and a warning before losing edits.
+// confirmations, select-all for bulk moderation, autosaved copies of the editor and a
+// warning before losing edits.
 // Every page works without this script; it only saves clicks.
 (function () {
   'use strict';
@@ -100,10 +101,69 @@
   // Unsaved changes: ask before leaving the editor.
   var dirty = false;
   editor.addEventListener('input', function () { dirty = true; });
-  editor.addEventListener('submit', function () { dirty = false; });
+  editor.addEventListener('submit', function (event) {
+    if (!(event.submitter && event.submitter.getAttribute('formtarget') === '_blank')) dirty = false;
+  });
   window.addEventListener('beforeunload', function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ''; }
   });
+
+  // Autosave: a copy of the whole form a few seconds after the author types, kept on
+  // the server (the last 20), so a closed tab or a crash loses at most those seconds.
+  var autosaveUrl = editor.getAttribute('data-autosave');
+  var autosaveStatus = editor.querySelector('.autosave-status');
+  if (autosaveUrl && autosaveStatus) {
+    var AUTOSAVE_MS = 4000;
+    var autosaveTimer = 0;
+    var pending = false;
+    var say = function (message, isError) {
+      autosaveStatus.textContent = message;
+      autosaveStatus.classList.toggle('is-error', Boolean(isError));
+    };
+    var autosave = function () {
+      autosaveTimer = 0;
+      if (!pending) return;
+      pending = false;
+      fetch(autosaveUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': token, Accept: 'application/json' },
+        body: new URLSearchParams(new FormData(editor)),
+        credentials: 'same-origin',
+        // A log-in that ended answers with a redirect to the log-in page: seen, not followed.
+        redirect: 'manual',
+      }).then(function (res) {
+        if (res.type === 'opaqueredirect' || res.status === 401) {
+          say('Not autosaved: your log-in has ended. Your text is still here: press Save, log in on the page that opens, and it will be saved.', true);
+          return;
+        }
+        if (res.status === 403) {
+          say('Not autosaved: this page has expired. Your text is still here: press Save to keep it.', true);
+          return;
+        }
+        if (!res.ok) {
+          return res.json().catch(function () { return {}; }).then(function (data) {
+            say('Not autosaved: ' + (data.error || 'the server refused it (' + res.status + ').') + ' Your text is still here.', true);
+          });
+        }
+        return res.json().then(function (data) { say('Draft autosaved at ' + data.time + '.'); });
+      }).catch(function () {
+        pending = true;
+        say('Not autosaved: the connection failed. It will be tried again as you type; your text is still here.', true);
+      });
+    };
+    var queue = function () {
+      pending = true;
+      if (!autosaveTimer) autosaveTimer = setTimeout(autosave, AUTOSAVE_MS);
+    };
+    editor.addEventListener('input', queue);
+    editor.addEventListener('change', queue);
+    editor.addEventListener('submit', function (event) {
+      // The preview opens in another tab; only a real save ends the autosaving.
+      if (event.submitter && event.submitter.getAttribute('formtarget') === '_blank') return;
+      clearTimeout(autosaveTimer);
+      pending = false;
+    });
+  }
 
   // Uploads: send the image in the background and put its Markdown at the cursor.
   var upload = document.getElementById('upload-form');

@@ -1,19 +1,21 @@
 // Logging in and out. Passwords are checked with scrypt in constant time (even for
 // unknown names, so timing does not reveal which accounts exist), failures are
-// throttled, and the session id is replaced at log-in.
-import type { Request, Response } from 'express';
+// throttled, and the session id is replaced at log-in. A post saved after the session
+// ended is answered with this form, carrying the typed post, and saved once logged in.
+import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { SESSION_COOKIE } from '../http/session-cookie.js';
 import { cookieOptions } from '../http/cookies.js';
-import { freshToken } from '../http/csrf.js';
+import { freshToken, freshTokenAnyway } from '../http/csrf.js';
 import { hashPassword, verifyPassword } from '../users/passwords.js';
 import { safeNext, text } from '../http/forms.js';
 import { MAX_PASSWORD_LENGTH } from '../users/passwords.js';
 import { addressKey } from '../limits/address.js';
 import type { User } from '../users/users-repository.js';
 import { plural } from '../wording.js';
+import type { KeptSave } from './posts-routes.js';
 
-export function authRoutes(ctx: AppContext) {
+export function authRoutes(ctx: AppContext, kept: KeptSave) {
   const { repos, services, keys, clock } = ctx;
   const throttle = ctx.limiters.logins;
   // Compared against when the name is unknown, so both paths cost one scrypt. Made on
@@ -21,15 +23,30 @@ export function authRoutes(ctx: AppContext) {
   let dummy: Promise<string> | undefined;
   const dummyHash = () => (dummy ??= hashPassword('not a real password, only for timing', ctx.config.passwordCost));
 
-  function renderForm(req: Request, res: Response, status: number, extra: { error?: string; username?: string } = {}) {
+  function renderForm(req: Request, res: Response, status: number, extra: { error?: string; username?: string; notice?: string } = {}) {
     res.status(status).render('admin/login', {
+      // The post typed before the session ended, carried by every round of this form.
+      kept: kept.read(text(req.body, 'resume'), req.body) ?? null,
       pageTitle: 'Log in',
       csrfToken: freshToken(req),
       next: requestedNext(req) === undefined ? '' : safeNext(requestedNext(req)),
       username: extra.username ?? '',
       error: extra.error ?? '',
-      notice: req.query.out === '1' ? 'You have logged out.' : '',
+      notice: extra.notice ?? (req.query.out === '1' ? 'You have logged out.' : ''),
     });
+  }
+
+  /**
+   * Saving a post after the session ended (logged out in another tab, or idle too
+   * long): the log-in form, on this same page, holding the whole typed post. Its own
+   * token was the ended session's, so nothing is saved now; logging in saves it.
+   */
+  function keepWhenLoggedOut(req: Request, res: Response, next: NextFunction) {
+    if (res.locals.currentUser) return next();
+    const work = kept.read(req.originalUrl, req.body);
+    if (!work) return next();
+    req.body = { ...req.body, resume: work.resume };
+    return freshTokenAnyway(req, res, () => renderForm(req, res, 401, { notice: LOGGED_OUT_MESSAGE }));
   }
 
   function show(req: Request, res: Response) {
@@ -85,6 +102,10 @@ export function authRoutes(ctx: AppContext) {
     req.session.seenAt = req.session.authAt;
     repos.audit.record({ userId: user.id, action: 'user.login', subject: `user:${user.id}` });
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    // The log-in form carried a post typed before the session ended: this request, with
+    // its valid token and the password just checked, saves it.
+    const work = kept.read(text(req.body, 'resume'), req.body);
+    if (work) return kept.finish(req, res, user, work.resume);
     res.redirect(303, safeNext(requestedNext(req)));
   }
 
@@ -96,8 +117,10 @@ export function authRoutes(ctx: AppContext) {
     res.redirect(303, '/admin/login?out=1');
   }
 
-  return { show, create, refuseStale, remove };
+  return { show, create, refuseStale, remove, keepWhenLoggedOut };
 }
+
+const LOGGED_OUT_MESSAGE = 'Your log-in had ended, so your post is not saved yet. It is kept on this page: log in and it will be saved.';
 
 /** Where to go after logging in: `?next=` on the form's address, or a `next` field in its body. */
 function requestedNext(req: Request): string | undefined {

@@ -1,25 +1,21 @@
 // The post editor's form as plain values: reading it, checking it, and turning it
 // into a PostDraft. Errors come back by field and the typed values are never lost.
+import { randomBytes } from 'node:crypto';
 import { MAX_NESTING, NESTED_TOO_DEEPLY, nestingDepth } from '../markdown.js';
 import { slugify } from '../slug.js';
 import type { Post, PostKind, PostState } from '../posts/posts-repository.js';
 import type { PostDraft } from '../posts/posts-service.js';
+import type { Revision, RevisionFields } from '../posts/revisions-repository.js';
 import { parseTagsField } from '../posts/posts-service.js';
 import { parseLocalDateTime, toLocalDateTimeInput } from '../time.js';
 import { checked, text, hasErrors, type FieldErrors } from '../http/forms.js';
 
-export interface PostForm {
+/** The editor's fields as typed (what an autosaved copy keeps), and two that steer the save. */
+export interface PostForm extends RevisionFields {
   /** The author has seen the personal-data findings and publishes anyway. */
   confirm_personal_data: boolean;
-  kind: string;
-  title: string;
-  slug: string;
-  body: string;
-  excerpt: string;
-  tags: string;
-  status: string;
-  published_at: string;
-  comments_open: boolean;
+  /** A new post's editor key, naming its autosaved copies until it is first saved; '' for a saved post. */
+  draft_key: string;
 }
 
 export const POST_STATES: readonly PostState[] = ['draft', 'published', 'scheduled'];
@@ -43,7 +39,28 @@ export function readPostForm(body: unknown): PostForm {
     status: confirmed && status === 'draft' ? 'published' : status,
     published_at: text(body, 'published_at'),
     comments_open: checked(body, 'comments_open'),
+    draft_key: readDraftKey(text(body, 'draft_key')),
   };
+}
+
+/** A draft key as newDraftKey makes them, or ''. */
+export function readDraftKey(raw: string): string {
+  return /^[A-Za-z0-9_-]{16,64}$/.test(raw) ? raw : '';
+}
+
+/** A key for a new post's editor. */
+export function newDraftKey(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** What an autosaved copy keeps of the form. */
+export function revisionFields(f: PostForm): RevisionFields {
+  return { kind: f.kind, title: f.title, slug: f.slug, body: f.body, excerpt: f.excerpt, tags: f.tags, status: f.status, published_at: f.published_at, comments_open: f.comments_open };
+}
+
+/** The form as an autosaved copy held it. */
+export function formFromRevision(revision: Revision): PostForm {
+  return { ...revisionFields({ ...revision, confirm_personal_data: false }), confirm_personal_data: false, draft_key: revision.draft_key };
 }
 
 export function blankPostForm(commentsOpenDefault: boolean, kind: string): PostForm {
@@ -52,6 +69,7 @@ export function blankPostForm(commentsOpenDefault: boolean, kind: string): PostF
     kind: KINDS.includes(kind as PostKind) ? kind : 'post',
     title: '', slug: '', body: '', excerpt: '', tags: '', status: 'draft', published_at: '',
     comments_open: commentsOpenDefault,
+    draft_key: newDraftKey(),
   };
 }
 
@@ -73,6 +91,7 @@ export function formFromPost(post: Post, tagNames: readonly string[], timeZone: 
     status: stateOf(post, now),
     published_at: post.published_at ? toLocalDateTimeInput(post.published_at, timeZone) : '',
     comments_open: post.comments_open === 1,
+    draft_key: '',
   };
 }
 

@@ -49,6 +49,16 @@ function hasValidToken(req: Request, res: Response): Promise<boolean> {
 }
 
 /**
+ * For a page that answers a POST without acting on it (a form to send again): a fresh
+ * token in `res.locals.csrfToken`, whatever token came, starting a session if need be.
+ */
+export const freshTokenAnyway: RequestHandler = async (req, res, next) => {
+  await hasValidToken(req, res);
+  res.locals.csrfToken = freshToken(req);
+  next();
+};
+
+/**
  * The token check for a form whose refusal must give the person's text back: a
  * missing or stale token is answered by `refuse` (the form again, 403) instead of the
  * bare 403 page. Either way the page gets a fresh token in `res.locals.csrfToken`.

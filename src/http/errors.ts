@@ -20,6 +20,7 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'That page does not exist.') => new HttpError(404, what);
 export const forbidden = (why = 'You may not do that.') => new HttpError(403, why);
+export const gone = (what = 'This page was deleted.') => new HttpError(410, what);
 
 const DOMAIN_STATUS: Record<DomainErrorKind, number> = {
   'not-found': 404,
@@ -34,6 +35,7 @@ const TITLES: Record<number, string> = {
   403: 'Not allowed',
   404: 'Page not found',
   405: 'Not allowed',
+  410: 'Gone',
   413: 'Too large',
   415: 'Unsupported type',
   429: 'Too many requests',

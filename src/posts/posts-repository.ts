@@ -20,6 +20,8 @@ export interface Post {
   comments_open: 0 | 1;
   created_at: string;
   updated_at: string;
+  /** When it went to the Trash; null while it is not there. */
+  trashed_at: string | null;
 }
 
 /** A post with what a listing or post page shows beside it. */
@@ -29,7 +31,7 @@ export interface PostView extends Post {
 }
 
 /** What a write sets: the stored columns but the id and timestamps. */
-export type PostFields = Omit<Post, 'id' | 'comments_open' | 'created_at' | 'updated_at'> & { comments_open: boolean };
+export type PostFields = Omit<Post, 'id' | 'comments_open' | 'created_at' | 'updated_at' | 'trashed_at'> & { comments_open: boolean };
 
 /** Which public posts a listing shows. Times are UTC ISO strings. */
 export type ListingFilter =
@@ -41,9 +43,9 @@ export type PostsRepository = ReturnType<typeof createPostsRepository>;
 
 /**
  * What "visible to the public" means, in one place, for a query whose posts row is
- * `p` and which binds `@now`: published and its time has come.
+ * `p` and which binds `@now`: published, its time has come, and not in the Trash.
  */
-export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now`;
+export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now AND p.trashed_at IS NULL`;
 const PUBLIC = PUBLIC_POST;
 // comment_count is a column kept by triggers (migration 008): approved comments only.
 const VIEW_COLUMNS = `p.*, u.display_name AS author_name`;
@@ -59,6 +61,16 @@ export function createPostsRepository(db: Db, clock: Clock) {
   const publicBySlug = db.prepare<{ slug: string; now: string }, PostView>(
     `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = @slug AND ${PUBLIC}`,
   );
+  // Staff previewing a draft or a scheduled post at its real address; the Trash is not previewed.
+  const previewBySlug = db.prepare<[string], PostView>(
+    `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id WHERE p.slug = ? AND p.trashed_at IS NULL`,
+  );
+  // Only a post that was public when it went: a trashed draft stays unknown, as drafts are.
+  const trashedBySlug = db.prepare<[string], number>(
+    "SELECT 1 FROM posts WHERE slug = ? AND trashed_at IS NOT NULL AND status = 'published' AND published_at <= trashed_at",
+  ).pluck();
+  const setTrashed = db.prepare<[string | null, number]>('UPDATE posts SET trashed_at = ? WHERE id = ?');
+  const trashedBefore = db.prepare<[string], Post>('SELECT * FROM posts WHERE trashed_at IS NOT NULL AND trashed_at < ? ORDER BY trashed_at, id');
   const publicSlugById = db.prepare<{ id: number; now: string }, string>(`SELECT p.slug FROM posts p WHERE p.id = @id AND ${PUBLIC}`).pluck();
   // Only to a public post: a redirect would name the new slug of a draft.
   const redirectFor = db.prepare<{ slug: string; now: string }, string>(
@@ -85,7 +97,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
   );
 
   const publishedBetween = db.prepare<[string, string], Post>(
-    "SELECT * FROM posts WHERE kind = 'post' AND status = 'published' AND published_at >= ? AND published_at <= ? ORDER BY published_at, id",
+    "SELECT * FROM posts WHERE kind = 'post' AND status = 'published' AND trashed_at IS NULL AND published_at >= ? AND published_at <= ? ORDER BY published_at, id",
   );
 
   const publicLocations = db.prepare<{ now: string }, Pick<Post, 'kind' | 'slug' | 'published_at' | 'updated_at'>>(
@@ -102,7 +114,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
       ORDER BY p.updated_at DESC, p.id DESC LIMIT @limit OFFSET @offset`,
   );
   const adminCount = db.prepare<ReturnType<typeof adminParams>, number>(`SELECT count(*) FROM posts p WHERE ${ADMIN_WHERE}`).pluck();
-  const adminStates = db.prepare<{ authorId: number | null; now: string }, { state: PostState; n: number }>(
+  const adminStates = db.prepare<{ authorId: number | null; now: string }, { state: DeskState; n: number }>(
     `SELECT ${STATE} AS state, count(*) AS n FROM posts p WHERE (@authorId IS NULL OR p.author_id = @authorId) GROUP BY state`,
   );
 
@@ -146,6 +158,14 @@ export function createPostsRepository(db: Db, clock: Clock) {
   return {
     findById: (id: number): Post | undefined => byId.get(id),
     findBySlug: (slug: string): Post | undefined => bySlug.get(slug),
+    /** Any post or page but one in the Trash, with its author and comment count: for staff to preview. */
+    findPreviewBySlug: (slug: string): PostView | undefined => previewBySlug.get(slug),
+    /** Whether `slug` names a post that was public when it went to the Trash (its address answers 410 Gone). */
+    isTrashedSlug: (slug: string): boolean => trashedBySlug.get(slug) !== undefined,
+    /** Puts a post in the Trash at `at`, or (null) takes it out. */
+    setTrashed: (id: number, at: string | null): void => void setTrashed.run(at, id),
+    /** Posts that went to the Trash before `cutoff`, oldest first: the purge's list. */
+    listTrashedBefore: (cutoff: string): Post[] => trashedBefore.all(cutoff),
     /** A post or page the public may see, with its author and comment count. */
     findPublicBySlug: (slug: string, now = isoNow(clock)): PostView | undefined => publicBySlug.get({ slug, now }),
     /** The slug of a post the public may see, by id. */
@@ -195,9 +215,9 @@ export function createPostsRepository(db: Db, clock: Clock) {
     listForAdmin: (filter: AdminPostFilter, limit: number, offset: number, now = isoNow(clock)): AdminPostRow[] =>
       adminPage.all({ ...adminParams(filter, now), limit, offset }),
     countForAdmin: (filter: AdminPostFilter, now = isoNow(clock)): number => adminCount.get(adminParams(filter, now)) ?? 0,
-    /** How many posts and pages are in each state, for one author or (null) everyone. */
-    countStatesForAdmin(authorId: number | null, now = isoNow(clock)): Record<PostState, number> {
-      const result: Record<PostState, number> = { draft: 0, published: 0, scheduled: 0 };
+    /** How many posts and pages are in each state and in the Trash, for one author or (null) everyone. */
+    countStatesForAdmin(authorId: number | null, now = isoNow(clock)): Record<DeskState, number> {
+      const result: Record<DeskState, number> = { draft: 0, published: 0, scheduled: 0, trash: 0 };
       for (const row of adminStates.all({ authorId, now })) result[row.state] = row.n;
       return result;
     },
@@ -206,9 +226,12 @@ export function createPostsRepository(db: Db, clock: Clock) {
 
 /** What an author sees: a draft, a published post, or one published for a future time. */
 export type PostState = 'draft' | 'published' | 'scheduled';
+/** Where a post sits on the desk: one of its states, or the Trash whatever its state. */
+export type DeskState = PostState | 'trash';
 
 export interface AdminPostFilter {
-  state: PostState | 'all';
+  /** 'all' is everything but the Trash. */
+  state: DeskState | 'all';
   authorId: number | null;
   kind: PostKind | null;
   /** Words to find in the title or body; empty for all. */
@@ -219,9 +242,9 @@ export interface AdminPostRow extends PostView {
   pending_count: number;
 }
 
-const STATE = `CASE WHEN p.status = 'draft' THEN 'draft' WHEN p.published_at > @now THEN 'scheduled' ELSE 'published' END`;
+const STATE = `CASE WHEN p.trashed_at IS NOT NULL THEN 'trash' WHEN p.status = 'draft' THEN 'draft' WHEN p.published_at > @now THEN 'scheduled' ELSE 'published' END`;
 const ADMIN_WHERE = `(@authorId IS NULL OR p.author_id = @authorId) AND (@kind IS NULL OR p.kind = @kind)
-  AND (@state = 'all' OR ${STATE} = @state)
+  AND ((@state = 'all' AND p.trashed_at IS NULL) OR ${STATE} = @state)
   AND (@like = '' OR p.title LIKE @like ESCAPE '\\' OR p.body_md LIKE @like ESCAPE '\\')`;
 
 function adminParams(filter: AdminPostFilter, now: string) {

@@ -1,5 +1,6 @@
 // Public reading: the home page, a post, tag and archive listings (mounted, with
-// their cache headers, in src/routes.ts).
+// their cache headers, in src/routes.ts). Staff see a draft or scheduled post they may
+// edit at its real address, as a preview.
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
@@ -8,6 +9,9 @@ import { periodRange } from '../time.js';
 import type { ListingFilter } from './posts-repository.js';
 import { pageLinks, paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
+import { mayManagePost } from '../admin/permissions.js';
+import type { User } from '../users/users-repository.js';
+import { renderPreview } from './preview.js';
 
 export function postsRoutes(ctx: AppContext) {
   const { repos } = ctx;
@@ -47,7 +51,23 @@ export function postsRoutes(ctx: AppContext) {
     renderListing(req, res, { kind: 'period', from, to }, `Archive: ${label}`, `/archive/${year}${month ? `/${month}` : ''}`);
   }
 
+  /** A draft or scheduled post at :slug, if the signed-in staff member may edit it. */
+  function previewable(req: Request<{ slug: string }>, res: Response) {
+    const viewer = res.locals.currentUser as User | undefined;
+    if (!viewer || repos.posts.findPublicBySlug(req.params.slug)) return undefined;
+    const post = repos.posts.findPreviewBySlug(req.params.slug);
+    return post && mayManagePost(viewer, post.author_id) ? post : undefined;
+  }
+
   function show(req: Request<{ slug: string }>, res: Response) {
+    const draft = previewable(req, res);
+    if (draft) {
+      const note = draft.status === 'draft' ? 'This is a draft: only its author and administrators can see it.' : `Scheduled for ${res.locals.formatDateTime(draft.published_at)}: readers see it from then.`;
+      return renderPreview(res, { ...draft, published_at: draft.published_at ?? draft.updated_at }, repos.tags.forPosts([draft.id]).get(draft.id) ?? [], {
+        note,
+        editHref: `/admin/posts/${draft.id}/edit`,
+      });
+    }
     const post = loadPublicPost(repos.posts, req, res);
     if (!post) return;
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];

@@ -4,10 +4,12 @@
 import type { AuditRepository } from '../audit/audit-repository.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
+import { DomainError } from '../errors.js';
 import { htmlToText, proseHtml, renderPostMarkdown, summarise } from '../markdown.js';
 import { findPersonalData, type Finding } from '../risk/personal-data.js';
 import { slugify, uniqueSlug } from '../slug.js';
 import type { Post, PostKind, PostStatus, PostsRepository } from './posts-repository.js';
+import type { RevisionFields, RevisionOwner, RevisionsRepository } from './revisions-repository.js';
 import type { TagsRepository } from './tags-repository.js';
 
 export interface PostDraft {
@@ -28,13 +30,24 @@ export interface PostDraft {
 
 export interface PostsDeps {
   db: Db;
-  repos: { posts: PostsRepository; tags: TagsRepository; audit: AuditRepository };
+  repos: { posts: PostsRepository; tags: TagsRepository; audit: AuditRepository; revisions: RevisionsRepository };
   clock: Clock;
 }
 
 /** What the desk asked for: the author has seen the personal-data findings and publishes anyway. */
 export interface SaveOptions {
   confirmPersonalData: boolean;
+  /** A new post's editor key: the copies autosaved under it become the post's. */
+  draftKey?: string;
+}
+
+/** How long a post stays in the Trash before the purge deletes it for good. */
+export const TRASH_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** When a post that went to the Trash at `trashedAt` is purged. */
+export function purgeDueAt(trashedAt: string): string {
+  return new Date(Date.parse(trashedAt) + TRASH_DAYS * DAY_MS).toISOString();
 }
 
 /** A saved post, and whether it was kept as a draft for personal data. */
@@ -51,7 +64,7 @@ export function personalDataIn(post: { title: string; body_md: string; excerpt: 
 export type PostsService = ReturnType<typeof createPostsService>;
 
 export function createPostsService({ db, repos, clock }: PostsDeps) {
-  const { posts, tags, audit } = repos;
+  const { posts, tags, audit, revisions } = repos;
   const now = () => new Date(clock());
 
   /**
@@ -105,6 +118,7 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
       const held = hold(draft, options);
       return db.transaction((): Saved => {
         const id = create(held ?? draft);
+        if (options.draftKey) revisions.adopt(options.draftKey, actorId, id);
         audit.record({ userId: actorId, action: `${draft.kind}.create`, subject: `post:${id}`, detail: draft.title }, now().toISOString());
         return { id, held: held !== undefined };
       })();
@@ -122,11 +136,53 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
       })();
     },
 
-    /** To the Trash, restorable for 30 days. */
+    /** To the Trash, restorable for TRASH_DAYS days; its address answers 410 meanwhile. A post there already stays as it is. */
     trash(post: Post, actorId: number): void {
+      if (post.trashed_at !== null) return;
+      db.transaction(() => {
+        posts.setTrashed(post.id, now().toISOString());
+        audit.record({ userId: actorId, action: `${post.kind}.trash`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
+      })();
+    },
+
+    /** Back from the Trash, in the state it left in. */
+    restore(post: Post, actorId: number): void {
+      if (post.trashed_at === null) return;
+      db.transaction(() => {
+        posts.setTrashed(post.id, null);
+        audit.record({ userId: actorId, action: `${post.kind}.restore`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
+      })();
+    },
+
+    /** Deletes a post for good, with its comments: only from the Trash, so no click deletes a live post at once. */
+    deleteForever(post: Post, actorId: number): void {
+      if (post.trashed_at === null) throw new DomainError('conflict', 'Only a post in the Trash can be deleted for good. Move it to the Trash first.');
       db.transaction(() => {
         posts.remove(post.id);
         audit.record({ userId: actorId, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
+      })();
+    },
+
+    /** Deletes for good what has been in the Trash for TRASH_DAYS days at `at`; returns how many. */
+    purgeTrash: db.transaction((at: number): number => {
+      const due = posts.listTrashedBefore(new Date(at - TRASH_DAYS * DAY_MS).toISOString());
+      for (const post of due) {
+        posts.remove(post.id);
+        audit.record({ userId: null, action: `${post.kind}.purge`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug}), ${TRASH_DAYS} days in the Trash` }, new Date(at).toISOString());
+      }
+      return due.length;
+    }),
+
+    /**
+     * Keeps a copy of what the editor holds, unless it is the same as the newest copy;
+     * only the newest KEEP_REVISIONS stay. Returns the copy that holds it.
+     */
+    autosave(owner: RevisionOwner, authorId: number, fields: RevisionFields): { id: number; created_at: string } {
+      return db.transaction(() => {
+        const latest = revisions.latest(owner);
+        if (latest && sameFields(latest, fields)) return { id: latest.id, created_at: latest.created_at };
+        const at = now().toISOString();
+        return { id: revisions.add(owner, authorId, fields, at), created_at: at };
       })();
     },
 
@@ -170,6 +226,13 @@ export function tagList(names: readonly string[]): { slug: string; name: string 
     if (slug && !bySlug.has(slug)) bySlug.set(slug, name);
   }
   return [...bySlug].map(([slug, name]) => ({ slug, name }));
+}
+
+const FIELD_NAMES = ['kind', 'title', 'slug', 'body', 'excerpt', 'tags', 'status', 'published_at', 'comments_open'] as const satisfies readonly (keyof RevisionFields)[];
+
+/** Whether two copies of the editor hold the same text and settings. */
+export function sameFields(a: RevisionFields, b: RevisionFields): boolean {
+  return FIELD_NAMES.every((name) => a[name] === b[name]);
 }
 
 /** Splits the comma-separated tags field. */

@@ -3,6 +3,7 @@
 // it every hour and reads the setting each time, so a change needs no restart.
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { startPeriodicJob } from '../periodic-job.js';
 import type { Repositories } from '../repositories.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,21 +23,10 @@ export function forgetExpiredAddresses(repos: RetentionRepos, now: number): numb
   return repos.comments.forgetAddressesBefore(cutoff) + repos.likes.forgetAddressesBefore(cutoff) + repos.reports.forgetAddressesBefore(cutoff);
 }
 
-/**
- * Runs the retention once now and then every hour, until `stop`. The timer does not
- * keep the process alive; a failed run is logged and the next one tries again.
- */
+/** Runs the retention once now and then every hour, until `stop`. */
 export function startRetentionJob(repos: RetentionRepos, clock: Clock, logger: Logger, everyMs = RETENTION_EVERY_MS): { stop(): void } {
-  const run = () => {
-    try {
-      const cleared = forgetExpiredAddresses(repos, clock());
-      if (cleared > 0) logger.info({ cleared }, 'forgot reader addresses and user agents past the retention setting');
-    } catch (err) {
-      logger.error({ err }, 'the retention job failed; it runs again within the hour');
-    }
-  };
-  run();
-  const timer = setInterval(run, everyMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return startPeriodicJob(everyMs, logger, 'the retention job failed; it runs again within the hour', () => {
+    const cleared = forgetExpiredAddresses(repos, clock());
+    if (cleared > 0) logger.info({ cleared }, 'forgot reader addresses and user agents past the retention setting');
+  });
 }

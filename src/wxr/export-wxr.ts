@@ -41,6 +41,8 @@ function localDateFormatter(timeZone: string): (iso: string) => string {
 }
 
 function wpStatus(post: Post, now: string): string {
+  // WordPress's own word: its importer, and ours, leave a trashed post out.
+  if (post.trashed_at !== null) return 'trash';
   if (post.status === 'draft') return 'draft';
   return post.published_at && post.published_at > now ? 'future' : 'publish';
 }

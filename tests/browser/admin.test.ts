@@ -38,10 +38,11 @@ it('an author logs in, writes with a preview, publishes, approves a held comment
   await page.locator('#body').fill('Hello from the **editor**, *live*.');
   await expect.poll(() => page.locator('#preview em').textContent()).toBe('live');
 
-  // The preview button works without the script too, keeping what was typed.
-  await page.getByRole('button', { name: 'Preview', exact: true }).click();
-  await page.waitForLoadState('domcontentloaded');
-  await expect.poll(() => page.locator('#preview em').textContent()).toBe('live');
+  // The Preview button (a plain form button) opens the typed text on the real post page, in a new tab.
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Preview', exact: true }).click()]);
+  await tab.waitForLoadState('domcontentloaded');
+  expect(await tab.locator('.post-content em').textContent()).toBe('live');
+  await tab.close();
   expect(await page.locator('#title').inputValue()).toBe('Written in Chromium');
 
   await page.getByLabel('Status').selectOption('published');

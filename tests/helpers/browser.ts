@@ -2,8 +2,8 @@
 // listening on an ephemeral loopback port.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
-import { makeTestApp, type TestContext } from './test-app.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeTestApp, PASSWORD, type TestContext } from './test-app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -37,4 +37,13 @@ export async function serveTestApp(env: Record<string, string> = {}): Promise<Se
       t.close();
     },
   };
+}
+
+/** Logs `page` in as `username` through the real form, landing on `next`. */
+export async function logInThroughForm(page: Page, served: Pick<ServedApp, 'url'>, next: string, username = 'alice'): Promise<void> {
+  await page.goto(`${served.url}/admin/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${served.url}${next}`);
 }
