@@ -84,6 +84,19 @@ describe('pageHead for a post', () => {
     expect(jsonLdText(ld).length).toBeLessThan(12_000);
   });
 
+  it('reads a comment\'s text from its HTML: tags gone, entities decoded, a long one cut without a half tag', () => {
+    const comments: LdComment[] = [
+      { id: 2, author_name: 'B', created_at: '2026-01-02T00:00:00.000Z', body_html: `<p>${'moss '.repeat(447)}<a href="https://x.example/${'long/'.repeat(100)}">a link</a></p>` },
+      { id: 1, author_name: 'A', created_at: '2026-01-01T00:00:00.000Z', body_html: '<p>I &lt;3 <strong>moss</strong> &amp; <a href="https://x.example/?a=1&amp;b=2" rel="nofollow ugc noopener">ferns</a></p>\n<p>Truly.</p>' },
+    ];
+    const ld = head({ canonical: '/posts/moss', subject: postSubject({ comment_count: 2 }, { comments }) }).jsonLd[0]!;
+    // Given newest first, shown in time order.
+    const [short, long] = ld.comment as { text: string }[];
+    expect(short!.text).toBe('I <3 moss & ferns Truly.');
+    expect(long!.text).toMatch(/^moss moss .*…$/);
+    expect(long!.text).not.toMatch(/[<>]|href/);
+  });
+
   it('describes a page (not a post) as a website and a WebPage, with no article tags', () => {
     const h = head({ title: 'About', canonical: '/posts/about', subject: postSubject({ kind: 'page', title: 'About' }) });
     expect(tag(h, 'og:type')).toEqual(['website']);
