@@ -90,7 +90,7 @@ describe('pageHead for a post', () => {
       { id: 1, author_name: 'A', created_at: '2026-01-01T00:00:00.000Z', body_html: '<p>I &lt;3 <strong>moss</strong> &amp; <a href="https://x.example/?a=1&amp;b=2" rel="nofollow ugc noopener">ferns</a></p>\n<p>Truly.</p>' },
     ];
     const ld = head({ canonical: '/posts/moss', subject: postSubject({ comment_count: 2 }, { comments }) }).jsonLd[0]!;
-    // Given newest first, shown in time order.
+    // Given in any order, shown in time order.
     const [short, long] = ld.comment as { text: string }[];
     expect(short!.text).toBe('I <3 moss & ferns Truly.');
     expect(long!.text).toMatch(/^moss moss .*…$/);

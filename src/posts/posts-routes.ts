@@ -9,7 +9,7 @@ import type { ListingFilter } from './posts-repository.js';
 import { pageLinks, paginate } from '../http/pagination.js';
 import { loadPublicPost } from './public-post.js';
 import { bylineName, postTimes } from './post-facts.js';
-import { MAX_LD_COMMENTS, type ListingSubject, type PostSubject } from '../content/page-meta.js';
+import type { ListingSubject, PostSubject } from '../content/page-meta.js';
 
 export function postsRoutes(ctx: AppContext) {
   const { repos } = ctx;
@@ -67,9 +67,9 @@ export function postsRoutes(ctx: AppContext) {
       post: { ...post, ...postTimes(post) },
       author: bylineName(post),
       tags,
-      // Only what structured data shows: the rows also carry the commenter's email.
-      comments: repos.comments.listApprovedForPost(post.id, MAX_LD_COMMENTS)
-        .map(({ id, author_name, created_at, body_html }) => ({ id, author_name, created_at, body_html })),
+      // From the thread already read (one comments query a page): approved ones only, never this reader's held one.
+      comments: [...discussion.thread.byId.values()].filter((n) => n.comment.status === 'approved')
+        .map(({ comment: { id, author_name, created_at, body_html } }) => ({ id, author_name, created_at, body_html })),
     };
     res.render('posts/show', {
       pageTitle: post.title,
