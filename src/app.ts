@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import { projectPath } from './paths.js';
 import type { Repositories } from './repositories.js';
 import type { Config } from './config.js';
+import { jsonLdText, pageHead } from './content/page-meta.js';
 import { FORM_STAMP_LOCAL } from './comments/discussion-request.js';
 import { createAssets } from './http/assets.js';
 import { cookieOptions } from './http/cookies.js';
@@ -44,6 +45,8 @@ export function createApp(ctx: AppContext) {
     ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: !config.development }, callback));
   app.set('view engine', 'ejs');
   app.locals.words = WORDS;
+  app.locals.pageHead = pageHead;
+  app.locals.jsonLdText = jsonLdText;
   // Compiled templates (and their includes) are kept unless someone is editing views.
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');

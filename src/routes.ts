@@ -59,6 +59,7 @@ function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions
   router.get('/privacy', cache, privacy.show);
   router.get('/feed', cache, feeds.rss);
   router.get('/feed/atom', cache, feeds.atom);
+  router.get('/feed/json', cache, feeds.json);
   router.get('/posts/:slug/feed', cache, feeds.postComments);
   router.get('/comments/feed', cache, feeds.comments);
   router.get('/sitemap.xml', cache, feeds.sitemap);

@@ -87,16 +87,16 @@ describe('GET /feed (RSS 2.0)', () => {
     expect(items[0].title).toBe('Post 22');
   });
 
-  it('answers 304 to a reader who already has this version, and 200 once it changes', async () => {
+  it.each(['/feed', '/feed/atom', '/feed/json'])('%s answers 304 to a reader who already has this version, and 200 once it changes', async (path) => {
     const author = await makeUser(t.repos);
     makePost(t, author, { title: 'One' });
-    const first = await request(t.app).get('/feed');
+    const first = await request(t.app).get(path);
     expect(first.headers.etag).toBeTruthy();
     expect(first.headers['last-modified']).toBeTruthy();
-    const again = await request(t.app).get('/feed').set('If-None-Match', first.headers.etag!);
+    const again = await request(t.app).get(path).set('If-None-Match', first.headers.etag!);
     expect(again.status).toBe(304);
     makePost(t, author, { title: 'Two' });
-    const changed = await request(t.app).get('/feed').set('If-None-Match', first.headers.etag!);
+    const changed = await request(t.app).get(path).set('If-None-Match', first.headers.etag!);
     expect(changed.status).toBe(200);
     expect(changed.text).toContain('Two');
   });

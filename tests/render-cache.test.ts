@@ -241,7 +241,7 @@ describe('a personal page', () => {
 });
 
 describe('validators', () => {
-  it.each(['/', '/posts/hello', '/feed', '/feed/atom', '/comments/feed', '/posts/hello/feed', '/sitemap.xml', '/search?q=hello'])(
+  it.each(['/', '/posts/hello', '/feed', '/feed/atom', '/feed/json', '/comments/feed', '/posts/hello/feed', '/sitemap.xml', '/search?q=hello'])(
     '%s answers If-None-Match with 304 and no body, until a write changes it', async (path) => {
       seedComment(t.repos, postId, { body_md: 'Hello there', body_html: '<p>Hello there</p>' });
       const first = await read(path);

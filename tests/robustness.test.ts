@@ -120,7 +120,7 @@ function closeWorld(w: World | undefined) {
 // Reading: every GET route, with hostile query strings, as every role.
 
 const PUBLIC_GETS = [
-  '/', '/posts/hello', '/posts/about', '/posts/writer-draft', '/posts/hello/feed', '/feed', '/feed/atom',
+  '/', '/posts/hello', '/posts/about', '/posts/writer-draft', '/posts/hello/feed', '/feed', '/feed/atom', '/feed/json',
   '/comments/feed', '/tags/news', '/archive/2026', '/archive/2026/11', '/search', '/sitemap.xml', '/robots.txt',
   '/healthz', '/comments/token', '/comments/avatars/abc.svg', '/uploads/0123456789abcdef0123456789abcdef.png',
   '/static/favicon.svg', '/favicon.ico',
@@ -445,12 +445,15 @@ describe('writing: every POST route with hostile bodies', () => {
     expect(problems).toEqual([]);
   }, 30_000);
 
-  it('keeps the feeds valid XML whatever was typed', async () => {
+  it('keeps the feeds valid XML, and the JSON Feed valid JSON, whatever was typed', async () => {
     for (const path of ['/feed', '/feed/atom', '/comments/feed', '/posts/hello/feed', '/sitemap.xml']) {
       const res = await request(w.server).get(path);
       expect(res.status, path).toBe(200);
       expect(XMLValidator.validate(res.text), path).toBe(true);
     }
+    const json = await request(w.server).get('/feed/json');
+    expect(json.status).toBe(200);
+    expect(() => JSON.parse(json.text)).not.toThrow();
   });
 });
 

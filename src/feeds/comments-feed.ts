@@ -4,6 +4,7 @@
 import { Feed } from 'feed';
 import type { Comment } from '../comments/comments-repository.js';
 import { absoluteUrls } from './absolute-urls.js';
+import { moduleElement } from './rss-modules.js';
 import { htmlNode, textNode } from './xml.js';
 
 export interface FeedComment extends Comment {
@@ -43,7 +44,11 @@ export function buildCommentsFeed({ title, link, self, baseUrl, comments }: Comm
       date: new Date(c.created_at),
       description: htmlNode(absoluteUrls(c.body_html, baseUrl)),
       // RSS <title> as escaped text rather than the package's CDATA, which a name holding "]]>" twice would break.
-      extensions: [{ name: 'title', objects: { _text: textNode(`Comment on “${c.post_title}” by ${c.author_name}`) } }],
+      extensions: [
+        { name: 'title', objects: { _text: textNode(`Comment on “${c.post_title}” by ${c.author_name}`) } },
+        // The commenter's name, where feed readers look for an item's author (never the email RSS's <author> wants).
+        moduleElement('dc', 'creator', c.author_name),
+      ],
     });
   }
   return feed.rss2();

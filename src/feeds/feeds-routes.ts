@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { loadPublicPost } from '../posts/public-post.js';
 import { buildCommentsFeed } from './comments-feed.js';
-import { buildSiteFeed, type SiteFeed } from './site-feed.js';
+import { buildJsonFeed } from './json-feed.js';
+import { buildSiteFeed, feedUpdated, type SiteFeed, type SiteFeedInput } from './site-feed.js';
 import { buildRobots, buildSitemap, type SitemapEntry } from './sitemap.js';
 import { commentsFeedTitle } from '../wording.js';
 
@@ -14,16 +15,18 @@ const COMMENTS_FEED_SIZE = 50;
 export function feedsRoutes(ctx: AppContext) {
   const { repos, config } = ctx;
 
-  function siteFeed(res: Response): SiteFeed {
+  function siteFeedInput(res: Response): SiteFeedInput {
     const posts = repos.posts.listPublic({ kind: 'all' }, FEED_SIZE, 0);
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
     const { title, tagline } = res.locals.site;
-    return buildSiteFeed({ title, tagline, baseUrl: config.baseUrl, posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) });
+    return { title, tagline, baseUrl: config.baseUrl, posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })) };
   }
+
+  const siteFeed = (res: Response): SiteFeed => buildSiteFeed(siteFeedInput(res));
 
   // An ETag from the body (the render cache's, or res.send's) and Last-Modified answer
   // a poll that has this version already with 304.
-  function sendXml(res: Response, type: string, body: string, lastModified?: Date) {
+  function sendDocument(res: Response, type: string, body: string, lastModified?: Date) {
     res.type(type);
     if (lastModified && lastModified.getTime() > 0) res.set('Last-Modified', lastModified.toUTCString());
     res.send(body);
@@ -31,12 +34,17 @@ export function feedsRoutes(ctx: AppContext) {
 
   function showRss(_req: Request, res: Response) {
     const feed = siteFeed(res);
-    sendXml(res, 'application/rss+xml; charset=utf-8', feed.rss, feed.updated);
+    sendDocument(res, 'application/rss+xml; charset=utf-8', feed.rss, feed.updated);
   }
 
   function showAtom(_req: Request, res: Response) {
     const feed = siteFeed(res);
-    sendXml(res, 'application/atom+xml; charset=utf-8', feed.atom, feed.updated);
+    sendDocument(res, 'application/atom+xml; charset=utf-8', feed.atom, feed.updated);
+  }
+
+  function showJson(_req: Request, res: Response) {
+    const input = siteFeedInput(res);
+    sendDocument(res, 'application/feed+json; charset=utf-8', buildJsonFeed(input), feedUpdated(input.posts));
   }
 
   function showSitemap(_req: Request, res: Response) {
@@ -49,7 +57,7 @@ export function feedsRoutes(ctx: AppContext) {
       ...locations.map((p) => ({ path: `/posts/${p.slug}`, lastmod: changed(p) })),
       ...repos.posts.listPublicTags().map((t) => ({ path: `/tags/${t.slug}`, lastmod: t.updated_at })),
     ];
-    sendXml(res, 'application/xml; charset=utf-8', buildSitemap(config.baseUrl, entries));
+    sendDocument(res, 'application/xml; charset=utf-8', buildSitemap(config.baseUrl, entries));
   }
 
   function showPostComments(req: Request<{ slug: string }>, res: Response) {
@@ -71,5 +79,5 @@ export function feedsRoutes(ctx: AppContext) {
     res.set('Cache-Control', 'public, max-age=86400').type('text/plain; charset=utf-8').send(buildRobots(config.baseUrl));
   }
 
-  return { rss: showRss, atom: showAtom, postComments: showPostComments, comments: showComments, sitemap: showSitemap, robots: showRobots };
+  return { rss: showRss, atom: showAtom, json: showJson, postComments: showPostComments, comments: showComments, sitemap: showSitemap, robots: showRobots };
 }

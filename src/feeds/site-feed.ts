@@ -1,10 +1,13 @@
-// The site's feeds of newest posts, RSS 2.0 and Atom, built with the `feed` package.
+// The site's feeds of newest posts, RSS 2.0 and Atom, built with the `feed` package
+// (JSON Feed 1.1 beside them in json-feed.ts).
 // Pure: plain posts in, XML out, so the rules are tested without a server.
 import { Feed, type Item } from 'feed';
 import { escapeHtml } from '../markdown.js';
 import type { PostView } from '../posts/posts-repository.js';
 import type { Tag } from '../posts/tags-repository.js';
+import { bylineName, postTimes } from '../posts/post-facts.js';
 import { absoluteUrls } from './absolute-urls.js';
+import { moduleElement } from './rss-modules.js';
 import { htmlNode, textNode } from './xml.js';
 
 export interface FeedPost extends PostView {
@@ -28,22 +31,25 @@ export interface SiteFeed {
 }
 
 function itemTimes(post: PostView): { published: Date; updated: Date } {
-  const published = new Date(post.published_at ?? post.created_at);
-  // A scheduled post may have been edited before its time came: updated is never earlier.
-  const edited = new Date(post.updated_at);
-  return { published, updated: edited > published ? edited : published };
+  const { published, modified } = postTimes(post);
+  return { published: new Date(published), updated: new Date(modified) };
+}
+
+/** When the newest item last changed (the epoch for an empty blog). */
+export function feedUpdated(posts: readonly PostView[]): Date {
+  return posts.reduce((newest, p) => {
+    const t = itemTimes(p).updated;
+    return t > newest ? t : newest;
+  }, new Date(0));
 }
 
 /** A permanent id that survives slug changes: a tag: URI (RFC 4151) from the host and the post's creation date. */
-function postId(baseUrl: string, post: PostView): string {
+export function postId(baseUrl: string, post: PostView): string {
   return `tag:${new URL(baseUrl).hostname},${post.created_at.slice(0, 10)}:post-${post.id}`;
 }
 
 export function buildSiteFeed({ title, tagline, baseUrl, posts }: SiteFeedInput): SiteFeed {
-  const updated = posts.reduce((newest, p) => {
-    const t = itemTimes(p).updated;
-    return t > newest ? t : newest;
-  }, new Date(0));
+  const updated = feedUpdated(posts);
   const options = {
     id: `${baseUrl}/`,
     link: `${baseUrl}/`,
@@ -78,14 +84,18 @@ export function buildSiteFeed({ title, tagline, baseUrl, posts }: SiteFeedInput)
         // RSS <title> as escaped text rather than the package's CDATA, and the author
         // as dc:creator: RSS's own <author> must be an email address, which is never published.
         { name: 'title', objects: { _text: textNode(post.title) } },
-        { name: 'dc:creator', objects: { _text: textNode(post.author_name) } },
+        { name: 'dc:creator', objects: { _text: textNode(bylineName(post)) } },
+        // The discussion, as WordPress's feeds give it: the thread, its feed and its approved count.
+        { name: 'comments', objects: { _text: textNode(`${link}#comments`) } },
+        moduleElement('wfw', 'commentRss', `${link}/feed`),
+        moduleElement('slash', 'comments', String(post.comment_count)),
       ],
     });
     atom.addItem({
       ...common,
       // Atom titles are type="html": the plain title, escaped once.
       title: htmlNode(escapeHtml(post.title)),
-      author: [{ name: textNode(post.author_name) }],
+      author: [{ name: textNode(bylineName(post)) }],
       // The package writes attributes with only quotes escaped, so the term is the
       // tag's slug (always safe) under the site's tag scheme; the label only when safe.
       category: post.tags.map((t) => ({ term: t.slug, scheme: `${baseUrl}/tags/`, name: t.name.includes('<') ? undefined : t.name })),

@@ -93,7 +93,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: message });
       return;
     }
-    res.render('errors/error', { status, heading: TITLES[status] ?? 'Error', message, pageTitle: TITLES[status] ?? 'Error' }, (renderErr, html) => {
+    res.render('errors/error', { status, heading: TITLES[status] ?? 'Error', message, pageTitle: TITLES[status] ?? 'Error', canonical: null }, (renderErr, html) => {
       if (renderErr) {
         logger.error({ err: renderErr }, 'error page failed to render');
         res.type('text/plain').send(message);

@@ -16,6 +16,9 @@ export function viewLocals({ repos, config, clock }: AppContext): RequestHandler
     res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);
     res.locals.formatDate = (iso: string) => formatDate(iso, site.timezone);
     res.locals.pageTitle = undefined;
+    // A page read by GET is its own canonical address unless its route names another;
+    // an answer to a POST and the desk have none worth sharing.
+    res.locals.canonical = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/admin') ? req.path : null;
     res.locals.feeds = [];
     next();
   };

@@ -12,6 +12,8 @@ import { loadPublicPost } from './public-post.js';
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { renderPreview } from './preview.js';
+import { bylineName, postTimes } from './post-facts.js';
+import type { ListingSubject, PostSubject } from '../content/page-meta.js';
 
 export function postsRoutes(ctx: AppContext) {
   const { repos } = ctx;
@@ -21,9 +23,16 @@ export function postsRoutes(ctx: AppContext) {
     const pagination = paginate(req.query.page, repos.posts.countPublic(filter), posts_per_page);
     const posts = repos.posts.listPublic(filter, pagination.limit, pagination.offset);
     const tags = repos.tags.forPosts(posts.map((p) => p.id));
+    const meta: ListingSubject = {
+      kind: 'listing',
+      listing: filter.kind === 'all' ? 'home' : filter.kind === 'tag' ? 'tag' : 'archive',
+      page: pagination.page,
+      posts: posts.map((p) => ({ title: p.title, slug: p.slug, published: postTimes(p).published, author: bylineName(p) })),
+    };
     res.render('posts/index', {
       pageTitle: heading,
       canonical: pageLinks(basePath)(pagination.page),
+      meta,
       heading,
       posts: posts.map((p) => ({ ...p, tags: tags.get(p.id) ?? [] })),
       pagination,
@@ -73,11 +82,21 @@ export function postsRoutes(ctx: AppContext) {
     const tags = repos.tags.forPosts([post.id]).get(post.id) ?? [];
     const discussion = loadDiscussion(ctx, post, req, res);
     const pageHref = threadPageHref(post.slug);
+    const meta: PostSubject = {
+      kind: 'post',
+      post: { ...post, ...postTimes(post) },
+      author: bylineName(post),
+      tags,
+      // From the thread already read (one comments query a page): approved ones only, never this reader's held one.
+      comments: [...discussion.thread.byId.values()].filter((n) => n.comment.status === 'approved')
+        .map(({ comment: { id, author_name, created_at, body_html } }) => ({ id, author_name, created_at, body_html })),
+    };
     res.render('posts/show', {
       pageTitle: post.title,
       description: post.summary,
       // Each page of a long thread is its own page for search engines.
       canonical: pageHref(discussion.pagination.page),
+      meta,
       post,
       tags,
       discussion,

@@ -16,6 +16,7 @@ export function searchRoutes(ctx: AppContext) {
     const pagination = paginate(req.query.page, total, res.locals.site.posts_per_page);
     const hits = match ? repos.search.searchPublic(match, pagination.limit, pagination.offset) : [];
     const tags = repos.tags.forPosts(hits.map((h) => h.id));
+    const pageHref = (n: number) => `/search?q=${encodeURIComponent(query)}${n > 1 ? `&page=${n}` : ''}`;
     // Result pages are endless combinations of words: not for search engines.
     res.set('X-Robots-Tag', 'noindex');
     res.render('search/index', {
@@ -31,7 +32,8 @@ export function searchRoutes(ctx: AppContext) {
         tags: tags.get(h.id) ?? [],
       })),
       pagination,
-      pageHref: (n: number) => `/search?q=${encodeURIComponent(query)}${n > 1 ? `&page=${n}` : ''}`,
+      pageHref,
+      canonical: pageHref(pagination.page),
     });
   }
 
