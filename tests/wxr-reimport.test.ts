@@ -123,7 +123,13 @@ describe('importing the same export again', () => {
     await run(school);
     t.services.erasure.eraseCommenter('wait@example.net', admin.id);
     expect(rows("SELECT count(*) AS n FROM comments WHERE author_name = 'Waiting'")).toEqual([{ n: 0 }]);
-    t.services.posts.trash(t.repos.posts.findBySlug('about')!, admin.id);
+    // In the Trash the page is still here, and stays in the Trash; deleted for good, it stays deleted.
+    const about = t.repos.posts.findBySlug('about')!;
+    t.services.posts.trash(about, admin.id);
+    const trashed = await run(school);
+    expect(trashed.counts).toMatchObject({ posts: 0, pages: 0, comments: 0, deletedHere: { posts: 0, pages: 0, comments: 1 }, alreadyHere: { posts: 3, pages: 1, comments: 3 } });
+    expect(rows(`SELECT trashed_at IS NOT NULL AS inTrash FROM posts WHERE id = ${about.id}`)).toEqual([{ inTrash: 1 }]);
+    t.services.posts.deleteForever(t.repos.posts.findById(about.id)!, admin.id);
 
     const again = await run(school);
     expect(again.counts).toMatchObject({ posts: 0, pages: 0, comments: 0, deletedHere: { posts: 0, pages: 1, comments: 1 }, alreadyHere: { posts: 3, pages: 0, comments: 3 } });
