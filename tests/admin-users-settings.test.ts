@@ -65,18 +65,19 @@ describe('users', () => {
   it('everyone changes their own password with the current one', async () => {
     const bob = await makeUser(t.repos, 'author', 'bob');
     const agent = await loginAs(t, 'bob');
-    const page = await agent.get('/admin/users');
+    const page = await agent.get('/admin/account');
     expect(page.text).toContain('Change your password');
     expect(page.text).not.toContain('Add a user');
-    const wrong = await postForm(agent, '/admin/password', { current_password: 'not it at all', new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/users');
+    const wrong = await postForm(agent, '/admin/password', { current_password: 'not it at all', new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/account');
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('id="current_password-error"');
-    const differ = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new passwort' }, '/admin/users');
+    const differ = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new passwort' }, '/admin/account');
     expect(differ.text).toContain('id="confirm_password-error"');
     const elsewhere = await loginAs(t, 'bob');
-    const ok = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/users');
+    const ok = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/account');
     expect(ok.status).toBe(303);
-    expect((await agent.get('/admin/users')).status).toBe(200);
+    expect(ok.headers.location).toBe('/admin/account');
+    expect((await agent.get('/admin/account')).status).toBe(200);
     // The session on the other device ends with the old password.
     expect((await elsewhere.get('/admin')).status).toBe(302);
     expect(await verifyPassword('brand new password', t.repos.users.findById(bob.id)!.password_hash)).toBe(true);
@@ -86,11 +87,11 @@ describe('users', () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     await makeUser(t.repos, 'author', 'bob');
     const agent = await loginAs(t, 'bob');
-    expect((await postForm(agent, '/admin/users', { username: 'mallory', role: 'admin', password: 'a long enough password' }, '/admin/users')).status).toBe(403);
-    expect((await postForm(agent, `/admin/users/${alice.id}/role`, { role: 'author' }, '/admin/users')).status).toBe(403);
-    expect((await postForm(agent, `/admin/users/${alice.id}/password`, { password: 'taken over now' }, '/admin/users')).status).toBe(403);
+    expect((await postForm(agent, '/admin/users', { username: 'mallory', role: 'admin', password: 'a long enough password' }, '/admin/account')).status).toBe(403);
+    expect((await postForm(agent, `/admin/users/${alice.id}/role`, { role: 'author' }, '/admin/account')).status).toBe(403);
+    expect((await postForm(agent, `/admin/users/${alice.id}/password`, { password: 'taken over now' }, '/admin/account')).status).toBe(403);
     expect((await agent.get('/admin/settings')).status).toBe(403);
-    expect((await postForm(agent, '/admin/settings', { title: 'Mine' }, '/admin/users')).status).toBe(403);
+    expect((await postForm(agent, '/admin/settings', { title: 'Mine' }, '/admin/account')).status).toBe(403);
     expect((await agent.get('/admin/audit')).status).toBe(403);
     expect(t.repos.users.findByUsername('mallory')).toBeUndefined();
     expect(t.repos.settings.load().title).toBe('Colloquy');

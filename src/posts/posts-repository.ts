@@ -1,6 +1,7 @@
 // Posts and pages: storage and the queries every listing needs.
 import type { Db } from '../db/open.js';
 import { isoNow, type Clock } from '../clock.js';
+import { SHOWN_NAME } from '../users/users-repository.js';
 
 export type PostKind = 'post' | 'page';
 export type PostStatus = 'draft' | 'published';
@@ -24,7 +25,9 @@ export interface Post {
 
 /** A post with what a listing or post page shows beside it. */
 export interface PostView extends Post {
+  /** The author's display name, or their username where that is blank. */
   author_name: string;
+  author_bio: string;
   comment_count: number;
 }
 
@@ -46,7 +49,7 @@ export type PostsRepository = ReturnType<typeof createPostsRepository>;
 export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now`;
 const PUBLIC = PUBLIC_POST;
 // comment_count is a column kept by triggers (migration 008): approved comments only.
-const VIEW_COLUMNS = `p.*, u.display_name AS author_name`;
+const VIEW_COLUMNS = `p.*, ${SHOWN_NAME} AS author_name, u.bio AS author_bio`;
 
 export function createPostsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Post>('SELECT * FROM posts WHERE id = ?');
