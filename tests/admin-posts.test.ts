@@ -278,17 +278,24 @@ describe('personal data in a post', () => {
     expect((await request(t.app).get('/posts/contact')).status).toBe(404);
     const edit = await agent.get(res.headers.location ?? '');
     expect(edit.text).toContain('Saved as a draft, not published');
-    // Each finding named and masked: the notice never repeats the number itself.
+    // Each finding named and shown whole, with its line, to the post's own author: masked, it could not be found.
     const notice = /<section class="notice important personal-data"[\s\S]*?<\/section>/.exec(edit.text)?.[0] ?? '';
-    expect(notice).toContain('an email address: <code>j•••@•••••••.•om</code>');
-    expect(notice).toContain('a phone number: <code>+4• •• •••• ••58</code>');
-    expect(notice).not.toContain('jane@example.com');
-    expect(notice).not.toContain('7946');
+    expect(notice).toContain('an email address: <code>jane@example.com</code> <span class="hint">(line 1 of the text)</span>');
+    expect(notice).toContain('a phone number: <code>+44 20 7946 0958</code>');
     expect(edit.text).toContain('name="confirm_personal_data" value="1">Publish anyway');
     const anyway = await postForm(agent, `/admin/posts/${stored.id}`, post({ title: 'Contact', body: 'Mail jane@example.com or call +44 20 7946 0958.', status: 'draft', confirm_personal_data: '1' }), res.headers.location ?? '');
     expect(anyway.status).toBe(303);
     expect(t.repos.posts.findById(stored.id)!.status).toBe('published');
     expect((await request(t.app).get('/posts/contact')).status).toBe(200);
+  });
+
+  it('shows an author the findings of their own long post whole, by line', async () => {
+    const bob = await makeUser(t.repos, 'author', 'bob');
+    const agent = await loginAs(t, 'bob');
+    const body = `${'A quiet paragraph about the garden.\n\n'.repeat(40)}Ring the surgery on 020 7946 0123 to book.\n`;
+    const res = await create(agent, { title: 'Clinic news', body });
+    const notice = /<section class="notice important personal-data"[\s\S]*?<\/section>/.exec((await agent.get(res.headers.location ?? '')).text)?.[0] ?? '';
+    expect(notice).toContain('a phone number: <code>020 7946 0123</code> <span class="hint">(line 81 of the text)</span>');
   });
 
   it('lets plain text through and leaves drafts alone', async () => {

@@ -45,8 +45,10 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
       post,
       state,
-      // A draft is checked before it goes public, so the author sees why it was held.
-      findings: post && state === 'draft' ? personalDataIn(post) : [],
+      // A draft is checked before it goes public, so the author sees why it was held. Only
+      // its author and administrators reach the editor, so each finding is shown as
+      // written, with the line of the text it is on: masked, it could not be found.
+      findings: post && state === 'draft' ? personalDataIn(post, 'whole').map((f) => ({ ...f, line: lineOf(post.body_md, f.match) })) : [],
       form,
       errors: view.errors ?? {},
       preview: view.preview,
@@ -140,6 +142,15 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
   router.post('/posts/:id/delete', remove);
   router.post('/preview', preview);
   return { router, save: { create, update, refuseStale } };
+}
+
+/** The line (from 1) of the text where `found` first appears, if it is in the text at all (not only the title or excerpt). */
+function lineOf(text: string, found: string): number | undefined {
+  const at = text.indexOf(found);
+  if (at === -1) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';

@@ -43,9 +43,12 @@ export interface Saved {
   held: boolean;
 }
 
-/** The personal data in what a post shows the public: its title, text and excerpt. */
-export function personalDataIn(post: { title: string; body_md: string; excerpt: string }): Finding[] {
-  return findPersonalData(`${post.title}\n${post.body_md}\n${post.excerpt}`);
+/**
+ * The personal data in what a post shows the public: its title, text and excerpt;
+ * `whole` only for those who may edit the post (its author and administrators).
+ */
+export function personalDataIn(post: { title: string; body_md: string; excerpt: string }, show: 'masked' | 'whole' = 'masked'): Finding[] {
+  return findPersonalData(`${post.title}\n${post.body_md}\n${post.excerpt}`, show);
 }
 
 export type PostsService = ReturnType<typeof createPostsService>;
