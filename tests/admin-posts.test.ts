@@ -25,6 +25,41 @@ describe('writing posts', () => {
     }
   });
 
+  it('starts a new page with comments off and no Like button, a post with both; a page without likes shows and takes none', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const newPost = (await agent.get('/admin/posts/new')).text;
+    expect(newPost).toMatch(/id="likes_open" name="likes_open" type="checkbox" value="1" checked/);
+    const newPage = (await agent.get('/admin/posts/new?kind=page')).text;
+    expect(newPage).toContain('<h1>New page</h1>');
+    expect(newPage).toMatch(/id="comments_open" name="comments_open" type="checkbox" value="1">/);
+    expect(newPage).toMatch(/id="likes_open" name="likes_open" type="checkbox" value="1">/);
+
+    // Saved as the form starts (both boxes unticked): no Like button, no comment form.
+    const res = await postForm(agent, '/admin/posts', { kind: 'page', title: 'About', body: 'Who we are.', status: 'published' }, '/admin/posts/new?kind=page');
+    expect(res.status).toBe(303);
+    expect(t.repos.posts.findBySlug('about')).toMatchObject({ kind: 'page', comments_open: 0, likes_open: 0 });
+    const page = await request(t.app).get('/posts/about');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('class="like-form"');
+    expect(page.text).not.toContain('class="likes"');
+    expect(page.text).toContain('Comments are closed.');
+    const reader = request.agent(t.app);
+    const token = /name="_csrf" value="([^"]*)"/.exec((await reader.get('/posts/about')).text)?.[1] ?? '';
+    const like = await reader.post('/posts/about/like').type('form').send({ _csrf: token });
+    expect(like.status).toBe(403);
+    expect(like.text).toContain('has no Like button');
+    expect(t.repos.likes.countForPost(t.repos.posts.findBySlug('about')!.id)).toBe(0);
+
+    // A post keeps its Like button when the box is ticked, and loses it when it is not.
+    await create(agent, { title: 'Liked', likes_open: '1' });
+    expect((await request(t.app).get('/posts/liked')).text).toContain('class="like-form"');
+    const liked = t.repos.posts.findBySlug('liked')!;
+    await postForm(agent, `/admin/posts/${liked.id}`, post({ title: 'Liked', slug: 'liked' }), `/admin/posts/${liked.id}/edit`);
+    expect(t.repos.posts.findById(liked.id)!.likes_open).toBe(0);
+    expect((await request(t.app).get('/posts/liked')).text).not.toContain('class="like-form"');
+  });
+
   it('gives the author their text back on a stale token, saving nothing', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');

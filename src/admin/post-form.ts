@@ -20,6 +20,7 @@ export interface PostForm {
   status: string;
   published_at: string;
   comments_open: boolean;
+  likes_open: boolean;
 }
 
 export const POST_STATES: readonly PostState[] = ['draft', 'published', 'scheduled'];
@@ -43,15 +44,19 @@ export function readPostForm(body: unknown): PostForm {
     status: confirmed && status === 'draft' ? 'published' : status,
     published_at: text(body, 'published_at'),
     comments_open: checked(body, 'comments_open'),
+    likes_open: checked(body, 'likes_open'),
   };
 }
 
+/** A new post opens for comments as the setting says and has a Like button; a new page (About, Contact) has neither. */
 export function blankPostForm(commentsOpenDefault: boolean, kind: string): PostForm {
+  const page = kind === 'page';
   return {
     confirm_personal_data: false,
-    kind: KINDS.includes(kind as PostKind) ? kind : 'post',
+    kind: page ? 'page' : 'post',
     title: '', slug: '', body: '', excerpt: '', tags: '', status: 'draft', published_at: '',
-    comments_open: commentsOpenDefault,
+    comments_open: !page && commentsOpenDefault,
+    likes_open: !page,
   };
 }
 
@@ -73,6 +78,7 @@ export function formFromPost(post: Post, tagNames: readonly string[], timeZone: 
     status: stateOf(post, now),
     published_at: post.published_at ? toLocalDateTimeInput(post.published_at, timeZone) : '',
     comments_open: post.comments_open === 1,
+    likes_open: post.likes_open === 1,
   };
 }
 
@@ -124,6 +130,7 @@ export function validatePostForm(form: PostForm, authorId: number, timeZone: str
       status: form.status === 'draft' ? 'draft' : 'published',
       published_at: publishedAt,
       comments_open: form.comments_open,
+      likes_open: form.likes_open,
     },
   };
 }

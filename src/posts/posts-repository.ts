@@ -19,6 +19,8 @@ export interface Post {
   status: PostStatus;
   published_at: string | null;
   comments_open: 0 | 1;
+  /** Whether the page shows a Like button (and takes likes). */
+  likes_open: 0 | 1;
   created_at: string;
   updated_at: string;
 }
@@ -32,7 +34,7 @@ export interface PostView extends Post {
 }
 
 /** What a write sets: the stored columns but the id and timestamps. */
-export type PostFields = Omit<Post, 'id' | 'comments_open' | 'created_at' | 'updated_at'> & { comments_open: boolean };
+export type PostFields = Omit<Post, 'id' | 'comments_open' | 'likes_open' | 'created_at' | 'updated_at'> & { comments_open: boolean; likes_open: boolean };
 
 /** Which public posts a listing shows. Times are UTC ISO strings. */
 export type ListingFilter =
@@ -68,12 +70,13 @@ export function createPostsRepository(db: Db, clock: Clock) {
     `SELECT p.slug FROM post_redirects r JOIN posts p ON p.id = r.post_id WHERE r.old_slug = @slug AND ${PUBLIC}`,
   ).pluck();
   const insert = db.prepare(
-    `INSERT INTO posts (kind, author_id, title, slug, body_md, body_html, excerpt, summary, status, published_at, comments_open, created_at, updated_at)
-     VALUES (@kind, @author_id, @title, @slug, @body_md, @body_html, @excerpt, @summary, @status, @published_at, @comments_open, @now, @now)`,
+    `INSERT INTO posts (kind, author_id, title, slug, body_md, body_html, excerpt, summary, status, published_at, comments_open, likes_open, created_at, updated_at)
+     VALUES (@kind, @author_id, @title, @slug, @body_md, @body_html, @excerpt, @summary, @status, @published_at, @comments_open, @likes_open, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE posts SET kind = @kind, author_id = @author_id, title = @title, slug = @slug, body_md = @body_md, body_html = @body_html,
-       excerpt = @excerpt, summary = @summary, status = @status, published_at = @published_at, comments_open = @comments_open, updated_at = @now
+       excerpt = @excerpt, summary = @summary, status = @status, published_at = @published_at, comments_open = @comments_open,
+       likes_open = @likes_open, updated_at = @now
      WHERE id = @id`,
   );
   const addRedirect = db.prepare<[string, number]>(
@@ -169,7 +172,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
 
     /** Inserts a post; call inside a transaction that also sets its tags. */
     insert(fields: PostFields, now = isoNow(clock)): number {
-      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now });
+      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, likes_open: fields.likes_open ? 1 : 0, now });
       return Number(lastInsertRowid);
     },
 
@@ -177,7 +180,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
     update(id: number, fields: PostFields, now = isoNow(clock)): void {
       const before = byId.get(id);
       if (!before) return;
-      update.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now, id });
+      update.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, likes_open: fields.likes_open ? 1 : 0, now, id });
       if (before.slug !== fields.slug) {
         dropRedirect.run(fields.slug);
         addRedirect.run(before.slug, id);

@@ -24,6 +24,8 @@ export interface PostDraft {
   /** When it goes (or went) public; a future time schedules it. Null: now, when published. */
   published_at: Date | null;
   comments_open: boolean;
+  /** A Like button; unset: on for a post, off for a page. */
+  likes_open?: boolean;
 }
 
 export interface PostsDeps {
@@ -84,6 +86,7 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
       status: draft.status,
       published_at,
       comments_open: draft.comments_open,
+      likes_open: draft.likes_open ?? draft.kind === 'post',
     };
   }
 
