@@ -46,9 +46,12 @@ async function prepare(db: Db, given: Config, logger: Logger): Promise<AppContex
   const applied = migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
   // Before any worker starts: they read what this start stored.
-  const config = settleBaseUrl(given, createSettingsRepository(db), true);
+  const settings = createSettingsRepository(db);
+  const config = settleBaseUrl(given, settings, true);
 
   const ctx = buildContext({ db, config, logger });
+  const resummarised = ctx.services.posts.refreshSummaries(settings);
+  if (resummarised) logger.info({ posts: resummarised }, 'made listing summaries again');
   const result = await bootstrap({ db, ...ctx }, config);
   if (result.createdAdmin) logger.info({ username: result.createdAdmin }, 'created the administrator');
   // A plain line, not a JSON record: the person starting the blog has to read it.

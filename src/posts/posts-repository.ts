@@ -86,6 +86,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
   const remove = db.prepare<[number]>('DELETE FROM posts WHERE id = ?');
   const allSources = db.prepare<[], Pick<Post, 'id' | 'body_md' | 'excerpt'>>('SELECT id, body_md, excerpt FROM posts');
   const setRendered = db.prepare<[string, string, number]>('UPDATE posts SET body_html = ?, summary = ? WHERE id = ?');
+  const allSummaries = db.prepare<[], Pick<Post, 'id' | 'excerpt' | 'body_html' | 'summary'>>('SELECT id, excerpt, body_html, summary FROM posts');
   const publicPages = db.prepare<{ now: string }, Pick<Post, 'title' | 'slug'>>(
     `SELECT p.title, p.slug FROM posts p WHERE p.kind = 'page' AND ${PUBLIC} ORDER BY p.title COLLATE NOCASE`,
   );
@@ -189,6 +190,8 @@ export function createPostsRepository(db: Db, clock: Clock) {
 
     remove: (id: number): void => void remove.run(id),
     allSources: () => allSources.all(),
+    /** Every post's stored HTML and summary, for making summaries again. */
+    allSummaries: () => allSummaries.all(),
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
     /** Posts whose publication time falls in [from, to]: new to readers since `from` (the mail worker announces them). */
     publishedBetween: (from: string, to: string): Post[] => publishedBetween.all(from, to),

@@ -155,8 +155,29 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
       }
       return sources.length;
     }),
+
+    /**
+     * Listings' summaries made again from the stored HTML when the rule that makes them
+     * has changed since this database last saw it (SUMMARY_RULE), so old posts read as
+     * new ones do. Only summaries that differ are written; none on later starts.
+     */
+    refreshSummaries: db.transaction((store: { getInternal(key: string): string | undefined; setInternal(key: string, value: string): void }): number => {
+      if (store.getInternal('summary_rule') === SUMMARY_RULE) return 0;
+      let changed = 0;
+      for (const p of posts.allSummaries()) {
+        const summary = summaryOf(p.excerpt, p.body_html);
+        if (summary === p.summary) continue;
+        posts.setRendered(p.id, p.body_html, summary);
+        changed++;
+      }
+      store.setInternal('summary_rule', SUMMARY_RULE);
+      return changed;
+    }),
   };
 }
+
+/** Bumped whenever summaryOf makes different text from the same post (2: breaks between blocks kept). */
+const SUMMARY_RULE = '2';
 
 /**
  * The plain text a listing shows: the author's excerpt, else the start of the body's
