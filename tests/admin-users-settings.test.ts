@@ -133,6 +133,27 @@ describe('settings', () => {
     expect(arrays.status).toBe(422);
   });
 
+  it('offers the time zone as a searchable list of IANA names, UTC first, and takes only a known name', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const page = (await agent.get('/admin/settings')).text;
+    expect(page).toMatch(/<input id="timezone" name="timezone" type="text" list="timezones"[^>]*value="UTC"/);
+    const options = [...(/<datalist id="timezones">([\s\S]*?)<\/datalist>/.exec(page)?.[1] ?? '').matchAll(/<option value="([^"]+)">/g)].map((m) => m[1]);
+    expect(options[0]).toBe('UTC');
+    expect(options).toContain('Europe/Berlin');
+    expect(options).toContain('America/New_York');
+    expect(options.length).toBeGreaterThan(300);
+    // Typed in other letters, a zone is kept as the list spells it.
+    expect((await postForm(agent, '/admin/settings', { timezone: ' europe/berlin ' }, '/admin/settings')).status).toBe(303);
+    expect(t.repos.settings.load().timezone).toBe('Europe/Berlin');
+    for (const bad of ['+01:00', 'Berlin', 'Europe/Berlin/', '../etc/passwd', 'x'.repeat(200)]) {
+      const res = await postForm(agent, '/admin/settings', { timezone: bad }, '/admin/settings');
+      expect(res.status, bad).toBe(422);
+      expect(res.text, bad).toContain('is not a known time zone');
+    }
+    expect(t.repos.settings.load().timezone).toBe('Europe/Berlin');
+  });
+
   it('explains that reports count distinct addresses, and keeps likes per address from 1 to 100,000', async () => {
     await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');
