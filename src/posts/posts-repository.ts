@@ -91,8 +91,9 @@ export function createPostsRepository(db: Db, clock: Clock) {
     `SELECT p.title, p.slug FROM posts p WHERE p.kind = 'page' AND ${PUBLIC} ORDER BY p.title COLLATE NOCASE`,
   );
 
-  const publishedBetween = db.prepare<[string, string], Post>(
-    "SELECT * FROM posts WHERE kind = 'post' AND status = 'published' AND published_at >= ? AND published_at <= ? ORDER BY published_at, id",
+  const publishedBetween = db.prepare<[string, string], PostView>(
+    `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+      WHERE p.kind = 'post' AND p.status = 'published' AND p.published_at >= ? AND p.published_at <= ? ORDER BY p.published_at, p.id`,
   );
 
   const publicLocations = db.prepare<{ now: string }, Pick<Post, 'kind' | 'slug' | 'published_at' | 'updated_at'>>(
@@ -194,7 +195,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
     allSummaries: () => allSummaries.all(),
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
     /** Posts whose publication time falls in [from, to]: new to readers since `from` (the mail worker announces them). */
-    publishedBetween: (from: string, to: string): Post[] => publishedBetween.all(from, to),
+    publishedBetween: (from: string, to: string): PostView[] => publishedBetween.all(from, to),
     /** Every public post and page, for the sitemap: where it lives and when it last changed. */
     listPublicLocations: (now = isoNow(clock)) => publicLocations.all({ now }),
     /** Tags that at least one public post carries, with the newest change among those posts, for the sitemap. */
