@@ -23,6 +23,7 @@ CREATE TABLE post_revisions (
   status        TEXT NOT NULL,
   published_at  TEXT NOT NULL,
   comments_open INTEGER NOT NULL CHECK (comments_open IN (0, 1)),
+  likes_open    INTEGER NOT NULL DEFAULT 1 CHECK (likes_open IN (0, 1)),
   created_at    TEXT NOT NULL
 );
 CREATE INDEX post_revisions_post ON post_revisions (post_id, id);

@@ -20,7 +20,7 @@ export async function bootstrap(deps: { db: Db } & Pick<AppContext, 'repos' | 's
   // Re-checked inside the write: two processes starting at once create one admin,
   // and only that one reports a password (the other's was never stored).
   const created = db.transaction((): boolean => {
-    const admin = services.users.makeFirstAdmin(config.adminUsername, hash);
+    const admin = services.users.makeFirstAdmin(config.adminUsername, hash, config.adminDisplayName);
     if (!admin) return false;
     seedWelcome(deps, admin.id);
     return true;

@@ -2,13 +2,15 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_PASSWORD_COST, PASSWORD_COST_RANGE } from './users/passwords.js';
-import { isUsername, USERNAME_RULE } from './users/user-rules.js';
+import { displayNameProblem, isUsername, USERNAME_RULE } from './users/user-rules.js';
 
 export interface Config {
   readonly port: number;
   readonly host: string;
   /** Public origin for every absolute link, without a trailing slash. */
   readonly baseUrl: string;
+  /** Whether BASE_URL was set; unset, the address the blog last started with is used (settleBaseUrl). */
+  readonly baseUrlGiven: boolean;
   /** Handed to Express's `trust proxy`; false when off. */
   readonly trustProxy: false | string | number;
   readonly secureCookies: boolean;
@@ -16,6 +18,8 @@ export interface Config {
   /** Folder beside the database for uploads and other files the blog keeps. */
   readonly dataDir: string;
   readonly adminUsername: string;
+  /** ADMIN_DISPLAY_NAME: the name the first administrator signs with (default: the username). */
+  readonly adminDisplayName: string;
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
   /** Where the secret key for keyed hashes and signed stamps lives (KEY_FILE), outside the database. */
@@ -54,6 +58,7 @@ export const MIN_SECRET_KEY_LENGTH = 32;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const port = parsePort(env.PORT);
   const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  const baseUrlGiven = nonEmpty(env.BASE_URL) !== undefined;
   const baseUrl = parseBaseUrl(nonEmpty(env.BASE_URL) ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
   const databasePath = path.resolve(cwd, nonEmpty(env.DATABASE_PATH) ?? 'data/colloquy.db');
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info';
@@ -69,6 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!isUsername(adminUsername)) {
     throw new ConfigError(`ADMIN_USERNAME must be ${USERNAME_RULE}; got "${adminUsername}"`);
   }
+  const adminDisplayName = nonEmpty(env.ADMIN_DISPLAY_NAME) ?? adminUsername;
+  const nameProblem = displayNameProblem(adminDisplayName);
+  if (nameProblem) throw new ConfigError(`ADMIN_DISPLAY_NAME: ${nameProblem}`);
   const smtpUrl = nonEmpty(env.SMTP_URL);
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
     throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
@@ -81,11 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port,
     host,
     baseUrl,
+    baseUrlGiven,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     secureCookies: baseUrl.startsWith('https:'),
     databasePath,
     dataDir: path.dirname(databasePath),
     adminUsername,
+    adminDisplayName,
     adminPassword: nonEmpty(env.ADMIN_PASSWORD),
     sessionSecret,
     keyFile: path.resolve(cwd, nonEmpty(env.KEY_FILE) ?? path.join(path.dirname(databasePath), 'colloquy.key')),
@@ -93,12 +103,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     passwordCost: parsePasswordCost(env.PASSWORD_HASH_COST),
     logLevel,
     smtpUrl,
-    mailFrom: nonEmpty(env.MAIL_FROM) ?? `Colloquy <no-reply@${new URL(baseUrl).hostname}>`,
+    mailFrom: nonEmpty(env.MAIL_FROM) ?? defaultMailFrom(baseUrl),
     mailDir: path.join(path.dirname(databasePath), 'mail'),
     development: env.NODE_ENV === 'development',
     webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
     renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
   });
+}
+
+const defaultMailFrom = (baseUrl: string) => `Colloquy <no-reply@${new URL(baseUrl).hostname}>`;
+
+/** Where the public address is kept between starts: the settings' internal values. */
+export interface BaseUrlStore {
+  getInternal(key: string): string | undefined;
+  setInternal(key: string, value: string): void;
+}
+
+const BASE_URL_KEY = 'base_url';
+
+/**
+ * The public address, kept in the database. A start with BASE_URL set (`remember`:
+ * the server, not the command line) stores it; with BASE_URL unset, the stored one
+ * wins over the http://HOST:PORT default, so the command line and a restart without
+ * the variable make the same links as the running blog. Only the operator's own
+ * setting is kept, never a request's Host header, which any client can set: taking
+ * it would let the first visitor choose where feeds, emails and exports point.
+ */
+export function settleBaseUrl(config: Config, store: BaseUrlStore, remember: boolean): Config {
+  if (config.baseUrlGiven) {
+    if (remember && store.getInternal(BASE_URL_KEY) !== config.baseUrl) store.setInternal(BASE_URL_KEY, config.baseUrl);
+    return config;
+  }
+  const stored = store.getInternal(BASE_URL_KEY);
+  if (stored === undefined) return config;
+  let baseUrl: string;
+  try {
+    baseUrl = parseBaseUrl(stored);
+  } catch {
+    return config;
+  }
+  // MAIL_FROM and secure cookies follow the address, as they would from BASE_URL itself.
+  const mailFrom = config.mailFrom === defaultMailFrom(config.baseUrl) ? defaultMailFrom(baseUrl) : config.mailFrom;
+  return Object.freeze({ ...config, baseUrl, secureCookies: baseUrl.startsWith('https:'), mailFrom });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

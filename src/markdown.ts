@@ -230,17 +230,40 @@ export function proseHtml(html: string): string {
   return out + html.slice(last);
 }
 
-/** Plain text from sanitised HTML, for excerpts, feeds and search. */
+// The end of a block (a paragraph, list item, quote, cell) or the start of a list
+// (a nested one too): where text that reads as separate sentences must not run
+// together once tags are gone. A <br> becomes a space: it breaks a line, not a thought.
+const BLOCK_END = /<\/(?:p|li|blockquote|dd|dt|td|th|div)>|<(?:ul|ol)\b[^<>]*>|<br\s*\/?>/g;
+// Sanitising keeps this private-use character as text, so blocks can be split after.
+const BLOCK_MARK = '\uE000';
+// A block that already ends a sentence or a clause (closing quotes and brackets may follow).
+const ENDS_CLAUSE = /[.!?…:;,—–][”’"')\]»]*$/;
+
+/**
+ * Plain text from sanitised HTML, for excerpts: one line, with the breaks between
+ * blocks kept as sentence breaks ("…leaves early. Water the soil…"), since a list
+ * item or a paragraph without a full stop would otherwise run into the next.
+ */
 export function htmlToText(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
+  const split = html.replace(BLOCK_END, (tag) => (tag.startsWith('<br') ? ' ' : `${tag}${BLOCK_MARK}`));
+  const text = sanitizeHtml(split, { allowedTags: [], allowedAttributes: {} })
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(WHITE_SPACE, ' ')
-    .trim();
+    .replace(/&amp;/g, '&');
+  let out = '';
+  let previous = '';
+  for (const raw of text.split(BLOCK_MARK)) {
+    const block = raw.replace(WHITE_SPACE, ' ').trim();
+    if (!block) continue;
+    // Only the previous block's last characters are looked at: linear however many blocks.
+    if (out) out += ENDS_CLAUSE.test(previous.slice(-12)) ? ' ' : '. ';
+    out += block;
+    previous = block;
+  }
+  return out;
 }
 
 /** The first `words` words of a text, with an ellipsis when cut. */
@@ -252,4 +275,4 @@ export function summarise(text: string, words = 55): string {
 export { escapeHtml };
 
 /** Every pattern this module runs on user text, for the ReDoS check (tests/redos.test.ts). */
-export const PATTERNS: readonly RegExp[] = [SAFE_HREF, PUNCTUATION, LINK_TAG, WHITE_SPACE, PARAGRAPH_BREAK, PROSE_BREAKERS, LONG_SPACES];
+export const PATTERNS: readonly RegExp[] = [SAFE_HREF, PUNCTUATION, LINK_TAG, WHITE_SPACE, PARAGRAPH_BREAK, PROSE_BREAKERS, LONG_SPACES, BLOCK_END, ENDS_CLAUSE];

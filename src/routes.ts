@@ -82,7 +82,7 @@ function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: Subscript
   const router = Router();
   // The comment's own rate depends on who writes (signed-in people are not counted), so the service counts it.
   router.post('/posts/:slug/comments', c.loadPost('/comments'), c.comment.whenOpen, checkTokenOr(c.comment.stale), c.comment.create);
-  router.post('/posts/:slug/like', c.loadPost('/like'), checkTokenOr(c.like.stale), c.like.limit(limiters.likes), c.like.add);
+  router.post('/posts/:slug/like', c.loadPost('/like'), c.like.whenOn, checkTokenOr(c.like.stale), c.like.limit(limiters.likes), c.like.add);
   router.post('/comments/:id/report', c.report.load, checkTokenOr(c.report.stale), c.report.limit(limiters.reports), c.report.add);
   router.post('/subscribe', checkTokenOr(s.follow.stale), s.follow.limit(limiters.subscriptions), s.follow.create);
   // The signed single-purpose token in the link authorises these two, with no session (RFC 8058's one-click POST).

@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import { buildContext } from './compose.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, settleBaseUrl, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Db } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { startRetentionJob } from './privacy/retention.js';
 import { startTrashPurgeJob } from './posts/trash-purge.js';
+import { createSettingsRepository } from './settings/settings-repository.js';
 
 // A worker that dies sooner than this after starting is taken to be crashing on start,
 // so each restart waits twice as long as the last, up to the cap.
@@ -25,12 +26,12 @@ async function main(): Promise<void> {
   if (cluster.isWorker) {
     const db = openDatabase(config.databasePath);
     // Each worker's lines carry its pid, so a log tells which process answered.
-    serve(db, buildContext({ db, config, logger: logger.child({ pid: process.pid }) }));
+    serve(db, buildContext({ db, config: settleBaseUrl(config, createSettingsRepository(db), false), logger: logger.child({ pid: process.pid }) }));
     return;
   }
   const db = openDatabase(config.databasePath);
   const ctx = await prepare(db, config, logger);
-  if (config.webConcurrency === 1) {
+  if (ctx.config.webConcurrency === 1) {
     serve(db, ctx);
     return;
   }
@@ -42,11 +43,16 @@ async function main(): Promise<void> {
 }
 
 /** Migrations and first-start set-up: once, in the process that starts the blog. */
-async function prepare(db: Db, config: Config, logger: Logger): Promise<AppContext> {
+async function prepare(db: Db, given: Config, logger: Logger): Promise<AppContext> {
   const applied = migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'applied migrations');
+  // Before any worker starts: they read what this start stored.
+  const settings = createSettingsRepository(db);
+  const config = settleBaseUrl(given, settings, true);
 
   const ctx = buildContext({ db, config, logger });
+  const resummarised = ctx.services.posts.refreshSummaries(settings);
+  if (resummarised) logger.info({ posts: resummarised }, 'made listing summaries again');
   const result = await bootstrap({ db, ...ctx }, config);
   if (result.createdAdmin) logger.info({ username: result.createdAdmin }, 'created the administrator');
   // A plain line, not a JSON record: the person starting the blog has to read it.

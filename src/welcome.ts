@@ -5,6 +5,9 @@ import { renderCommentMarkdown } from './markdown.js';
 const WELCOME = `Welcome to your new blog. This post shows what Colloquy does; edit it or delete it
 from the [dashboard](/admin) once you have had a look.
 
+**Who is writing?** Your posts and replies are signed with your display name. Set the
+name readers should see, and a short bio, on your [Account page](/admin/account).
+
 ## Writing
 
 Posts are written in **Markdown**: headings, lists, links, \`code\`, quotes and more.

@@ -25,6 +25,41 @@ describe('writing posts', () => {
     }
   });
 
+  it('starts a new page with comments off and no Like button, a post with both; a page without likes shows and takes none', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const newPost = (await agent.get('/admin/posts/new')).text;
+    expect(newPost).toMatch(/id="likes_open" name="likes_open" type="checkbox" value="1" checked/);
+    const newPage = (await agent.get('/admin/posts/new?kind=page')).text;
+    expect(newPage).toContain('<h1>New page</h1>');
+    expect(newPage).toMatch(/id="comments_open" name="comments_open" type="checkbox" value="1">/);
+    expect(newPage).toMatch(/id="likes_open" name="likes_open" type="checkbox" value="1">/);
+
+    // Saved as the form starts (both boxes unticked): no Like button, no comment form.
+    const res = await postForm(agent, '/admin/posts', { kind: 'page', title: 'About', body: 'Who we are.', status: 'published' }, '/admin/posts/new?kind=page');
+    expect(res.status).toBe(303);
+    expect(t.repos.posts.findBySlug('about')).toMatchObject({ kind: 'page', comments_open: 0, likes_open: 0 });
+    const page = await request(t.app).get('/posts/about');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('class="like-form"');
+    expect(page.text).not.toContain('class="likes"');
+    expect(page.text).toContain('Comments are closed.');
+    const reader = request.agent(t.app);
+    const token = /name="_csrf" value="([^"]*)"/.exec((await reader.get('/posts/about')).text)?.[1] ?? '';
+    const like = await reader.post('/posts/about/like').type('form').send({ _csrf: token });
+    expect(like.status).toBe(403);
+    expect(like.text).toContain('has no Like button');
+    expect(t.repos.likes.countForPost(t.repos.posts.findBySlug('about')!.id)).toBe(0);
+
+    // A post keeps its Like button when the box is ticked, and loses it when it is not.
+    await create(agent, { title: 'Liked', likes_open: '1' });
+    expect((await request(t.app).get('/posts/liked')).text).toContain('class="like-form"');
+    const liked = t.repos.posts.findBySlug('liked')!;
+    await postForm(agent, `/admin/posts/${liked.id}`, post({ title: 'Liked', slug: 'liked' }), `/admin/posts/${liked.id}/edit`);
+    expect(t.repos.posts.findById(liked.id)!.likes_open).toBe(0);
+    expect((await request(t.app).get('/posts/liked')).text).not.toContain('class="like-form"');
+  });
+
   it('gives the author their text back on a stale token, saving nothing', async () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     const agent = await loginAs(t, 'alice');
@@ -280,17 +315,24 @@ describe('personal data in a post', () => {
     expect((await request(t.app).get('/posts/contact')).status).toBe(404);
     const edit = await agent.get(res.headers.location ?? '');
     expect(edit.text).toContain('Saved as a draft, not published');
-    // Each finding named and masked: the notice never repeats the number itself.
+    // Each finding named and shown whole, with its line, to the post's own author: masked, it could not be found.
     const notice = /<section class="notice important personal-data"[\s\S]*?<\/section>/.exec(edit.text)?.[0] ?? '';
-    expect(notice).toContain('an email address: <code>j•••@•••••••.•om</code>');
-    expect(notice).toContain('a phone number: <code>+4• •• •••• ••58</code>');
-    expect(notice).not.toContain('jane@example.com');
-    expect(notice).not.toContain('7946');
+    expect(notice).toContain('an email address: <code>jane@example.com</code> <span class="hint">(line 1 of the text)</span>');
+    expect(notice).toContain('a phone number: <code>+44 20 7946 0958</code>');
     expect(edit.text).toContain('name="confirm_personal_data" value="1">Publish anyway');
     const anyway = await postForm(agent, `/admin/posts/${stored.id}`, post({ title: 'Contact', body: 'Mail jane@example.com or call +44 20 7946 0958.', status: 'draft', confirm_personal_data: '1' }), res.headers.location ?? '');
     expect(anyway.status).toBe(303);
     expect(t.repos.posts.findById(stored.id)!.status).toBe('published');
     expect((await request(t.app).get('/posts/contact')).status).toBe(200);
+  });
+
+  it('shows an author the findings of their own long post whole, by line', async () => {
+    const bob = await makeUser(t.repos, 'author', 'bob');
+    const agent = await loginAs(t, 'bob');
+    const body = `${'A quiet paragraph about the garden.\n\n'.repeat(40)}Ring the surgery on 020 7946 0123 to book.\n`;
+    const res = await create(agent, { title: 'Clinic news', body });
+    const notice = /<section class="notice important personal-data"[\s\S]*?<\/section>/.exec((await agent.get(res.headers.location ?? '')).text)?.[0] ?? '';
+    expect(notice).toContain('a phone number: <code>020 7946 0123</code> <span class="hint">(line 81 of the text)</span>');
   });
 
   it('lets plain text through and leaves drafts alone', async () => {

@@ -65,18 +65,19 @@ describe('users', () => {
   it('everyone changes their own password with the current one', async () => {
     const bob = await makeUser(t.repos, 'author', 'bob');
     const agent = await loginAs(t, 'bob');
-    const page = await agent.get('/admin/users');
+    const page = await agent.get('/admin/account');
     expect(page.text).toContain('Change your password');
     expect(page.text).not.toContain('Add a user');
-    const wrong = await postForm(agent, '/admin/password', { current_password: 'not it at all', new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/users');
+    const wrong = await postForm(agent, '/admin/password', { current_password: 'not it at all', new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/account');
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('id="current_password-error"');
-    const differ = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new passwort' }, '/admin/users');
+    const differ = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new passwort' }, '/admin/account');
     expect(differ.text).toContain('id="confirm_password-error"');
     const elsewhere = await loginAs(t, 'bob');
-    const ok = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/users');
+    const ok = await postForm(agent, '/admin/password', { current_password: PASSWORD, new_password: 'brand new password', confirm_password: 'brand new password' }, '/admin/account');
     expect(ok.status).toBe(303);
-    expect((await agent.get('/admin/users')).status).toBe(200);
+    expect(ok.headers.location).toBe('/admin/account');
+    expect((await agent.get('/admin/account')).status).toBe(200);
     // The session on the other device ends with the old password.
     expect((await elsewhere.get('/admin')).status).toBe(302);
     expect(await verifyPassword('brand new password', t.repos.users.findById(bob.id)!.password_hash)).toBe(true);
@@ -86,11 +87,11 @@ describe('users', () => {
     const alice = await makeUser(t.repos, 'admin', 'alice');
     await makeUser(t.repos, 'author', 'bob');
     const agent = await loginAs(t, 'bob');
-    expect((await postForm(agent, '/admin/users', { username: 'mallory', role: 'admin', password: 'a long enough password' }, '/admin/users')).status).toBe(403);
-    expect((await postForm(agent, `/admin/users/${alice.id}/role`, { role: 'author' }, '/admin/users')).status).toBe(403);
-    expect((await postForm(agent, `/admin/users/${alice.id}/password`, { password: 'taken over now' }, '/admin/users')).status).toBe(403);
+    expect((await postForm(agent, '/admin/users', { username: 'mallory', role: 'admin', password: 'a long enough password' }, '/admin/account')).status).toBe(403);
+    expect((await postForm(agent, `/admin/users/${alice.id}/role`, { role: 'author' }, '/admin/account')).status).toBe(403);
+    expect((await postForm(agent, `/admin/users/${alice.id}/password`, { password: 'taken over now' }, '/admin/account')).status).toBe(403);
     expect((await agent.get('/admin/settings')).status).toBe(403);
-    expect((await postForm(agent, '/admin/settings', { title: 'Mine' }, '/admin/users')).status).toBe(403);
+    expect((await postForm(agent, '/admin/settings', { title: 'Mine' }, '/admin/account')).status).toBe(403);
     expect((await agent.get('/admin/audit')).status).toBe(403);
     expect(t.repos.users.findByUsername('mallory')).toBeUndefined();
     expect(t.repos.settings.load().title).toBe('Colloquy');
@@ -130,6 +131,27 @@ describe('settings', () => {
     const token = await pageToken(agent, '/admin/settings');
     const arrays = await agent.post('/admin/settings').type('form').send(`title=a&title=b&_csrf=${token}`);
     expect(arrays.status).toBe(422);
+  });
+
+  it('offers the time zone as a searchable list of IANA names, UTC first, and takes only a known name', async () => {
+    await makeUser(t.repos, 'admin', 'alice');
+    const agent = await loginAs(t, 'alice');
+    const page = (await agent.get('/admin/settings')).text;
+    expect(page).toMatch(/<input id="timezone" name="timezone" type="text" list="timezones"[^>]*value="UTC"/);
+    const options = [...(/<datalist id="timezones">([\s\S]*?)<\/datalist>/.exec(page)?.[1] ?? '').matchAll(/<option value="([^"]+)">/g)].map((m) => m[1]);
+    expect(options[0]).toBe('UTC');
+    expect(options).toContain('Europe/Berlin');
+    expect(options).toContain('America/New_York');
+    expect(options.length).toBeGreaterThan(300);
+    // Typed in other letters, a zone is kept as the list spells it.
+    expect((await postForm(agent, '/admin/settings', { timezone: ' europe/berlin ' }, '/admin/settings')).status).toBe(303);
+    expect(t.repos.settings.load().timezone).toBe('Europe/Berlin');
+    for (const bad of ['+01:00', 'Berlin', 'Europe/Berlin/', '../etc/passwd', 'x'.repeat(200)]) {
+      const res = await postForm(agent, '/admin/settings', { timezone: bad }, '/admin/settings');
+      expect(res.status, bad).toBe(422);
+      expect(res.text, bad).toContain('is not a known time zone');
+    }
+    expect(t.repos.settings.load().timezone).toBe('Europe/Berlin');
   });
 
   it('explains that reports count distinct addresses, and keeps likes per address from 1 to 100,000', async () => {

@@ -172,6 +172,70 @@ describe('colloquy commands', () => {
     expect(comment.updated_at).toBe('2025-05-05T10:00:00.000Z');
   });
 
+  it('explains a group and each command through --help and help, as a person asks', async () => {
+    for (const args of [['user', '--help'], ['user', '-h'], ['help', 'user'], ['user', 'help']]) {
+      const r = await colloquy(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/^Usage: colloquy user <command>/);
+      for (const usage of ['user add NAME --role admin|author', 'user passwd NAME', 'user rename OLD NEW', 'user display-name NAME TEXT']) expect(r.stdout).toContain(usage);
+    }
+    // `user` alone is an unfinished command: the same list, as bad usage.
+    expect(await colloquy(['user'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/^Usage: colloquy user <command>/) });
+    for (const args of [['help', 'user', 'rename'], ['help', 'backup'], ['user', 'display-name', '--help'], ['help', 'export-wxr']]) {
+      const r = await colloquy(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: colloquy ${args.filter((a) => a !== 'help' && a !== '--help').join(' ')}`));
+      expect(r.stdout).toContain('Exit codes: 0 done, 1 refused or failed, 2 bad usage.');
+    }
+    expect((await colloquy(['help', 'backup'])).stdout).toContain('--restore FILE');
+    expect(await colloquy(['help', 'frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('There is no command "frobnicate"') });
+    const unknown = await colloquy(['user', 'frob']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown command "user frob"\.\n\nUsage: colloquy user <command>/);
+    expect(fs.existsSync(dbPath)).toBe(false);
+  });
+
+  it('renames a user by the username rule, keeps the audit trail, and refuses a taken or bad name', async () => {
+    await addUser('admin', 'admin');
+    await addUser('bob');
+    withRepos((r) => r.users.setDisplayName(r.users.findByUsername('bob')!.id, 'Bob the Builder'));
+    const adminId = withRepos((r) => r.users.findByUsername('admin'))!.id;
+    const postId = addPost('admin', 'Signed');
+    withRepos((r) => r.comments.insert({
+      post_id: postId, parent_id: null, user_id: adminId, author_name: 'admin', author_email: '', author_url: '',
+      body_md: 'Staff reply.', body_html: '<p>Staff reply.</p>', status: 'approved', held_reason: '', ip_hash: '', user_agent: '',
+    }));
+    expect(await colloquy(['user', 'rename', 'admin', 'mary'])).toMatchObject({ code: 0, stdout: 'Renamed "admin" to "mary".' });
+    // Never chosen, the display name followed the username, on the posts and the staff reply alike.
+    expect(withRepos((r) => r.users.findById(adminId))).toMatchObject({ username: 'mary', display_name: 'mary' });
+    expect(withRepos((r) => r.posts.findPublicBySlug('signed'))!.author_name).toBe('mary');
+    expect(withRepos((r) => r.comments.listForReader(postId, []))[0]!.author_name).toBe('mary');
+    expect(withRepos((r) => r.audit.list(1, 0)[0])).toMatchObject({ action: 'user.rename', user_id: null, subject: `user:${adminId}`, detail: 'admin → mary' });
+
+    expect(await colloquy(['user', 'rename', 'bob', 'bobby'])).toMatchObject({ code: 0 });
+    // A chosen display name stays.
+    expect(withRepos((r) => r.users.findByUsername('bobby'))).toMatchObject({ display_name: 'Bob the Builder' });
+    expect(await colloquy(['user', 'rename', 'bobby', 'MARY'])).toMatchObject({ code: 1, stderr: 'Cannot rename "bobby" to "MARY": That username is taken. Nothing was changed.' });
+    expect((await colloquy(['user', 'rename', 'bobby', 'bad name'])).stderr).toContain('Use 1 to 60 letters');
+    expect(await colloquy(['user', 'rename', 'nobody', 'x'])).toMatchObject({ code: 1, stderr: 'There is no user named "nobody".' });
+    expect((await colloquy(['user', 'rename', 'bobby'])).code).toBe(2);
+    // Changing only the capitals of one's own name is allowed.
+    expect(await colloquy(['user', 'rename', 'mary', 'Mary'])).toMatchObject({ code: 0 });
+    expect(withRepos((r) => r.users.list().map((u) => u.username))).toEqual(['bobby', 'Mary']);
+  });
+
+  it('sets a display name, which signs the posts at once, by the Account page\'s rule', async () => {
+    await addUser('admin', 'admin');
+    addPost('admin', 'Signed');
+    expect(await colloquy(['user', 'display-name', 'admin', '  Mary Gardener '])).toMatchObject({ code: 0, stdout: '"admin" now signs as "Mary Gardener".' });
+    expect(withRepos((r) => r.posts.findPublicBySlug('signed'))!.author_name).toBe('Mary Gardener');
+    expect(withRepos((r) => r.audit.list(1, 0)[0])).toMatchObject({ action: 'user.profile', user_id: null, detail: 'display name' });
+    expect(await colloquy(['user', 'display-name', 'admin', '   '])).toMatchObject({ code: 1, stderr: expect.stringContaining('Give the name readers should see') });
+    expect((await colloquy(['user', 'display-name', 'admin', 'x'.repeat(101)])).stderr).toContain('at most 100 characters');
+    expect(await colloquy(['user', 'display-name', 'nobody', 'X'])).toMatchObject({ code: 1, stderr: 'There is no user named "nobody".' });
+    expect(withRepos((r) => r.users.findByUsername('admin'))!.display_name).toBe('Mary Gardener');
+  });
+
   it('rejects an unknown command with exit code 2', async () => {
     expect(await colloquy(['frobnicate'])).toMatchObject({ code: 2, stderr: 'Unknown command "frobnicate". Run `colloquy --help` for the list.' });
   });

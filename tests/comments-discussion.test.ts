@@ -18,7 +18,7 @@ function comment(over: Partial<Comment> = {}): Comment {
 
 function input(over: Partial<DiscussionInput> = {}): DiscussionInput {
   return {
-    post: { id: 1, slug: 'hello', comments_open: 1, author_id: 7 },
+    post: { id: 1, slug: 'hello', comments_open: 1, likes_open: 1, author_id: 7 },
     comments: [],
     threadDepth: 5,
     threadsPerPage: 0,

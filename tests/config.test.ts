@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, settleBaseUrl } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -9,11 +9,13 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       baseUrl: 'http://127.0.0.1:3000',
+      baseUrlGiven: false,
       trustProxy: false,
       secureCookies: false,
       databasePath: path.resolve('/srv/blog/data/colloquy.db'),
       dataDir: path.resolve('/srv/blog/data'),
       adminUsername: 'admin',
+      adminDisplayName: 'admin',
       adminPassword: undefined,
       sessionSecret: undefined,
       keyFile: path.resolve('/srv/blog/data/colloquy.key'),
@@ -81,6 +83,33 @@ describe('loadConfig', () => {
     const config = loadConfig({ ADMIN_USERNAME: 'ada', ADMIN_PASSWORD: 'pw', SESSION_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn' });
     expect(config).toMatchObject({ adminUsername: 'ada', adminPassword: 'pw', sessionSecret: 'x'.repeat(32), logLevel: 'warn' });
     expect(loadConfig({ NODE_ENV: 'development' }).development).toBe(true);
+  });
+
+  it('reads ADMIN_DISPLAY_NAME for the first administrator, by the display-name rule', () => {
+    expect(loadConfig({ ADMIN_USERNAME: 'mary' }).adminDisplayName).toBe('mary');
+    expect(loadConfig({ ADMIN_DISPLAY_NAME: ' Mary Gardener ' }).adminDisplayName).toBe('Mary Gardener');
+    expect(() => loadConfig({ ADMIN_DISPLAY_NAME: 'x'.repeat(101) })).toThrow(/ADMIN_DISPLAY_NAME: Use at most 100 characters/);
+  });
+
+  it('keeps BASE_URL in the database when the server starts with it, and uses the kept one when it is unset', () => {
+    const stored = new Map<string, string>();
+    const store = { getInternal: (k: string) => stored.get(k), setInternal: (k: string, v: string) => void stored.set(k, v) };
+    const unset = loadConfig({ MAIL_FROM: '' });
+    // Nothing kept yet: the default stands.
+    expect(settleBaseUrl(unset, store, true)).toBe(unset);
+    // The command line reads it but never stores it.
+    settleBaseUrl(loadConfig({ BASE_URL: 'https://cli.example' }), store, false);
+    expect(stored.size).toBe(0);
+    const given = loadConfig({ BASE_URL: 'https://blog.example/' });
+    expect(settleBaseUrl(given, store, true)).toBe(given);
+    expect(stored.get('base_url')).toBe('https://blog.example');
+    const later = settleBaseUrl(unset, store, false);
+    expect(later).toMatchObject({ baseUrl: 'https://blog.example', secureCookies: true, mailFrom: 'Colloquy <no-reply@blog.example>' });
+    expect(Object.isFrozen(later)).toBe(true);
+    // A chosen MAIL_FROM stays; a later BASE_URL wins and is kept instead.
+    expect(settleBaseUrl(loadConfig({ MAIL_FROM: 'Ann <ann@example.org>' }), store, false).mailFrom).toBe('Ann <ann@example.org>');
+    settleBaseUrl(loadConfig({ BASE_URL: 'https://moved.example' }), store, true);
+    expect(settleBaseUrl(unset, store, false).baseUrl).toBe('https://moved.example');
   });
 
   it('reads WEB_CONCURRENCY as the number of worker processes', () => {

@@ -85,11 +85,11 @@ describe('migrate', () => {
     const [first] = readMigrations();
     migrate(db, [first!]);
     db.prepare("INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) VALUES ('ada', 'Ada', 'x', 'admin', 'now', 'now')").run();
-    const later = [first!, ...readMigrations().slice(1), m(999, 'ALTER TABLE users ADD COLUMN bio TEXT NOT NULL DEFAULT \'\';')];
+    const later = [first!, ...readMigrations().slice(1), m(999, 'ALTER TABLE users ADD COLUMN nickname TEXT NOT NULL DEFAULT \'\';')];
     const applied = migrate(db, later);
     expect(applied).toContain('999-test.sql');
     expect(applied).not.toContain('001-initial.sql');
-    expect(db.prepare("SELECT username, bio FROM users").get()).toEqual({ username: 'ada', bio: '' });
+    expect(db.prepare("SELECT username, nickname FROM users").get()).toEqual({ username: 'ada', nickname: '' });
     expect(recorded().map((r) => (r as { version: number }).version)).toEqual(later.map((x) => x.version));
   });
 

@@ -204,6 +204,8 @@ describe('notifications', () => {
     expect(rest).toEqual([]);
     expect(mail!.subject).toBe('[Colloquy] New post: Later');
     expect(mail!.text).toContain('http://blog.example/posts/later');
+    // Signed with the author's display name.
+    expect(mail!.text).toContain(`Later\nby ${author.display_name}\n`);
     expect(header(mail!, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     // Announced once, whatever happens to the post later.
     clock.advance(HOUR);

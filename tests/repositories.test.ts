@@ -32,6 +32,17 @@ describe('posts', () => {
     expect(post.summary).toBe('Hello there.');
     const structured = makePost(t, author, { body_md: '## A heading\n\nFirst words.\n\n```\ncode();\n```\n\n| a |\n|---|\n| b |\n\nLast *words*.' });
     expect(t.repos.posts.findById(structured)!.summary).toBe('First words. Last words.');
+    // Blocks keep their breaks: list items and paragraphs never run into one sentence.
+    const listed = makePost(t, author, { body_md: 'In spring:\n\n- Prune leaves early\n- Water the soil\n  - twice (morning)\n- Feed “weekly.”\n\nThen *wait*  \nand see\n\n> Quoted words' });
+    expect(t.repos.posts.findById(listed)!.summary).toBe('In spring: Prune leaves early. Water the soil. twice (morning). Feed “weekly.” Then wait and see. Quoted words');
+    // A summary made by the older rule is made again once, at the next start.
+    const old = t.repos.posts.findById(listed)!;
+    t.repos.posts.setRendered(listed, old.body_html, 'In spring: Prune leaves early Water the soil');
+    expect(t.services.posts.refreshSummaries(t.repos.settings)).toBe(1);
+    expect(t.repos.posts.findById(listed)!.summary).toBe(old.summary);
+    t.repos.posts.setRendered(listed, old.body_html, 'Left alone');
+    expect(t.services.posts.refreshSummaries(t.repos.settings)).toBe(0);
+    expect(t.repos.posts.findById(listed)!.summary).toBe('Left alone');
     const withExcerpt = makePost(t, author, { excerpt: '  My own excerpt. ' });
     expect(t.repos.posts.findById(withExcerpt)!.summary).toBe('My own excerpt.');
   });

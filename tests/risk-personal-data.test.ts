@@ -87,6 +87,8 @@ describe('findPersonalData: what it must find', () => {
     const [card] = findPersonalData('card 4556 7375 8689 9855');
     expect(card).toEqual({ kind: 'card_number', label: 'a payment card number', match: '4••• •••• •••• ••55' });
     expect(findPersonalData('jane@example.org')[0]!.match).toBe('j•••@•••••••.•rg');
+    // Whole only when asked (for the text's own author).
+    expect(findPersonalData('Mail jane@example.org', 'whole')[0]!.match).toBe('jane@example.org');
     expect(mask('+44 20 7946 0958')).toBe('+4• •• •••• ••58');
   });
 });

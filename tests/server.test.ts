@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_ENTRY as entry, startServer } from './helpers/server-process.js';
+import { runCli } from '../src/cli/commands.js';
+import { TEST_PASSWORD_COST } from './helpers/index.js';
 
 let dir: string;
 const start = (env: Record<string, string> = {}) => startServer(dir, env);
@@ -33,6 +35,35 @@ describe('server process', { timeout: 20_000 }, () => {
     expect(await second.exited).toBe(0);
     expect(second.lines.some((l) => l.includes('Admin password'))).toBe(false);
   });
+
+  it('keeps BASE_URL and the first administrator\'s display name from the first start, for later starts and the command line', async () => {
+    const database = path.join(dir, 'addressed', 'blog.db');
+    const first = await start({ DATABASE_PATH: database, BASE_URL: 'https://blog.example/', ADMIN_DISPLAY_NAME: 'Mary Gardener' });
+    const welcome = await (await fetch(`http://127.0.0.1:${first.port}/posts/welcome-to-colloquy`)).text();
+    expect(welcome).toContain('by <span class="post-author">Mary Gardener</span>');
+    expect(welcome).toContain('<a href="/admin/account">Account page</a>');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // Started again without BASE_URL: the feed still links to the public address, not http://127.0.0.1.
+    const second = await start({ DATABASE_PATH: database });
+    const feed = await (await fetch(`http://127.0.0.1:${second.port}/feed`)).text();
+    expect(feed).toContain('<link>https://blog.example/posts/welcome-to-colloquy</link>');
+    expect(feed).not.toContain('127.0.0.1');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const written: string[] = [];
+    const code = await runCli(['export-wxr'], {
+      env: { DATABASE_PATH: database, PASSWORD_HASH_COST: String(TEST_PASSWORD_COST) },
+      out: () => {}, err: () => {}, write: (chunk) => void written.push(chunk), readPassword: async () => '',
+    });
+    expect(code).toBe(0);
+    const xml = written.join('');
+    expect(xml).toContain('<link>https://blog.example/posts/welcome-to-colloquy</link>');
+    expect(xml).toContain('<wp:author_display_name><![CDATA[Mary Gardener]]></wp:author_display_name>');
+    expect(xml).not.toContain('127.0.0.1');
+  }, 60_000);
 
   it('on SIGTERM finishes the request in flight, closes the database and exits 0', async () => {
     const server = await start();

@@ -39,6 +39,7 @@ export function readPostForm(body: unknown): PostForm {
     status: confirmed && status === 'draft' ? 'published' : status,
     published_at: text(body, 'published_at'),
     comments_open: checked(body, 'comments_open'),
+    likes_open: checked(body, 'likes_open'),
     draft_key: readDraftKey(text(body, 'draft_key')),
   };
 }
@@ -55,7 +56,7 @@ export function newDraftKey(): string {
 
 /** What an autosaved copy keeps of the form. */
 export function revisionFields(f: PostForm): RevisionFields {
-  return { kind: f.kind, title: f.title, slug: f.slug, body: f.body, excerpt: f.excerpt, tags: f.tags, status: f.status, published_at: f.published_at, comments_open: f.comments_open };
+  return { kind: f.kind, title: f.title, slug: f.slug, body: f.body, excerpt: f.excerpt, tags: f.tags, status: f.status, published_at: f.published_at, comments_open: f.comments_open, likes_open: f.likes_open };
 }
 
 /** The form as an autosaved copy held it. */
@@ -63,12 +64,15 @@ export function formFromRevision(revision: Revision): PostForm {
   return { ...revisionFields({ ...revision, confirm_personal_data: false }), confirm_personal_data: false, draft_key: revision.draft_key };
 }
 
+/** A new post opens for comments as the setting says and has a Like button; a new page (About, Contact) has neither. */
 export function blankPostForm(commentsOpenDefault: boolean, kind: string): PostForm {
+  const page = kind === 'page';
   return {
     confirm_personal_data: false,
-    kind: KINDS.includes(kind as PostKind) ? kind : 'post',
+    kind: page ? 'page' : 'post',
     title: '', slug: '', body: '', excerpt: '', tags: '', status: 'draft', published_at: '',
-    comments_open: commentsOpenDefault,
+    comments_open: !page && commentsOpenDefault,
+    likes_open: !page,
     draft_key: newDraftKey(),
   };
 }
@@ -91,6 +95,7 @@ export function formFromPost(post: Post, tagNames: readonly string[], timeZone: 
     status: stateOf(post, now),
     published_at: post.published_at ? toLocalDateTimeInput(post.published_at, timeZone) : '',
     comments_open: post.comments_open === 1,
+    likes_open: post.likes_open === 1,
     draft_key: '',
   };
 }
@@ -143,6 +148,7 @@ export function validatePostForm(form: PostForm, authorId: number, timeZone: str
       status: form.status === 'draft' ? 'draft' : 'published',
       published_at: publishedAt,
       comments_open: form.comments_open,
+      likes_open: form.likes_open,
     },
   };
 }

@@ -84,8 +84,10 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       pageTitle: post ? `Edit “${post.title}”` : form.kind === 'page' ? 'New page' : 'New post',
       post,
       state,
-      // A draft is checked before it goes public, so the author sees why it was held.
-      findings: post && state === 'draft' ? personalDataIn(post) : [],
+      // A draft is checked before it goes public, so the author sees why it was held. Only
+      // its author and administrators reach the editor, so each finding is shown as
+      // written, with the line of the text it is on: masked, it could not be found.
+      findings: post && state === 'draft' ? personalDataIn(post, 'whole').map((f) => ({ ...f, line: lineOf(post.body_md, f.match) })) : [],
       form,
       errors: view.errors ?? {},
       unsaved: view.unsaved && { id: view.unsaved.id, time: timeOf(res, view.unsaved.created_at), href: restoreHref(post, view.unsaved.id) },
@@ -211,10 +213,12 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       status: 'draft',
       published_at: publishedAt,
       comments_open: 0,
+      likes_open: 0,
       created_at: post?.created_at ?? at,
       updated_at: at,
       trashed_at: null,
-      author_name: author.display_name,
+      author_name: author.display_name.trim() || author.username,
+      author_bio: author.bio,
       comment_count: 0,
     };
     renderPreview(res, view, tagList(parseTagsField(form.tags)), {
@@ -311,6 +315,7 @@ function keptFields(form: PostForm): [string, string][] {
     ['tags', form.tags], ['status', form.status], ['published_at', form.published_at], ['draft_key', form.draft_key],
   ];
   if (form.comments_open) fields.push(['comments_open', '1']);
+  if (form.likes_open) fields.push(['likes_open', '1']);
   if (form.confirm_personal_data) fields.push(['confirm_personal_data', '1']);
   return fields;
 }
@@ -327,6 +332,15 @@ function wordCount(body: string): number {
 const AUTOSAVE_MAX_CHARS = 220_000;
 
 const restoredMessage = (time: string) => `Restored the text autosaved at ${time}. It is not saved yet: check it, then Save.`;
+
+/** The line (from 1) of the text where `found` first appears, if it is in the text at all (not only the title or excerpt). */
+function lineOf(text: string, found: string): number | undefined {
+  const at = text.indexOf(found);
+  if (at === -1) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
 
 const EXPIRED_MESSAGE = 'This page had expired, so nothing was saved. Your text is below: check it and save again.';
 

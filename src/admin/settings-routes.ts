@@ -5,8 +5,7 @@ import { hasErrors } from '../http/forms.js';
 import { assertAdmin } from './permissions.js';
 import { changedKeys, formFromSettings, readSettingsForm } from './settings-form.js';
 import { flash, me } from './session-auth.js';
-
-export const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+import { TIME_ZONES } from '../settings/settings.js';
 
 export function settingsRoutes(ctx: AppContext): Router {
   const { repos } = ctx;

@@ -1,11 +1,11 @@
-// People: the administrator adds users, changes roles and resets passwords;
-// everyone changes their own password.
+// People: the administrator adds users, changes roles, resets passwords and edits
+// anyone's profile; everyone has an Account page for their own profile and password.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { notFound } from '../http/errors.js';
 import { generatePassword, MAX_PASSWORD_LENGTH } from '../users/passwords.js';
 import type { User } from '../users/users-repository.js';
-import { isRole, passwordMessage } from '../users/user-rules.js';
+import { isRole, passwordMessage, type ProfileInput } from '../users/user-rules.js';
 import { parseId, text, type FieldErrors } from '../http/forms.js';
 import { assertAdmin, isAdmin } from './permissions.js';
 import { flash, me, renewLogin } from './session-auth.js';
@@ -23,11 +23,11 @@ export function usersRoutes(ctx: AppContext): Router {
   const { users } = ctx.services;
   const router = Router();
 
+  /** The administrator's list of people; every caller has checked the role. */
   function render(res: Response, status: number, view: UsersView = {}) {
-    const user = me(res);
     res.status(status).render('admin/users', {
-      pageTitle: isAdmin(user) ? 'Users' : 'Your account',
-      users: isAdmin(user) ? repos.users.list() : [],
+      pageTitle: 'Users',
+      users: repos.users.list(),
       newUser: view.newUser ?? { username: '', display_name: '', email: '', role: 'author' },
       errors: view.errors ?? {},
       rowErrors: view.rowErrors ?? {},
@@ -43,7 +43,49 @@ export function usersRoutes(ctx: AppContext): Router {
     return user;
   }
 
-  const list = (_req: Request, res: Response) => render(res, 200);
+  interface AccountView {
+    profile?: ProfileInput;
+    errors?: FieldErrors;
+  }
+
+  /** The Account page: `target`'s profile, and the password form when it is the viewer's own. */
+  function renderAccount(res: Response, target: User, status: number, view: AccountView = {}) {
+    const own = target.id === me(res).id;
+    res.status(status).render('admin/account', {
+      pageTitle: own ? 'Your account' : `Profile of ${target.display_name}`,
+      target,
+      own,
+      profile: view.profile ?? { display_name: target.display_name, bio: target.bio, email: target.email },
+      errors: view.errors ?? {},
+    });
+  }
+
+  const readProfile = (body: unknown): ProfileInput => ({
+    display_name: text(body, 'display_name').slice(0, 1000),
+    bio: text(body, 'bio').slice(0, 5000),
+    email: text(body, 'email').slice(0, 1000),
+  });
+
+  /** Saves a profile, or gives the form back with what was typed; `back` is where a saved one leads. */
+  function saveProfile(req: Request, res: Response, target: User, back: string) {
+    const profile = readProfile(req.body);
+    const outcome = users.updateProfile(target, profile, me(res).id);
+    if (outcome.kind === 'invalid') return renderAccount(res, target, 422, { profile, errors: outcome.errors });
+    const whose = target.id === me(res).id ? 'Your profile' : `The profile of ${target.username}`;
+    flash(req, outcome.changed ? `${whose} is saved.` : 'Nothing changed.');
+    res.redirect(303, back);
+  }
+
+  const account = (_req: Request, res: Response) => renderAccount(res, me(res), 200);
+  const updateAccount = (req: Request, res: Response) => saveProfile(req, res, me(res), '/admin/account');
+  const editProfile = (req: Request<{ id: string }>, res: Response) => renderAccount(res, loadUser(req, res), 200);
+  const updateProfile = (req: Request<{ id: string }>, res: Response) => saveProfile(req, res, loadUser(req, res), '/admin/users');
+
+  /** The list is the administrator's; anyone else's own account has its own page. */
+  function list(_req: Request, res: Response) {
+    if (!isAdmin(me(res))) return res.redirect(302, '/admin/account');
+    render(res, 200);
+  }
 
   async function create(req: Request, res: Response) {
     assertAdmin(me(res));
@@ -95,14 +137,18 @@ export function usersRoutes(ctx: AppContext): Router {
       confirm_password: text(req.body, 'confirm_password').slice(0, MAX_PASSWORD_LENGTH + 1),
     };
     const errors = await users.changeOwnPassword(user, form);
-    if (errors) return render(res, 422, { errors });
+    if (errors) return renderAccount(res, user, 422, { errors });
     renewLogin(req, clock());
     flash(req, 'Your password is changed; any other sessions of yours have ended.');
-    res.redirect(303, '/admin/users');
+    res.redirect(303, '/admin/account');
   }
 
+  router.get('/account', account);
+  router.post('/account', updateAccount);
   router.get('/users', list);
   router.post('/users', create);
+  router.get('/users/:id/edit', editProfile);
+  router.post('/users/:id/profile', updateProfile);
   router.post('/users/:id/role', changeRole);
   router.post('/users/:id/password', resetPassword);
   router.post('/password', changeOwnPassword);

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, settleBaseUrl, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { migrate } from '../db/migrate.js';
 import { buildContext } from '../compose.js';
@@ -16,6 +16,7 @@ import { plural } from '../wording.js';
 import { exportWxr } from '../wxr/export-wxr.js';
 import { WxrImportError, WxrImportStopped, importWxr, wxrFile, type ImportReport } from '../wxr/import-wxr.js';
 import { writeFileAtomically } from './write-atomically.js';
+import type { User } from '../users/users-repository.js';
 import { BackupError, restoreBackup, writeBackup } from '../backup/backup-archive.js';
 import { erasureKey, erasureSummary } from '../comments/erasure-service.js';
 import { loadSecretKey } from '../keys/secret-key.js';
@@ -82,6 +83,13 @@ function refusePassword(problem: PasswordProblem): never {
   throw new Refusal(problem === 'too-short'
     ? `The password must be at least ${MIN_PASSWORD_LENGTH} characters long; nothing was changed.`
     : `The password must be at most ${MAX_PASSWORD_LENGTH} characters long; nothing was changed.`);
+}
+
+/** The person named on the command line, or a refusal that names the missing one. */
+function userNamed(services: AppContext['services'], username: string): User {
+  const user = services.users.findByUsername(username);
+  if (!user) throw new Refusal(`There is no user named "${username}".`);
+  return user;
 }
 
 const contents = (c: { posts: number; pages: number; comments: number }) =>
@@ -212,11 +220,44 @@ with --password-stdin (one trailing newline is dropped). At least ${MIN_PASSWORD
     database: 'migrated',
     async run({ positionals: [username = ''], values, out, readPassword, context }) {
       const { services } = context();
-      const user = services.users.findByUsername(username);
-      if (!user) throw new Refusal(`There is no user named "${username}".`);
+      const user = userNamed(services, username);
       const problem = await services.users.setPassword(user, await readPassword(values['password-stdin'] === true), null);
       if (problem) refusePassword(problem);
       out(`Changed the password of "${user.username}".`);
+    },
+  },
+
+  'user rename': {
+    usage: 'user rename OLD NEW',
+    summary: "Change a person's username (what they log in with).",
+    details: `NEW follows the same rule as a new user's name (${USERNAME_RULE}) and must not be
+taken. Their sessions stay signed in; a display name that was only the old username
+follows the new one. The audit log records the change.`,
+    arity: [2, 2],
+    database: 'migrated',
+    run({ positionals: [from = '', to = ''], out, context }) {
+      const { services } = context();
+      const user = userNamed(services, from);
+      const problem = services.users.rename(user, to, null);
+      if (problem) throw new Refusal(`Cannot rename "${user.username}" to "${to}": ${problem} Nothing was changed.`);
+      out(`Renamed "${user.username}" to "${to.trim()}".`);
+    },
+  },
+
+  'user display-name': {
+    usage: 'user display-name NAME TEXT',
+    summary: 'Set the name that signs a person\'s posts and replies.',
+    details: `TEXT is shown in bylines, on staff replies, in feeds, emails and exports, from
+the next page served (quote it if it has spaces). 1 to 100 characters, one line.
+The same as the Account page's display name; the audit log records the change.`,
+    arity: [2, 2],
+    database: 'migrated',
+    run({ positionals: [username = '', name = ''], out, context }) {
+      const { services } = context();
+      const user = userNamed(services, username);
+      const problem = services.users.setDisplayName(user, name, null);
+      if (problem) throw new Refusal(`${problem} Nothing was changed.`);
+      out(`"${user.username}" now signs as "${name.trim()}".`);
     },
   },
 
@@ -268,7 +309,8 @@ here stays deleted. Attachments are not downloaded: their addresses are listed.`
     usage: 'export-wxr [FILE] [--force]',
     summary: 'Export the blog as WordPress WXR, to FILE or to standard output.',
     details: `Every post, page (drafts and scheduled ones too), tag and comment, with each Markdown
-source kept for a later import-wxr. Links are made absolute under BASE_URL. FILE appears
+source kept for a later import-wxr. Links are made absolute under BASE_URL or, where
+that is unset, the address the blog last started with (kept in the database). FILE appears
 only once complete, readable by you alone (it holds commenters' email addresses); an
 existing FILE is replaced only with --force.`,
     options: { force: { type: 'boolean', default: false } },
@@ -367,14 +409,51 @@ function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `colloquy <command> --help` for its options. Every command reads the same',
-    'environment as the server (DATABASE_PATH and the rest; see the README).',
-    'Exit codes: 0 done, 1 refused or failed, 2 bad usage.',
+    'Run `colloquy <command> --help` or `colloquy help <command>` for its options.',
+    ...HELP_FOOTER,
   ].join('\n');
 }
 
 function commandHelp(c: Command): string {
-  return [`Usage: colloquy ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : [])].join('\n');
+  return [`Usage: colloquy ${c.usage}`, '', c.summary, ...(c.details ? ['', c.details] : []), '', ...HELP_FOOTER].join('\n');
+}
+
+const HELP_FOOTER = ['Every command reads the same environment as the server (DATABASE_PATH and the rest).', 'Exit codes: 0 done, 1 refused or failed, 2 bad usage.'];
+
+/** The commands whose first word is `group` (`user`), or none when it names no group. */
+function commandsIn(group: string): [string, Command][] {
+  return Object.entries(COMMANDS).filter(([name]) => name.startsWith(`${group} `));
+}
+
+function groupHelp(group: string, members: [string, Command][]): string {
+  return [
+    `Usage: colloquy ${group} <command> [options]`,
+    '',
+    ...members.flatMap(([, c]) => [`  colloquy ${c.usage}`, `      ${c.summary}`]),
+    '',
+    `Run \`colloquy ${group} <command> --help\` (or \`colloquy help ${group} <command>\`) for its details.`,
+  ].join('\n');
+}
+
+/** `help`, `help COMMAND`, `help GROUP`, or a group's name alone or with --help: the help asked for, if that is what argv asks. */
+function helpFor(argv: string[]): { text: string; code: number } | undefined {
+  const [first, ...rest] = argv;
+  if (first === undefined) return { text: mainHelp(), code: 2 };
+  if (first === 'help' || first === '--help' || first === '-h') {
+    const words = rest.filter((a) => a !== '--help' && a !== '-h');
+    if (words.length === 0) return { text: mainHelp(), code: 0 };
+    const found = findCommand(words);
+    if (found && found[1].length === 0) return { text: commandHelp(COMMANDS[found[0]]!), code: 0 };
+    const members = words.length === 1 ? commandsIn(words[0]!) : [];
+    if (members.length) return { text: groupHelp(words[0]!, members), code: 0 };
+    throw new UsageError(`There is no command "${words.join(' ')}". Run \`colloquy --help\` for the list.`);
+  }
+  const members = commandsIn(first);
+  if (members.length === 0) return undefined;
+  // `colloquy user` alone is a question left unfinished: the list, as bad usage.
+  if (rest.length === 0) return { text: groupHelp(first, members), code: 2 };
+  if (rest[0] === '--help' || rest[0] === '-h' || rest[0] === 'help') return { text: groupHelp(first, members), code: 0 };
+  return undefined;
 }
 
 /** The command named by the first one or two words of argv, and the words after it. */
@@ -408,11 +487,13 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const found = findCommand(argv);
   if (!found) {
-    const first = argv[0];
-    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-      io.out(mainHelp());
-      return first === undefined ? 2 : 0;
+    const help = helpFor(argv);
+    if (help) {
+      io.out(help.text);
+      return help.code;
     }
+    const group = commandsIn(argv[0] ?? '');
+    if (group.length) throw new UsageError(`Unknown command "${argv.slice(0, 2).join(' ')}".\n\n${groupHelp(argv[0]!, group)}`);
     throw new UsageError(`Unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}". Run \`colloquy --help\` for the list.`);
   }
   const [name, rest] = found;
@@ -441,9 +522,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const db = openDatabase(config.databasePath);
   try {
     if (command.database === 'migrated') migrate(db);
+    // Links as the running blog makes them: BASE_URL, or else the address it last started with.
+    const settled = command.database === 'migrated' ? settleBaseUrl(config, createSettingsRepository(db), false) : config;
     let ctx: AppContext | undefined;
-    const context = () => (ctx ??= buildContext({ db, config }));
-    await command.run({ ...invocation, context }, db);
+    const context = () => (ctx ??= buildContext({ db, config: settled }));
+    await command.run({ ...invocation, config: settled, context }, db);
     return 0;
   } finally {
     db.close();

@@ -139,6 +139,8 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   const allSources = db.prepare<[], Pick<Comment, 'id' | 'body_md'>>('SELECT id, body_md FROM comments ORDER BY id');
   // Not updated_at: rendering again is not an edit.
   const setRendered = db.prepare<[string, number]>('UPDATE comments SET body_html = ? WHERE id = ?');
+  // Not updated_at either: the staff member's words are unchanged, only the name they go by.
+  const renameStaff = db.prepare<[string, number, string]>('UPDATE comments SET author_name = ? WHERE user_id = ? AND author_name != ?');
 
   function countByStatus(authorId: number | null): Record<CommentStatus, number> {
     const result: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
@@ -202,6 +204,8 @@ export function createCommentsRepository(db: Db, clock: Clock) {
     setRendered: (id: number, html: string): void => void setRendered.run(html, id),
     /** Clears the address hash and user agent of comments written before `cutoff`; returns how many. Not an edit: updated_at stays. */
     forgetAddressesBefore: (cutoff: string): number => forgetAddresses.run(cutoff).changes,
+    /** A staff member's comments take their new display name, so old replies are signed as they now sign. */
+    renameStaffAuthor: (userId: number, name: string): void => void renameStaff.run(name, userId, name),
     /** Holds a comment back for moderation, saying why. */
     hold: (id: number, reason: string, now = isoNow(clock)): void => void hold.run(reason, now, id),
   };

@@ -176,6 +176,18 @@ export function commentsRoutes(ctx: AppContext) {
     };
   });
 
+  /** A post or page without a Like button takes no likes: refused before the token, so no click is asked for in vain. */
+  function likesOn(_req: Request, res: Response, next: NextFunction) {
+    const post = postOf(res);
+    if (post.likes_open === 1) return next();
+    const title = 'This page takes no likes';
+    res.set('Cache-Control', 'no-store');
+    res.status(403).render('comments/like-again', {
+      pageTitle: title, title, post, likes: '', again: false,
+      message: `“${post.title}” has no Like button, so nothing was counted. Thank you for reading.`,
+    });
+  }
+
   function like(req: Request, res: Response) {
     const post = postOf(res);
     const limit = (res.locals.site as { likes_per_address: number }).likes_per_address;
@@ -257,7 +269,7 @@ export function commentsRoutes(ctx: AppContext) {
   return {
     loadPost,
     comment: { whenOpen, stale: staleComment, create },
-    like: { ...likes, add: like },
+    like: { ...likes, whenOn: likesOn, add: like },
     report: { load: loadReported, ...reports, add: report },
     token: { limitNewSessions, send: token },
     permalink,

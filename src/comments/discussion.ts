@@ -28,6 +28,8 @@ export interface FormView {
 export interface Discussion {
   slug: string;
   open: boolean;
+  /** Whether the Like button shows (off for pages by default). */
+  likesOpen: boolean;
   /** The whole post's thread: the heading counts all of it. */
   thread: Thread<ThreadRow>;
   /** This page's comments in document order (every thread when the thread is not paged). */
@@ -65,7 +67,7 @@ export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp,
 }
 
 export interface DiscussionInput {
-  post: { id: number; slug: string; comments_open: number; author_id: number };
+  post: { id: number; slug: string; comments_open: number; likes_open: number; author_id: number };
   /** The post's comments as the reader may see them (comments-repository listForReader). */
   comments: readonly ThreadRow[];
   threadDepth: number;
@@ -104,6 +106,7 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
   return {
     slug: i.post.slug,
     open: i.post.comments_open === 1,
+    likesOpen: i.post.likes_open === 1,
     thread,
     steps: documentOrder(paged.roots),
     pagination: { page: paged.page, pageCount: paged.pageCount },

@@ -35,7 +35,8 @@ export interface ReportedItem {
 export type Payload =
   | { kind: 'confirm'; token: string }
   | { kind: 'comments'; postTitle: string; postSlug: string; items: CommentItem[] }
-  | { kind: 'post'; postTitle: string; postSlug: string; excerpt: string }
+  /** author: the display name; absent in messages queued before it was kept. */
+  | { kind: 'post'; postTitle: string; postSlug: string; author?: string; excerpt: string }
   | { kind: 'held'; items: HeldItem[] }
   | { kind: 'reported'; items: ReportedItem[] };
 
@@ -102,8 +103,8 @@ export function buildMessage(kind: MessageKind, payload: Payload, site: Site, un
       const url = `${site.baseUrl}/posts/${payload.postSlug}`;
       return {
         subject: `[${site.title}] New post: ${payload.postTitle}`,
-        text: `${payload.postTitle}\n\n${payload.excerpt}\n\nRead it: ${url}${leaveText}`,
-        html: page(site, `<h1><a href="${escape(url)}">${escape(payload.postTitle)}</a></h1><p>${escape(payload.excerpt)}</p>`
+        text: `${payload.postTitle}${payload.author ? `\nby ${payload.author}` : ''}\n\n${payload.excerpt}\n\nRead it: ${url}${leaveText}`,
+        html: page(site, `<h1><a href="${escape(url)}">${escape(payload.postTitle)}</a></h1>${payload.author ? `<p>by ${escape(payload.author)}</p>` : ''}<p>${escape(payload.excerpt)}</p>`
           + `<p><a href="${escape(url)}">Read it on ${siteName}</a></p>`, leaveHtml),
         headers,
       };

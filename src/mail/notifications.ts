@@ -139,7 +139,7 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
       if (!outbox.markAnnounced(`post:${post.id}`)) continue;
       announced++;
       for (const sub of repos.subscriptions.confirmedForBlog()) {
-        queue(sub.email, { kind: 'post', postTitle: post.title, postSlug: post.slug, excerpt: post.summary || post.excerpt }, { gatherKey: `post:${post.id}:${sub.email.toLowerCase()}`, subscriptionId: sub.id });
+        queue(sub.email, { kind: 'post', postTitle: post.title, postSlug: post.slug, author: post.author_name, excerpt: post.summary || post.excerpt }, { gatherKey: `post:${post.id}:${sub.email.toLowerCase()}`, subscriptionId: sub.id });
       }
     }
     return announced;

@@ -1,6 +1,7 @@
 // Posts and pages: storage and the queries every listing needs.
 import type { Db } from '../db/open.js';
 import { isoNow, type Clock } from '../clock.js';
+import { SHOWN_NAME } from '../users/users-repository.js';
 
 export type PostKind = 'post' | 'page';
 export type PostStatus = 'draft' | 'published';
@@ -18,6 +19,8 @@ export interface Post {
   status: PostStatus;
   published_at: string | null;
   comments_open: 0 | 1;
+  /** Whether the page shows a Like button (and takes likes). */
+  likes_open: 0 | 1;
   created_at: string;
   updated_at: string;
   /** When it went to the Trash; null while it is not there. */
@@ -26,12 +29,14 @@ export interface Post {
 
 /** A post with what a listing or post page shows beside it. */
 export interface PostView extends Post {
+  /** The author's display name, or their username where that is blank. */
   author_name: string;
+  author_bio: string;
   comment_count: number;
 }
 
 /** What a write sets: the stored columns but the id and timestamps. */
-export type PostFields = Omit<Post, 'id' | 'comments_open' | 'created_at' | 'updated_at' | 'trashed_at'> & { comments_open: boolean };
+export type PostFields = Omit<Post, 'id' | 'comments_open' | 'likes_open' | 'created_at' | 'updated_at' | 'trashed_at'> & { comments_open: boolean; likes_open: boolean };
 
 /** Which public posts a listing shows. Times are UTC ISO strings. */
 export type ListingFilter =
@@ -48,7 +53,7 @@ export type PostsRepository = ReturnType<typeof createPostsRepository>;
 export const PUBLIC_POST = `p.status = 'published' AND p.published_at <= @now AND p.trashed_at IS NULL`;
 const PUBLIC = PUBLIC_POST;
 // comment_count is a column kept by triggers (migration 008): approved comments only.
-const VIEW_COLUMNS = `p.*, u.display_name AS author_name`;
+const VIEW_COLUMNS = `p.*, ${SHOWN_NAME} AS author_name, u.bio AS author_bio`;
 
 export function createPostsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Post>('SELECT * FROM posts WHERE id = ?');
@@ -77,12 +82,13 @@ export function createPostsRepository(db: Db, clock: Clock) {
     `SELECT p.slug FROM post_redirects r JOIN posts p ON p.id = r.post_id WHERE r.old_slug = @slug AND ${PUBLIC}`,
   ).pluck();
   const insert = db.prepare(
-    `INSERT INTO posts (kind, author_id, title, slug, body_md, body_html, excerpt, summary, status, published_at, comments_open, created_at, updated_at)
-     VALUES (@kind, @author_id, @title, @slug, @body_md, @body_html, @excerpt, @summary, @status, @published_at, @comments_open, @now, @now)`,
+    `INSERT INTO posts (kind, author_id, title, slug, body_md, body_html, excerpt, summary, status, published_at, comments_open, likes_open, created_at, updated_at)
+     VALUES (@kind, @author_id, @title, @slug, @body_md, @body_html, @excerpt, @summary, @status, @published_at, @comments_open, @likes_open, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE posts SET kind = @kind, author_id = @author_id, title = @title, slug = @slug, body_md = @body_md, body_html = @body_html,
-       excerpt = @excerpt, summary = @summary, status = @status, published_at = @published_at, comments_open = @comments_open, updated_at = @now
+       excerpt = @excerpt, summary = @summary, status = @status, published_at = @published_at, comments_open = @comments_open,
+       likes_open = @likes_open, updated_at = @now
      WHERE id = @id`,
   );
   const addRedirect = db.prepare<[string, number]>(
@@ -92,12 +98,14 @@ export function createPostsRepository(db: Db, clock: Clock) {
   const remove = db.prepare<[number]>('DELETE FROM posts WHERE id = ?');
   const allSources = db.prepare<[], Pick<Post, 'id' | 'body_md' | 'excerpt'>>('SELECT id, body_md, excerpt FROM posts');
   const setRendered = db.prepare<[string, string, number]>('UPDATE posts SET body_html = ?, summary = ? WHERE id = ?');
+  const allSummaries = db.prepare<[], Pick<Post, 'id' | 'excerpt' | 'body_html' | 'summary'>>('SELECT id, excerpt, body_html, summary FROM posts');
   const publicPages = db.prepare<{ now: string }, Pick<Post, 'title' | 'slug'>>(
     `SELECT p.title, p.slug FROM posts p WHERE p.kind = 'page' AND ${PUBLIC} ORDER BY p.title COLLATE NOCASE`,
   );
 
-  const publishedBetween = db.prepare<[string, string], Post>(
-    "SELECT * FROM posts WHERE kind = 'post' AND status = 'published' AND trashed_at IS NULL AND published_at >= ? AND published_at <= ? ORDER BY published_at, id",
+  const publishedBetween = db.prepare<[string, string], PostView>(
+    `SELECT ${VIEW_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id
+      WHERE p.kind = 'post' AND p.status = 'published' AND p.trashed_at IS NULL AND p.published_at >= ? AND p.published_at <= ? ORDER BY p.published_at, p.id`,
   );
 
   const publicLocations = db.prepare<{ now: string }, Pick<Post, 'kind' | 'slug' | 'published_at' | 'updated_at'>>(
@@ -186,7 +194,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
 
     /** Inserts a post; call inside a transaction that also sets its tags. */
     insert(fields: PostFields, now = isoNow(clock)): number {
-      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now });
+      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, likes_open: fields.likes_open ? 1 : 0, now });
       return Number(lastInsertRowid);
     },
 
@@ -194,7 +202,7 @@ export function createPostsRepository(db: Db, clock: Clock) {
     update(id: number, fields: PostFields, now = isoNow(clock)): void {
       const before = byId.get(id);
       if (!before) return;
-      update.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, now, id });
+      update.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, likes_open: fields.likes_open ? 1 : 0, now, id });
       if (before.slug !== fields.slug) {
         dropRedirect.run(fields.slug);
         addRedirect.run(before.slug, id);
@@ -203,9 +211,11 @@ export function createPostsRepository(db: Db, clock: Clock) {
 
     remove: (id: number): void => void remove.run(id),
     allSources: () => allSources.all(),
+    /** Every post's stored HTML and summary, for making summaries again. */
+    allSummaries: () => allSummaries.all(),
     setRendered: (id: number, html: string, summary: string): void => void setRendered.run(html, summary, id),
     /** Posts whose publication time falls in [from, to]: new to readers since `from` (the mail worker announces them). */
-    publishedBetween: (from: string, to: string): Post[] => publishedBetween.all(from, to),
+    publishedBetween: (from: string, to: string): PostView[] => publishedBetween.all(from, to),
     /** Every public post and page, for the sitemap: where it lives and when it last changed. */
     listPublicLocations: (now = isoNow(clock)) => publicLocations.all({ now }),
     /** Tags that at least one public post carries, with the newest change among those posts, for the sitemap. */

@@ -26,6 +26,8 @@ export interface PostDraft {
   /** When it goes (or went) public; a future time schedules it. Null: now, when published. */
   published_at: Date | null;
   comments_open: boolean;
+  /** A Like button; unset: on for a post, off for a page. */
+  likes_open?: boolean;
 }
 
 export interface PostsDeps {
@@ -56,9 +58,12 @@ export interface Saved {
   held: boolean;
 }
 
-/** The personal data in what a post shows the public: its title, text and excerpt. */
-export function personalDataIn(post: { title: string; body_md: string; excerpt: string }): Finding[] {
-  return findPersonalData(`${post.title}\n${post.body_md}\n${post.excerpt}`);
+/**
+ * The personal data in what a post shows the public: its title, text and excerpt;
+ * `whole` only for those who may edit the post (its author and administrators).
+ */
+export function personalDataIn(post: { title: string; body_md: string; excerpt: string }, show: 'masked' | 'whole' = 'masked'): Finding[] {
+  return findPersonalData(`${post.title}\n${post.body_md}\n${post.excerpt}`, show);
 }
 
 export type PostsService = ReturnType<typeof createPostsService>;
@@ -94,6 +99,7 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
       status: draft.status,
       published_at,
       comments_open: draft.comments_open,
+      likes_open: draft.likes_open ?? draft.kind === 'post',
     };
   }
 
@@ -205,8 +211,29 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
       }
       return sources.length;
     }),
+
+    /**
+     * Listings' summaries made again from the stored HTML when the rule that makes them
+     * has changed since this database last saw it (SUMMARY_RULE), so old posts read as
+     * new ones do. Only summaries that differ are written; none on later starts.
+     */
+    refreshSummaries: db.transaction((store: { getInternal(key: string): string | undefined; setInternal(key: string, value: string): void }): number => {
+      if (store.getInternal('summary_rule') === SUMMARY_RULE) return 0;
+      let changed = 0;
+      for (const p of posts.allSummaries()) {
+        const summary = summaryOf(p.excerpt, p.body_html);
+        if (summary === p.summary) continue;
+        posts.setRendered(p.id, p.body_html, summary);
+        changed++;
+      }
+      store.setInternal('summary_rule', SUMMARY_RULE);
+      return changed;
+    }),
   };
 }
+
+/** Bumped whenever summaryOf makes different text from the same post (2: breaks between blocks kept). */
+const SUMMARY_RULE = '2';
 
 /**
  * The plain text a listing shows: the author's excerpt, else the start of the body's

@@ -14,6 +14,7 @@ export interface RevisionFields {
   status: string;
   published_at: string;
   comments_open: boolean;
+  likes_open: boolean;
 }
 
 export interface Revision extends RevisionFields {
@@ -27,7 +28,7 @@ export interface Revision extends RevisionFields {
 /** Whose copies: a saved post's, or one author's new post not yet saved, known by its editor's key. */
 export type RevisionOwner = { postId: number } | { authorId: number; draftKey: string };
 
-type Row = Omit<Revision, 'comments_open'> & { comments_open: 0 | 1 };
+type Row = Omit<Revision, 'comments_open' | 'likes_open'> & { comments_open: 0 | 1; likes_open: 0 | 1 };
 
 /** How many copies are kept per post. */
 export const KEEP_REVISIONS = 20;
@@ -36,8 +37,8 @@ export type RevisionsRepository = ReturnType<typeof createRevisionsRepository>;
 
 export function createRevisionsRepository(db: Db, clock: Clock) {
   const insert = db.prepare(
-    `INSERT INTO post_revisions (post_id, author_id, draft_key, kind, title, slug, body, excerpt, tags, status, published_at, comments_open, created_at)
-     VALUES (@post_id, @author_id, @draft_key, @kind, @title, @slug, @body, @excerpt, @tags, @status, @published_at, @comments_open, @now)`,
+    `INSERT INTO post_revisions (post_id, author_id, draft_key, kind, title, slug, body, excerpt, tags, status, published_at, comments_open, likes_open, created_at)
+     VALUES (@post_id, @author_id, @draft_key, @kind, @title, @slug, @body, @excerpt, @tags, @status, @published_at, @comments_open, @likes_open, @now)`,
   );
   const byId = db.prepare<[number], Row>('SELECT * FROM post_revisions WHERE id = ?');
   const forPost = db.prepare<[number, number], Row>('SELECT * FROM post_revisions WHERE post_id = ? ORDER BY id DESC LIMIT ?');
@@ -55,7 +56,7 @@ export function createRevisionsRepository(db: Db, clock: Clock) {
   const adopt = db.prepare<[number, number, string]>('UPDATE post_revisions SET post_id = ? WHERE post_id IS NULL AND author_id = ? AND draft_key = ?');
   const discardUnsaved = db.prepare<[number]>('DELETE FROM post_revisions WHERE post_id IS NULL AND author_id = ?');
 
-  const toRevision = (row: Row | undefined): Revision | undefined => (row ? { ...row, comments_open: row.comments_open === 1 } : undefined);
+  const toRevision = (row: Row | undefined): Revision | undefined => (row ? { ...row, comments_open: row.comments_open === 1, likes_open: row.likes_open === 1 } : undefined);
   const list = (owner: RevisionOwner, limit: number): Revision[] =>
     ('postId' in owner ? forPost.all(owner.postId, limit) : forUnsaved.all(owner.authorId, owner.draftKey, limit)).map((r) => toRevision(r)!);
 
@@ -71,7 +72,7 @@ export function createRevisionsRepository(db: Db, clock: Clock) {
     add(owner: RevisionOwner, authorId: number, fields: RevisionFields, now = isoNow(clock)): number {
       const postId = 'postId' in owner ? owner.postId : null;
       const draftKey = 'postId' in owner ? '' : owner.draftKey;
-      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, post_id: postId, author_id: authorId, draft_key: draftKey, now });
+      const { lastInsertRowid } = insert.run({ ...fields, comments_open: fields.comments_open ? 1 : 0, likes_open: fields.likes_open ? 1 : 0, post_id: postId, author_id: authorId, draft_key: draftKey, now });
       if (postId !== null) trimPost.run(postId, postId, KEEP_REVISIONS);
       else trimUnsaved.run({ authorId, draftKey, keep: KEEP_REVISIONS });
       return Number(lastInsertRowid);

@@ -19,7 +19,7 @@ export interface Finding {
   kind: PersonalDataKind;
   /** What was found, for people: "an email address". */
   label: string;
-  /** The text found, masked so that logs and notes do not repeat it. */
+  /** The text found: masked so that logs and notes do not repeat it, unless asked for whole. */
   match: string;
 }
 
@@ -50,9 +50,11 @@ const OVERLAP = 2048;
 
 /**
  * Every piece of personal data in `text`, in order of appearance; overlapping matches
- * count once, and so does the same text written twice.
+ * count once, and so does the same text written twice. `whole` gives each match as
+ * written, for the text's own author, who must find it to remove it; anyone else gets
+ * it masked.
  */
-export function findPersonalData(text: string): Finding[] {
+export function findPersonalData(text: string, show: 'masked' | 'whole' = 'masked'): Finding[] {
   const found: Span[] = [];
   let previous: Span[] = [];
   for (let from = 0; ; from += WINDOW - OVERLAP) {
@@ -82,7 +84,10 @@ export function findPersonalData(text: string): Finding[] {
       const found = text.slice(s.start, s.end);
       return !seen.has(found) && Boolean(seen.add(found));
     })
-    .map((s) => ({ kind: s.kind, label: LABELS[s.kind], match: mask(text.slice(s.start, s.end)) }));
+    .map((s) => {
+      const found = text.slice(s.start, s.end);
+      return { kind: s.kind, label: LABELS[s.kind], match: show === 'whole' ? found : mask(found) };
+    });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db } from '../db/open.js';
 import { isoNow, type Clock } from '../clock.js';
 import { PUBLIC_POST, type PostKind } from '../posts/posts-repository.js';
 import { MARK_CLOSE, MARK_OPEN } from './search-query.js';
+import { SHOWN_NAME } from '../users/users-repository.js';
 
 /** One search result; title and snippet still carry the raw marks (see search-query.ts). */
 export interface SearchHit {
@@ -33,7 +34,7 @@ export function createSearchRepository(db: Db, clock: Clock) {
         WHERE ${MATCH_PUBLIC}
         ORDER BY rank, p.published_at DESC LIMIT @limit OFFSET @offset
      )
-     SELECT p.id, p.kind, p.slug, p.published_at, u.display_name AS author_name,
+     SELECT p.id, p.kind, p.slug, p.published_at, ${SHOWN_NAME} AS author_name,
             highlight(posts_fts, 0, @open, @close) AS title_marked,
             snippet(posts_fts, 1, @open, @close, '…', 32) AS snippet_marked,
             p.comment_count

@@ -75,8 +75,10 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
       ? { ok: true, value: raw }
       : { ok: false, error: 'Comment moderation must be none, first_time or all.' },
   thread_depth: (raw) => intCheck(raw, 1, 10, 'Thread depth'),
-  timezone: (raw) =>
-    isTimeZone(raw.trim()) ? { ok: true, value: raw.trim() } : { ok: false, error: `“${raw}” is not a known time zone (an IANA name such as Europe/London).` },
+  timezone: (raw) => {
+    const zone = timeZoneNamed(raw);
+    return zone ? { ok: true, value: zone } : { ok: false, error: `“${raw}” is not a known time zone: choose one from the list, or type an IANA name such as Europe/London.` };
+  },
   comments_open_default: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
   comment_link_limit: (raw) => intCheck(raw, 0, 100, 'Link limit'),
   comment_min_seconds: (raw) => intCheck(raw, 0, 600, 'Minimum time'),
@@ -125,15 +127,29 @@ function intCheck(raw: string, min: number, max: number, label: string): { ok: t
   return { ok: true, value: n };
 }
 
-export function isTimeZone(name: string): boolean {
-  if (!name) return false;
+// An IANA name's shape: Area/Location words (Etc/GMT+5 too), never an offset such as
+// "+01:00", which newer Node versions take as a zone of its own but the contract does not.
+const IANA_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
+/**
+ * A time zone as typed, checked against the zones this Node knows, with its letters as
+ * the database spells them ("europe/paris" is Europe/Paris); undefined when unknown.
+ */
+export function timeZoneNamed(raw: string): string | undefined {
+  const name = raw.trim();
+  if (name.length > 100 || !IANA_NAME.test(name)) return undefined;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+  // Another name for the same zone (Asia/Calcutta for Asia/Kolkata) keeps the one chosen.
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }
+
+/** Every zone to choose from, UTC (the default) first, then the IANA names, for the settings' searchable list. */
+export const TIME_ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 /** Serialises a setting for storage. */
 export function formatSetting(value: Settings[SettingKey]): string {

@@ -64,12 +64,53 @@ export function validateNewUser(input: NewUserInput, usernameTaken: (name: strin
   if (!isUsername(username)) errors.username = `Use ${USERNAME_RULE}.`;
   else if (usernameTaken(username)) errors.username = USERNAME_TAKEN;
   const display = input.display_name.trim();
-  if ([...display].length > 100) errors.display_name = 'Use at most 100 characters.';
-  const email = input.email.trim();
-  if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))) errors.email = 'Give an email address such as name@example.com, or leave it blank.';
+  if ([...display].length > DISPLAY_NAME_MAX) errors.display_name = `Use at most ${DISPLAY_NAME_MAX} characters.`;
+  else if (CONTROL.test(display)) errors.display_name = ONE_LINE;
+  const email = emailProblem(input.email.trim());
+  if (email) errors.email = email;
   if (!isRole(input.role)) errors.role = 'Choose administrator or author.';
   const problem = passwordProblem(input.password);
   if (problem) errors.password = passwordMessage(problem);
+  return errors;
+}
+
+export const DISPLAY_NAME_MAX = 100;
+export const BIO_MAX = 500;
+// A name goes into bylines, feeds and email subjects: one line, no control characters.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// A bio may keep its line breaks and nothing else invisible.
+const CONTROL_BUT_BREAKS = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
+const ONE_LINE = 'Use one line of text, without control characters.';
+
+/** An optional email address: blank, or one by a loose rule (the desk's and the command line's). */
+function emailProblem(email: string): string | undefined {
+  return email && (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email)) ? 'Give an email address such as name@example.com, or leave it blank.' : undefined;
+}
+
+/** The problem with a display name, if any: what readers see, so never blank. */
+export function displayNameProblem(name: string): string | undefined {
+  const trimmed = name.trim();
+  if (!trimmed) return 'Give the name readers should see on your posts and replies.';
+  if ([...trimmed].length > DISPLAY_NAME_MAX) return `Use at most ${DISPLAY_NAME_MAX} characters.`;
+  return CONTROL.test(trimmed) ? ONE_LINE : undefined;
+}
+
+export interface ProfileInput {
+  display_name: string;
+  bio: string;
+  email: string;
+}
+
+/** Every problem with a profile as typed, by field; empty when it may be saved (trimmed). */
+export function validateProfile(input: ProfileInput): UserErrors {
+  const errors: UserErrors = {};
+  const display = displayNameProblem(input.display_name);
+  if (display) errors.display_name = display;
+  const bio = input.bio.trim();
+  if ([...bio].length > BIO_MAX) errors.bio = `Use at most ${BIO_MAX} characters.`;
+  else if (CONTROL_BUT_BREAKS.test(bio)) errors.bio = 'Use plain text: line breaks are fine, other control characters are not.';
+  const email = emailProblem(input.email.trim());
+  if (email) errors.email = email;
   return errors;
 }
 

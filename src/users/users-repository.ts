@@ -9,6 +9,8 @@ export interface User {
   username: string;
   display_name: string;
   email: string;
+  /** A few lines about them, shown under their posts. */
+  bio: string;
   password_hash: string;
   role: Role;
   created_at: string;
@@ -22,6 +24,15 @@ export interface NewUser {
   password_hash: string;
   role: Role;
 }
+
+/** What a person says about themselves on the Account page. */
+export type Profile = Pick<User, 'display_name' | 'bio' | 'email'>;
+
+/**
+ * The name readers see for a `users` row aliased `u`: the display name, or the username
+ * where that is blank (an imported or hand-made row), so no byline is ever empty.
+ */
+export const SHOWN_NAME = "coalesce(nullif(trim(u.display_name), ''), u.username)";
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
 
@@ -37,6 +48,12 @@ export function createUsersRepository(db: Db, clock: Clock) {
   const updatePassword = db.prepare<[string, string, number]>('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?');
   const upgradePassword = db.prepare<[string, number, string]>('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?');
   const updateRole = db.prepare<[Role, string, number]>('UPDATE users SET role = ?, updated_at = ? WHERE id = ?');
+  // updated_at is when sessions were last invalidated (users/signed-in.ts): a new name or bio keeps them.
+  const updateProfile = db.prepare<{ id: number; display_name: string; bio: string; email: string }>(
+    'UPDATE users SET display_name = @display_name, bio = @bio, email = @email WHERE id = @id',
+  );
+  const updateDisplayName = db.prepare<[string, number]>('UPDATE users SET display_name = ? WHERE id = ?');
+  const updateUsername = db.prepare<[string, number]>('UPDATE users SET username = ? WHERE id = ?');
 
   return {
     findById: (id: number): User | undefined => byId.get(id),
@@ -65,5 +82,11 @@ export function createUsersRepository(db: Db, clock: Clock) {
     setRole(id: number, role: Role): void {
       updateRole.run(role, isoNow(clock), id);
     },
+
+    setProfile(id: number, profile: Profile): void {
+      updateProfile.run({ id, ...profile });
+    },
+    setDisplayName: (id: number, name: string): void => void updateDisplayName.run(name, id),
+    setUsername: (id: number, username: string): void => void updateUsername.run(username, id),
   };
 }

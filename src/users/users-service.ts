@@ -7,14 +7,15 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, needsRehash, verifyPassword } from './passwords.js';
 import {
-  fittingUsername, isRole, passwordProblem, roleChangeProblem, USERNAME_TAKEN, validateNewUser, validateOwnPassword,
-  type NewUserInput, type OwnPasswordForm, type PasswordProblem, type UserErrors,
+  displayNameProblem, fittingUsername, isRole, isUsername, passwordProblem, roleChangeProblem, USERNAME_RULE, USERNAME_TAKEN, validateNewUser,
+  validateOwnPassword, validateProfile, type NewUserInput, type OwnPasswordForm, type PasswordProblem, type ProfileInput, type UserErrors,
 } from './user-rules.js';
-import type { Role, User, UsersRepository } from './users-repository.js';
+import type { Profile, Role, User, UsersRepository } from './users-repository.js';
+import type { CommentsRepository } from '../comments/comments-repository.js';
 
 export interface UsersDeps {
   db: Db;
-  repos: { users: UsersRepository; audit: AuditRepository };
+  repos: { users: UsersRepository; audit: AuditRepository; comments: CommentsRepository };
   clock: Clock;
   /** log2 of scrypt's N for every hash made here (config.passwordCost). */
   passwordCost: number;
@@ -22,6 +23,8 @@ export interface UsersDeps {
 
 /** Who made a change: a signed-in user's id, or null for the command line and first start. */
 export type Actor = number | null;
+
+export type ProfileOutcome = { kind: 'saved'; changed: boolean } | { kind: 'invalid'; errors: UserErrors };
 
 export type AddOutcome = { kind: 'added'; user: User } | { kind: 'invalid'; errors: UserErrors };
 
@@ -40,6 +43,25 @@ export function createUsersService({ db, repos, clock, passwordCost }: UsersDeps
   const audit = (userId: Actor, action: string, subject: string, detail?: string) =>
     repos.audit.record({ userId, action, subject, detail }, now());
 
+  /**
+   * A person's display name, bio and email, by themselves or an administrator. The
+   * name signs their posts at once and their replies too (each reply keeps a copy of
+   * it), in one transaction; the content generation moves, so cached pages go.
+   */
+  function updateProfile(target: User, input: ProfileInput, actor: Actor): ProfileOutcome {
+    const errors = validateProfile(input);
+    if (Object.values(errors).some(Boolean)) return { kind: 'invalid', errors };
+    const profile: Profile = { display_name: input.display_name.trim(), bio: input.bio.trim().replace(/\r\n?/g, '\n'), email: input.email.trim() };
+    const changed = (Object.keys(profile) as (keyof Profile)[]).filter((key) => profile[key] !== target[key]);
+    if (changed.length === 0) return { kind: 'saved', changed: false };
+    db.transaction(() => {
+      repos.users.setProfile(target.id, profile);
+      if (profile.display_name !== target.display_name) repos.comments.renameStaffAuthor(target.id, profile.display_name);
+      audit(actor, 'user.profile', `user:${target.id}`, changed.map((key) => key.replace('_', ' ')).join(', '));
+    })();
+    return { kind: 'saved', changed: true };
+  }
+
   return {
     findByUsername: (username: string): User | undefined => repos.users.findByUsername(username),
 
@@ -56,6 +78,37 @@ export function createUsersService({ db, repos, clock, passwordCost }: UsersDeps
         const user = repos.users.create({ username, display_name: input.display_name.trim() || username, email: input.email.trim(), password_hash: hash, role });
         audit(actor, 'user.create', `user:${user.id}`, `${username} as ${role}`);
         return { kind: 'added', user };
+      }).immediate();
+    },
+
+    updateProfile,
+
+    /** The command line's `user display-name`: the name alone, by the same rule. */
+    setDisplayName(target: User, name: string, actor: Actor): string | undefined {
+      const problem = displayNameProblem(name);
+      if (problem) return problem;
+      const outcome = updateProfile(target, { display_name: name, bio: target.bio, email: target.email }, actor);
+      return outcome.kind === 'invalid' ? Object.values(outcome.errors).join(' ') : undefined;
+    },
+
+    /**
+     * A new username, by the same rule as a new person's; sessions stay. A display name
+     * that was only the old username (never chosen) follows it.
+     */
+    rename(target: User, username: string, actor: Actor): string | undefined {
+      const next = username.trim();
+      if (!isUsername(next)) return `Use ${USERNAME_RULE}.`;
+      return db.transaction((): string | undefined => {
+        const holder = repos.users.findByUsername(next);
+        if (holder && holder.id !== target.id) return USERNAME_TAKEN;
+        if (next === target.username) return undefined;
+        repos.users.setUsername(target.id, next);
+        if (target.display_name === target.username) {
+          repos.users.setDisplayName(target.id, next);
+          repos.comments.renameStaffAuthor(target.id, next);
+        }
+        audit(actor, 'user.rename', `user:${target.id}`, `${target.username} → ${next}`);
+        return undefined;
       }).immediate();
     },
 
@@ -110,7 +163,7 @@ export function createUsersService({ db, repos, clock, passwordCost }: UsersDeps
      * with this password hash. Undefined when an administrator exists already.
      * Synchronous: the caller's transaction holds it with the welcome post.
      */
-    makeFirstAdmin(username: string, hash: string): User | undefined {
+    makeFirstAdmin(username: string, hash: string, displayName = username): User | undefined {
       if (repos.users.countAdmins() > 0) return undefined;
       const existing = repos.users.findByUsername(username);
       if (existing) {
@@ -119,7 +172,7 @@ export function createUsersService({ db, repos, clock, passwordCost }: UsersDeps
         audit(null, 'user.role', `user:${existing.id}`, `${existing.role} → admin, at first start`);
         return existing;
       }
-      const admin = repos.users.create({ username, display_name: username, password_hash: hash, role: 'admin' });
+      const admin = repos.users.create({ username, display_name: displayName, password_hash: hash, role: 'admin' });
       audit(null, 'user.create', `user:${admin.id}`, `${username} as admin, at first start`);
       return admin;
     },

@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import type { Comment } from '../comments/comments-repository.js';
 import type { Post } from '../posts/posts-repository.js';
 import type { PostTag } from '../posts/tags-repository.js';
+import { SHOWN_NAME } from '../users/users-repository.js';
 
 export type WxrRepository = ReturnType<typeof createWxrRepository>;
 
@@ -14,7 +15,7 @@ export function createWxrRepository(db: Db) {
   );
   const comments = db.prepare<[], Comment>('SELECT * FROM comments ORDER BY post_id, created_at, id');
   const authors = db.prepare<[], { id: number; username: string; display_name: string; email: string }>(
-    'SELECT id, username, display_name, email FROM users WHERE id IN (SELECT author_id FROM posts) ORDER BY id',
+    `SELECT u.id, u.username, ${SHOWN_NAME} AS display_name, u.email FROM users u WHERE u.id IN (SELECT author_id FROM posts) ORDER BY u.id`,
   );
 
   return {
