@@ -183,7 +183,7 @@ export function commentsRoutes(ctx: AppContext) {
     const title = 'This page takes no likes';
     res.set('Cache-Control', 'no-store');
     res.status(403).render('comments/like-again', {
-      pageTitle: title, title, post, likes: '', again: false,
+      pageTitle: title, title, post, likes: '', again: false, excerpt: '',
       message: `“${post.title}” has no Like button, so nothing was counted. Thank you for reading.`,
     });
   }
