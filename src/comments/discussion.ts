@@ -9,6 +9,7 @@ import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './c
 import type { ThreadRow } from './comments-repository.js';
 import { buildThread, type Thread, type ThreadNode } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
+import type { SignInView } from '../commenters/sign-in-form.js';
 
 /** Everything the form partial needs, on the post page and on a refusal page alike. */
 export interface FormView {
@@ -23,6 +24,8 @@ export interface FormView {
   trapField: string;
   /** The signed-in author's name: no name, email or website fields then. */
   signedInAs: string | null;
+  /** A commenter's sign-in ("You are commenting as…", or the buttons); null for staff. */
+  signIn: SignInView | null;
 }
 
 export interface Discussion {
@@ -58,10 +61,11 @@ export interface FormInput {
   /** The signed "served at" stamp, or '' for none. */
   stamp: string;
   viewer: Pick<User, 'display_name'> | undefined;
+  signIn: SignInView | null;
 }
 
-export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp, viewer }: FormInput): FormView {
-  return { slug, values, errors, replyTo, csrfToken, stamp, stampField: STAMP_FIELD, trapField: TRAP_FIELD, signedInAs: viewer ? viewer.display_name : null };
+export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp, viewer, signIn }: FormInput): FormView {
+  return { slug, values, errors, replyTo, csrfToken, stamp, stampField: STAMP_FIELD, trapField: TRAP_FIELD, signedInAs: viewer ? viewer.display_name : null, signIn };
 }
 
 export interface DiscussionInput {
@@ -85,6 +89,7 @@ export interface DiscussionInput {
   viewer: Pick<User, 'id' | 'role' | 'display_name'> | undefined;
   csrfToken: string;
   stamp: string;
+  signIn: SignInView | null;
   /** The avatar's address for an avatar key (a keyed hash of the email, or the name). */
   avatarOf(key: string): string;
 }
@@ -109,7 +114,7 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     pagination: { page: paged.page, pageCount: paged.pageCount },
     heading: responsesText(thread.count),
     likes: { text: likesText(i.likes.count), liked: i.likes.liked },
-    form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer }),
+    form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer, signIn: i.signIn }),
     feedHref: `/posts/${i.post.slug}/feed`,
     heldNotice: i.unapprovedId !== undefined && held.has(i.unapprovedId),
     reportedNotice: i.reportedNotice,

@@ -39,3 +39,9 @@ export function publicPageCache(): RequestHandler {
     next();
   };
 }
+
+/** A page that shows something of this reader's own (a signed-in commenter): never shared, never kept. */
+export function markPersonal(res: Response): void {
+  res.set('Cache-Control', PRIVATE_CACHE_CONTROL);
+  res.locals.shareable = false;
+}

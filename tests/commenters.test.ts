@@ -1,0 +1,57 @@
+// Commenter identities: one per provider and subject, refreshed at each sign-in, never staff.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commenterName, pictureUrl } from '../src/commenters/commenters-service.js';
+import { signInView } from '../src/commenters/sign-in-form.js';
+import { makeTestApp, type TestContext } from './helpers/test-app.js';
+
+let t: TestContext;
+beforeEach(() => { t = makeTestApp(); });
+afterEach(() => t.close());
+
+describe('commenters.signIn', () => {
+  it('makes one identity per provider and subject and refreshes it', () => {
+    const first = t.services.commenters.signIn({ provider: 'example', subject: 'abc', name: 'Ada', email: 'ada@example.org', pictureUrl: null });
+    const again = t.services.commenters.signIn({ provider: 'example', subject: 'abc', name: 'Ada L.', email: null, pictureUrl: 'https://img.example.org/a.png' });
+    const other = t.services.commenters.signIn({ provider: 'other', subject: 'abc', name: 'Ada', email: null, pictureUrl: null });
+    expect(again.id).toBe(first.id);
+    expect(other.id).not.toBe(first.id);
+    expect(t.services.commenters.byId(first.id)).toMatchObject({ name: 'Ada L.', email: null, picture_url: 'https://img.example.org/a.png' });
+    // Never a users row.
+    expect(t.db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+  });
+
+  it('refuses an identity without a provider or subject, and drops what is not an address or a picture', () => {
+    expect(() => t.services.commenters.signIn({ provider: 'x', subject: ' ', name: 'A', email: null, pictureUrl: null })).toThrow(/who you are/);
+    const c = t.services.commenters.signIn({ provider: 'x', subject: 's', name: '\u0000', email: 'not an address', pictureUrl: 'javascript:alert(1)' });
+    expect(c).toMatchObject({ name: 'Reader', email: null, picture_url: null });
+  });
+
+  it('cleans names and keeps only http(s) pictures', () => {
+    expect(commenterName('  Ada\nLovelace ', null)).toBe('Ada Lovelace');
+    expect(commenterName('', 'grace@example.org')).toBe('grace');
+    expect(commenterName('x'.repeat(300), null)).toHaveLength(100);
+    expect(pictureUrl('data:image/png;base64,AAAA')).toBeNull();
+    expect(pictureUrl('https://a.example/p.png')).toBe('https://a.example/p.png');
+  });
+});
+
+describe('the form\'s sign-in part', () => {
+  const base = { slug: 'hello', commenter: null, staff: false, changing: false, emailSignIn: true, providers: [], remoteAvatars: false, replyToId: undefined };
+  const ada = { id: 1, provider: 'email', subject: 'ada@example.org', name: 'Ada', email: 'ada@example.org', picture_url: 'https://p.example/a.png', created_at: '', last_seen_at: '' };
+
+  it('offers the email link alone when no provider is configured, and nothing to staff', () => {
+    expect(signInView(base)?.choices).toEqual({ email: true, providers: [] });
+    expect(signInView({ ...base, emailSignIn: false })?.choices).toBeNull();
+    expect(signInView({ ...base, staff: true })).toBeNull();
+  });
+
+  it('names the signed-in commenter, with Change keeping the reply target', () => {
+    const view = signInView({ ...base, commenter: ada, replyToId: 7 })!;
+    expect(view.commenter).toEqual({ name: 'Ada', pictureUrl: null });
+    expect(view.choices).toBeNull();
+    expect(view.changeHref).toBe('/posts/hello?replyto=7&signin=change#respond');
+    expect(signInView({ ...base, commenter: ada, changing: true, remoteAvatars: true })).toMatchObject({
+      commenter: { pictureUrl: 'https://p.example/a.png' }, choices: { email: true },
+    });
+  });
+});
