@@ -43,7 +43,7 @@ export function createServices({ db, repos, keys, limiters, clock, baseUrl, pass
     posts: createPostsService({ db, repos, clock }),
     users: createUsersService({ db, repos, clock, passwordCost }),
     /** Readers signed in with a provider or an email link: never staff. */
-    commenters: createCommentersService({ db, repos, clock }),
+    commenters: createCommentersService({ db, repos, keys, notifications, recipientLimiter: limiters.emailLinkRecipients, clock }),
     settings: createSettingsService({ db, repos, clock }),
     /** For /healthz: whether the database answers. */
     health: { ping: createPing(db) },

@@ -116,18 +116,21 @@ export function formReturnPath(slug: string, commentParent: string): string {
 }
 
 /**
- * For a sign-in button inside the comment form (a POST to /auth/…): keeps the typed
- * comment for the post the form belongs to (its hidden `return` field, `/posts/SLUG`)
- * and gives the path to come back to afterwards. A `return` that is no public post's
- * form keeps nothing and comes back to that local path (or the home page).
+ * For a button inside the comment form (a POST to /auth/…): keeps the typed comment
+ * for the post the form belongs to (its hidden `return` field, `/posts/SLUG`) and gives
+ * the path to come back to, the form aimed at the same reply. A body that is not the
+ * comment form (no `comment` field: the email page's own form) keeps nothing and comes
+ * back to its `return` as given (a local path, else the home page).
  */
 export function stashCommentForm(req: Request, ctx: Pick<AppContext, 'repos'>): string {
-  const back = localPath(firstString((req.body as Record<string, unknown> | undefined)?.return), '/');
+  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  const back = localPath(firstString(body.return), '/');
+  if (body.comment === undefined) return back;
   // Slugs are plain lowercase ASCII, so the path's segment is the slug as stored.
   const slug = /^\/posts\/([^/?#]+)/.exec(back)?.[1];
   const post = slug === undefined ? undefined : ctx.repos.posts.findPublicBySlug(slug);
   if (!post) return back;
-  const fields = draftFields(req.body);
+  const fields = draftFields(body);
   const returnTo = formReturnPath(post.slug, fields.comment_parent ?? '0');
   if (Object.keys(fields).length > 0) stashDraft(req, { postId: post.id, fields, returnTo });
   return returnTo;

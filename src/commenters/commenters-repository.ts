@@ -38,7 +38,10 @@ export function createCommentersRepository(db: Db, clock: Clock) {
      RETURNING *`,
   );
   const remove = db.prepare<[number]>('DELETE FROM commenters WHERE id = ?');
+  // Addresses are compared case-folded, as comments' email_key is.
+  const removeByEmail = db.prepare<[string]>('DELETE FROM commenters WHERE lower(email) = ?');
   const useLink = db.prepare<[string, string]>('INSERT OR IGNORE INTO email_link_uses (nonce, used_at) VALUES (?, ?)');
+  const linkUsed = db.prepare<[string], number>('SELECT 1 FROM email_link_uses WHERE nonce = ?').pluck();
   const forgetLinks = db.prepare<[string]>('DELETE FROM email_link_uses WHERE used_at < ?');
 
   return {
@@ -47,8 +50,11 @@ export function createCommentersRepository(db: Db, clock: Clock) {
     /** Creates the identity or refreshes what the provider says of it; the row as stored. */
     upsert: (identity: CommenterIdentity, now = isoNow(clock)): Commenter => upsert.get({ ...identity, now })!,
     remove: (id: number): void => void remove.run(id),
+    /** Removes every identity holding this (case-folded) verified address. */
+    removeByEmail: (emailKey: string): void => void removeByEmail.run(emailKey),
     /** Marks an email link's id used; false when it was used before. */
     useEmailLink: (nonce: string, now = isoNow(clock)): boolean => useLink.run(nonce, now).changes === 1,
+    isEmailLinkUsed: (nonce: string): boolean => linkUsed.get(nonce) !== undefined,
     /** Forgets used links older than `cutoff` (they have expired anyway). */
     forgetEmailLinksBefore: (cutoff: string): number => forgetLinks.run(cutoff).changes,
   };

@@ -17,6 +17,8 @@ import { readCommentForm, type CommentForm, type FieldErrors } from './comment-i
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
 import { formView, threadPageHref } from './discussion-request.js';
+import type { Commenter } from '../commenters/commenters-repository.js';
+import { takeDraft } from '../commenters/commenter-session.js';
 import { likesText, plural } from '../wording.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
@@ -92,8 +94,9 @@ export function commentsRoutes(ctx: AppContext) {
     const post = postOf(res);
     const form = readCommentForm(req.body);
     const user = res.locals.currentUser as User | undefined;
+    const commenter = (res.locals.currentCommenter as Commenter | null) ?? undefined;
     const outcome = service.postComment({
-      post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
+      post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user, commenter,
     });
     switch (outcome.kind) {
       case 'invalid':
@@ -109,7 +112,9 @@ export function commentsRoutes(ctx: AppContext) {
         return refuse(req, res, post, 409, 'You already said that',
           'You already said that: this exact comment is already on this post (or waiting for moderation). Edit it below if you meant to add something.', form);
       case 'stored': {
-        if (!user) rememberCommenter(res, form);
+        if (!user && !commenter) rememberCommenter(res, form);
+        // A comment kept across a sign-in is posted now: the form starts empty again.
+        takeDraft(req, post.id);
         const anchor = `#comment-${outcome.id}`;
         if (outcome.status === 'approved') return res.redirect(303, `${threadPageHref(post.slug)(service.locate(outcome.id)?.page ?? 1)}${anchor}`);
         if (outcome.status === 'pending') {

@@ -98,6 +98,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     csrfToken: csrfTokenOf(res),
     stamp: newStamp(ctx, res),
     signIn: signInFor(ctx, req, res, post.slug, replyToId),
+    own: commenterOf(res) ? { commenterId: commenterOf(res)!.id, windowMinutes: site.comment_edit_minutes, now: ctx.clock() } : undefined,
     avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
   });
   if (!discussion) throw notFound();

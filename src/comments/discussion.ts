@@ -10,6 +10,7 @@ import type { ThreadRow } from './comments-repository.js';
 import { buildThread, type Thread, type ThreadNode } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
 import type { SignInView } from '../commenters/sign-in-form.js';
+import { ownEditVerdict } from './own-edits.js';
 
 /** Everything the form partial needs, on the post page and on a refusal page alike. */
 export interface FormView {
@@ -50,6 +51,8 @@ export interface Discussion {
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
   manage: boolean;
+  /** The signed-in commenter wrote this comment and may still edit or delete it. */
+  mayChange(comment: ThreadRow): boolean;
 }
 
 export interface FormInput {
@@ -90,6 +93,8 @@ export interface DiscussionInput {
   csrfToken: string;
   stamp: string;
   signIn: SignInView | null;
+  /** The signed-in commenter, to offer Edit and Delete on their own comments inside the window. */
+  own?: { commenterId: number; windowMinutes: number; now: number };
   /** The avatar's address for an avatar key (a keyed hash of the email, or the name). */
   avatarOf(key: string): string;
 }
@@ -127,5 +132,6 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     },
     postAuthorId: i.post.author_id,
     manage: i.viewer !== undefined && mayManagePost(i.viewer, i.post.author_id),
+    mayChange: (c) => i.own !== undefined && ownEditVerdict(c, i.own.commenterId, i.own.now, i.own.windowMinutes) === 'allowed',
   };
 }
