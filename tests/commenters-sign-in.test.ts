@@ -138,9 +138,17 @@ describe('the email link', () => {
     const res = await askLink(agent, { email: 'nope', comment: 'My typed words' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('id="email-error"');
-    expect(res.text).toContain('value="/posts/hello#respond"');
+    expect(res.text).toContain('<input type="hidden" name="comment" value="My typed words">');
     expect(linkRows()).toHaveLength(0);
     expect(textareaValue((await agent.get('/posts/hello')).text)).toBe('My typed words');
+  });
+
+  it('without a valid token, sends nothing and gives the form back with the comment riding along', async () => {
+    const res = await request(t.app).post('/auth/email').type('form').send({ return: '/posts/hello', email: 'ada@example.org', comment: 'Typed <b>text</b>', author: 'Ada' });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('<input type="hidden" name="comment" value="Typed &lt;b&gt;text&lt;/b&gt;">');
+    expect(res.text).toContain('value="ada@example.org"');
+    expect(linkRows()).toHaveLength(0);
   });
 
   it('is limited per network and per recipient, counted before anything is sent', async () => {
@@ -363,8 +371,10 @@ describe('the email_sign_in setting', () => {
     const res = await askLink(agent, { comment: 'Still here' });
     expect(res.status).toBe(403);
     expect(res.text).toContain('Email sign-in is turned off');
+    expect(res.text).toMatch(/<textarea id="comment-kept"[^>]*>Still here<\/textarea>/);
     expect(linkRows()).toHaveLength(0);
-    expect(textareaValue((await agent.get('/posts/hello')).text)).toBe('Still here');
+    // Nothing stored for a refused request: no session came of it.
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 
   it('is a checkbox on the settings page', async () => {

@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commenterName, pictureUrl } from '../src/commenters/commenters-service.js';
 import { signInView } from '../src/commenters/sign-in-form.js';
-import { makeTestApp, type TestContext } from './helpers/test-app.js';
+import request from 'supertest';
+import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
+import { seedComment } from './helpers/comments.js';
 
 let t: TestContext;
 beforeEach(() => { t = makeTestApp(); });
@@ -53,5 +55,28 @@ describe('the form\'s sign-in part', () => {
     expect(signInView({ ...base, commenter: ada, changing: true, remoteAvatars: true })).toMatchObject({
       commenter: { pictureUrl: 'https://p.example/a.png' }, choices: { email: true },
     });
+  });
+});
+
+describe('a signed-in commenter\'s picture', () => {
+  it('is shown beside their approved comments only when remote avatars are allowed', async () => {
+    const author = await makeUser(t.repos);
+    const postId = makePost(t, author, { title: 'Hello' });
+    const ada = t.services.commenters.signIn({ provider: 'example', subject: 'ada', name: 'Ada', email: null, pictureUrl: 'https://img.example.org/ada.png' });
+    seedComment(t.repos, postId, { author_name: 'Ada', author_email: '', commenter_id: ada.id });
+    expect((await request(t.app).get('/posts/hello')).text).not.toContain('https://img.example.org/ada.png');
+    t.repos.settings.save({ remote_avatars: true });
+    expect((await request(t.app).get('/posts/hello')).text).toContain('<img class="avatar" src="https://img.example.org/ada.png"');
+  });
+});
+
+describe('the privacy page', () => {
+  it('says what signing in keeps, and the picture only when remote avatars are allowed', async () => {
+    const page = await request(t.app).get('/privacy');
+    expect(page.text).toContain('When you sign in to comment');
+    expect(page.text).toContain('never the provider’s access or refresh tokens');
+    expect(page.text).not.toContain('your picture at the provider');
+    t.repos.settings.save({ remote_avatars: true });
+    expect((await request(t.app).get('/privacy')).text).toContain('your picture at the provider');
   });
 });

@@ -13,7 +13,7 @@ import { editableUntil } from '../comments/own-edits.js';
 import type { Settings } from '../settings/settings.js';
 import { plural } from '../wording.js';
 import type { Commenter } from './commenters-repository.js';
-import { signInCommenter, signOutCommenter, stashCommentForm } from './commenter-session.js';
+import { draftFields, signInCommenter, signOutCommenter, stashCommentForm } from './commenter-session.js';
 import type { EmailLinkState } from './commenters-service.js';
 
 const tokenOf = (req: Request): string => firstString(req.query.token) || firstString(req.body?.token);
@@ -35,20 +35,31 @@ export function commenterAuthRoutes(ctx: AppContext) {
     res.status(status).render('commenters/message', { pageTitle: title, title, message: text, back });
   }
 
-  /** The email sign-in form on its own page: the address as typed, what went wrong, and where it comes back to. */
+  /**
+   * The email sign-in form on its own page: the address as typed and what went wrong.
+   * A comment typed in the form rides along in hidden fields, to be kept once the
+   * request passes its checks: a refusal itself stores nothing.
+   */
   function emailForm(req: Request, res: Response, status: number, title: string, text: string, error = '') {
-    const back = stashCommentForm(req, ctx);
     personalPage(res);
     res.status(status).render('commenters/email', {
-      pageTitle: title, title, message: text, error, back, email: firstString(req.body?.email).trim().slice(0, 254), csrfToken: freshToken(req),
+      pageTitle: title, title, message: text, error,
+      back: localPath(firstString(req.body?.return), '/'),
+      draft: req.body?.comment === undefined ? {} : draftFields(req.body),
+      email: firstString(req.body?.email).trim().slice(0, 254),
+      csrfToken: freshToken(req),
     });
   }
 
-  /** Before anything: with email sign-in turned off the POST is refused, the typed comment kept. */
+  /** Before anything: with email sign-in turned off the POST is refused, the typed comment shown to keep. */
   function enabled(req: Request, res: Response, next: NextFunction) {
     if ((res.locals.site as Settings).email_sign_in) return next();
-    const back = stashCommentForm(req, ctx);
-    message(res, 403, 'Email sign-in is turned off', 'This blog does not offer sign-in by email. Your comment is kept: go back to post it with your name and email.', back);
+    personalPage(res);
+    res.status(403).render('commenters/message', {
+      pageTitle: 'Email sign-in is turned off', title: 'Email sign-in is turned off', back: localPath(firstString(req.body?.return), '/'),
+      message: 'This blog does not offer sign-in by email. Go back to post your comment with your name and email; here it is, to copy.',
+      kept: firstString(req.body?.comment),
+    });
   }
 
   const stale = (req: Request, res: Response) => emailForm(req, res, 403, 'Please ask once more',

@@ -30,7 +30,8 @@ export interface Comment {
 }
 
 /** A comment as its thread shows it: what the page needs, nothing personal or private. */
-export type ThreadRow = Pick<Comment, 'id' | 'parent_id' | 'user_id' | 'author_name' | 'email_key' | 'author_url' | 'body_html' | 'status' | 'created_at' | 'commenter_id' | 'edited_at'>;
+export type ThreadRow = Pick<Comment, 'id' | 'parent_id' | 'user_id' | 'author_name' | 'email_key' | 'author_url' | 'body_html' | 'status' | 'created_at' | 'commenter_id' | 'edited_at'>
+  & { /** The signed-in commenter's picture at their provider, if any (shown only when remote avatars are allowed). */ commenter_picture?: string | null };
 
 /** A comment as written; the id, timestamps and email key are filled in when it is stored. */
 export type NewComment = Omit<Comment, 'id' | 'email_key' | 'created_at' | 'updated_at' | 'commenter_id' | 'edited_at'> & { commenter_id?: number | null };
@@ -111,7 +112,7 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   // never shows (the Markdown source, the email, the address hash), which were nearly half of each row.
   const forReader = db.prepare<{ postId: number; own: string }, ThreadRow>(
     `SELECT c.id, c.parent_id, c.user_id, c.author_name, c.email_key, c.author_url, c.body_html, c.status, c.created_at,
-            c.commenter_id, c.edited_at
+            c.commenter_id, c.edited_at, (SELECT m.picture_url FROM commenters m WHERE m.id = c.commenter_id) AS commenter_picture
        FROM comments c WHERE c.post_id = @postId AND (
        c.status = 'approved'
        OR c.id IN (SELECT value FROM json_each(@own))

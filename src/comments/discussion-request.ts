@@ -100,6 +100,7 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     signIn: signInFor(ctx, req, res, post.slug, replyToId),
     own: commenterOf(res) ? { commenterId: commenterOf(res)!.id, windowMinutes: site.comment_edit_minutes, now: ctx.clock() } : undefined,
     avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
+    remoteAvatars: site.remote_avatars,
   });
   if (!discussion) throw notFound();
   (res.locals.feeds as { title: string; href: string }[]).push({ title: commentsFeedTitle(post.title), href: discussion.feedHref });

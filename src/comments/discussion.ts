@@ -97,6 +97,8 @@ export interface DiscussionInput {
   own?: { commenterId: number; windowMinutes: number; now: number };
   /** The avatar's address for an avatar key (a keyed hash of the email, or the name). */
   avatarOf(key: string): string;
+  /** Signed-in commenters' pictures from their provider may be shown (else the local identicon). */
+  remoteAvatars?: boolean;
 }
 
 /** The discussion, or undefined when `page` is past the thread's last page. */
@@ -125,6 +127,7 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     reportedNotice: i.reportedNotice,
     avatar: (c) => {
       if (c.status !== 'approved') return NEUTRAL_AVATAR;
+      if (i.remoteAvatars && c.commenter_picture) return c.commenter_picture;
       const key = c.email_key || `name:${c.author_name}`;
       let src = avatars.get(key);
       if (src === undefined) avatars.set(key, (src = i.avatarOf(key)));
