@@ -384,3 +384,35 @@ describe('the email_sign_in setting', () => {
     expect(settings.text).toMatch(/<input id="comment_edit_minutes" name="comment_edit_minutes" type="number"[^>]* value="15"/);
   });
 });
+
+describe('hostile requests to the sign-in routes', () => {
+  it('never answer 500', async () => {
+    const { agent } = await signIn();
+    const token = await scriptToken(agent);
+    const bodies: Record<string, unknown>[] = [
+      {}, { email: ['a@b.example', 'c@d.example'], return: ['//evil.example'], comment: { x: 1 } },
+      { email: 'x'.repeat(100_000), return: '/posts/%E0%A4%A', comment: 'y' }, { token: ['a', 'b'] }, { token: { a: 1 } },
+      { return: 'https://evil.example', comment: '' }, { return: '/posts/nothing-here', comment: 'z', comment_parent: '99999999999999999999' },
+    ];
+    const problems: string[] = [];
+    for (const path of ['/auth/email', '/auth/email/verify', '/auth/logout', '/auth/me/erase', '/comments/abc/edit', '/comments/99999999/delete']) {
+      for (const body of bodies) {
+        for (const client of [agent, request(t.app)]) {
+          const json = await client.post(path).send({ _csrf: token, ...body });
+          const form = await client.post(path).type('form').send({ _csrf: token, ...body });
+          for (const res of [json, form]) if (res.status >= 500) problems.push(`${path} ${JSON.stringify(body).slice(0, 60)}: ${res.status}`);
+        }
+      }
+    }
+    for (const path of ['/auth/me', '/auth/me/erase', '/auth/email/verify?token[a]=1', '/auth/email/verify?token=%E0%A4%A', '/auth/email/verify', '/comments/1e3/edit', '/comments/99999999999999999999/delete', '/posts/hello?signin=change&signin=x']) {
+      for (const client of [agent, request(t.app)]) {
+        const res = await client.get(path);
+        if (res.status >= 500) problems.push(`GET ${path}: ${res.status}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // The open redirect a `return` could be: every Location stays on the site.
+    const out = await agent.post('/auth/logout').type('form').send({ _csrf: token, return: '//evil.example' });
+    expect(out.headers.location).toBe('/');
+  }, 60_000);
+});

@@ -9,7 +9,7 @@ import { freshToken } from '../http/csrf.js';
 import { firstString, localPath } from '../http/forms.js';
 import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
-import { editableUntil } from '../comments/own-edits.js';
+import { ownEditVerdict } from '../comments/own-edits.js';
 import type { Settings } from '../settings/settings.js';
 import { plural } from '../wording.js';
 import type { Commenter } from './commenters-repository.js';
@@ -134,9 +134,10 @@ export function commenterAuthRoutes(ctx: AppContext) {
     const now = ctx.clock();
     const comments = ctx.repos.comments.listOwn(commenter.id).map((c) => ({
       ...c,
-      editable: site.comment_edit_minutes > 0 && now < editableUntil(c.created_at, site.comment_edit_minutes),
+      // Every row listed is theirs: the one rule then says whether its window is still open.
+      editable: ownEditVerdict({ ...c, commenter_id: commenter.id }, commenter.id, now, site.comment_edit_minutes) === 'allowed',
     }));
-    res.render('commenters/me', { pageTitle: 'Your comments', commenter, comments, remoteAvatars: site.remote_avatars, notice: firstString(_req.query.done) === 'edited' ? 'Your comment was changed.' : '' });
+    res.render('commenters/me', { pageTitle: 'Your comments', commenter, comments });
   }
 
   /** Anyone not signed in asking for their own pages gets told how to sign in. */
