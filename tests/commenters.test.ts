@@ -1,7 +1,11 @@
 // Commenter identities: one per provider and subject, refreshed at each sign-in, never staff.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commenterName, pictureUrl } from '../src/commenters/commenters-service.js';
 import { signInView } from '../src/commenters/sign-in-form.js';
+import { migrate, readMigrations } from '../src/db/migrate.js';
+import { openDatabase } from '../src/db/open.js';
 import request from 'supertest';
 import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/test-app.js';
 import { seedComment } from './helpers/comments.js';
@@ -78,5 +82,25 @@ describe('the privacy page', () => {
     expect(page.text).not.toContain('your picture at the provider');
     t.repos.settings.save({ remote_avatars: true });
     expect((await request(t.app).get('/privacy')).text).toContain('your picture at the provider');
+  });
+});
+
+describe('migration 013', () => {
+  it('upgrades a database that already has comments: they stay, by nobody signed in, unedited', () => {
+    const file = path.join(t.dir, 'old.db');
+    const db = openDatabase(file);
+    try {
+      const all = readMigrations();
+      migrate(db, all.filter((m) => m.version < 13));
+      db.exec(`INSERT INTO users (username, display_name, password_hash, role, created_at, updated_at) VALUES ('a', 'A', 'x', 'admin', 't', 't');
+        INSERT INTO posts (author_id, title, slug, body_md, body_html, status, published_at, created_at, updated_at) VALUES (1, 'P', 'p', '', '', 'published', 't', 't', 't');
+        INSERT INTO comments (post_id, author_name, author_email, email_key, body_md, body_html, status, created_at, updated_at) VALUES (1, 'Old', 'o@example.org', 'o@example.org', 'Hi', '<p>Hi</p>', 'approved', 't', 't');`);
+      expect(migrate(db, all)).toContain('013-commenters.sql');
+      expect(db.prepare('SELECT author_name, commenter_id, edited_at FROM comments').all()).toEqual([{ author_name: 'Old', commenter_id: null, edited_at: null }]);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      db.close();
+      fs.rmSync(file, { force: true });
+    }
   });
 });
