@@ -25,6 +25,11 @@ const REPORTS_PER_MINUTE = 10;
 const TOKENS_PER_MINUTE = 60;
 // Each request for a subscription may send a confirmation: a script must not make us mail strangers.
 const SUBSCRIPTIONS_PER_MINUTE = 6;
+// Each sign-in link is an email to an address someone typed: a few a minute from one
+// network, and a few per quarter hour to one inbox however many networks ask.
+const EMAIL_LINKS_PER_MINUTE = 5;
+const EMAIL_LINKS_PER_RECIPIENT = 3;
+const QUARTER_HOUR = 15 * 60_000;
 const MINUTE = 60_000;
 
 export interface ContextDeps {
@@ -63,6 +68,8 @@ function createLimiters(store: LimitsRepository, settings: SettingsRepository, c
     reports: perMinute('report', REPORTS_PER_MINUTE),
     tokens: perMinute('token', TOKENS_PER_MINUTE),
     subscriptions: perMinute('subscriptions', SUBSCRIPTIONS_PER_MINUTE),
+    emailLinks: perMinute('email-link', EMAIL_LINKS_PER_MINUTE),
+    emailLinkRecipients: createRateLimiter({ store, bucket: 'email-link-recipient', limit: EMAIL_LINKS_PER_RECIPIENT, windowMs: QUARTER_HOUR, clock }),
     logins: createLoginThrottle(store),
   };
 }

@@ -19,6 +19,10 @@ export interface Limiters {
   tokens: RateLimiter;
   /** Follow-by-email requests, each of which may send a confirmation. */
   subscriptions: RateLimiter;
+  /** Email sign-in links asked for from one address… */
+  emailLinks: RateLimiter;
+  /** …and sent to one recipient, whoever asks (keyed by the recipient's hash). */
+  emailLinkRecipients: RateLimiter;
   logins: LoginThrottle;
 }
 

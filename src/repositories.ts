@@ -20,6 +20,7 @@ import { createOutboxRepository } from './mail/outbox-repository.js';
 import { createSubscriptionsRepository } from './subscriptions/subscriptions-repository.js';
 import { createLimitsRepository } from './limits/limits-repository.js';
 import { createContentGenerationRepository } from './content/content-generation-repository.js';
+import { createCommentersRepository } from './commenters/commenters-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -44,5 +45,6 @@ export function createRepositories(db: Db, clock: Clock) {
     subscriptions: createSubscriptionsRepository(db, clock),
     limits: createLimitsRepository(db),
     contentGeneration: createContentGenerationRepository(db),
+    commenters: createCommentersRepository(db, clock),
   };
 }

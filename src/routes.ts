@@ -25,26 +25,30 @@ import { me, requireLogin } from './admin/session-auth.js';
 import { settingsRoutes } from './admin/settings-routes.js';
 import { uploadsRoutes as deskUploadsRoutes } from './admin/uploads-routes.js';
 import { usersRoutes } from './admin/users-routes.js';
+import { commenterAuthRoutes } from './commenters/auth-routes.js';
+import { ownCommentsRoutes } from './commenters/own-comments-routes.js';
 
 export function routes(ctx: AppContext): Router {
   const router = Router();
   const comments = commentsRoutes(ctx);
   const subscriptions = subscriptionsRoutes(ctx);
+  const commenters = { auth: commenterAuthRoutes(ctx), own: ownCommentsRoutes(ctx) };
   router.use('/admin', desk(ctx));
-  router.use(readerWrites(ctx, comments, subscriptions));
-  router.use(publicReading(ctx, comments, subscriptions));
+  router.use(readerWrites(ctx, comments, subscriptions, commenters));
+  router.use(publicReading(ctx, comments, subscriptions, commenters));
   return router;
 }
 
 type CommentHandlers = ReturnType<typeof commentsRoutes>;
 type SubscriptionHandlers = ReturnType<typeof subscriptionsRoutes>;
+interface CommenterHandlers { auth: ReturnType<typeof commenterAuthRoutes>; own: ReturnType<typeof ownCommentsRoutes> }
 
 /**
  * Anyone, reading. `cache` marks a page the same for every reader without cookies:
  * proxies may keep it a second, browsers revalidate it by ETag, and the render cache
  * (src/http/render-cache.ts) keeps it until the next visible write. Files say their own.
  */
-function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions: SubscriptionHandlers): Router {
+function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions: SubscriptionHandlers, { auth, own }: CommenterHandlers): Router {
   const router = Router();
   const pages = postsRoutes(ctx);
   const privacy = privacyRoutes();
@@ -74,11 +78,17 @@ function publicReading(ctx: AppContext, comments: CommentHandlers, subscriptions
   // Reached from an email with a signed token: personal pages, never cached (they say so).
   router.get('/subscriptions/confirm', subscriptions.confirm.show);
   router.get('/subscriptions/unsubscribe', subscriptions.unsubscribe.show);
+  router.get('/auth/email/verify', auth.verify.show);
+  // A signed-in commenter's own pages: personal, never cached (they say so).
+  router.get('/auth/me', auth.me.show);
+  router.get('/auth/me/erase', auth.me.requireCommenter, csrfProtection, auth.me.confirmErase);
+  router.get('/comments/:id/edit', own.load, csrfProtection, own.edit.show);
+  router.get('/comments/:id/delete', own.load, csrfProtection, own.remove.show);
   return router;
 }
 
 /** Readers writing: the post first (an old slug redirects, keeping the body), then the token, then the limits. */
-function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: SubscriptionHandlers): Router {
+function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: SubscriptionHandlers, { auth, own }: CommenterHandlers): Router {
   const router = Router();
   // The comment's own rate depends on who writes (signed-in people are not counted), so the service counts it.
   router.post('/posts/:slug/comments', c.loadPost('/comments'), c.comment.whenOpen, checkTokenOr(c.comment.stale), c.comment.create);
@@ -88,6 +98,13 @@ function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: Subscript
   // The signed single-purpose token in the link authorises these two, with no session (RFC 8058's one-click POST).
   router.post('/subscriptions/confirm', s.confirm.create);
   router.post('/subscriptions/unsubscribe', s.unsubscribe.create);
+  // Commenters signing in by email: turned off, it refuses before anything else; the link's button is authorised by its signed one-time token alone.
+  router.post('/auth/email', auth.email.enabled, checkTokenOr(auth.email.stale), auth.email.limit(limiters.emailLinks), auth.email.create);
+  router.post('/auth/email/verify', auth.verify.create);
+  router.post('/auth/logout', checkTokenOr(auth.logout.stale), auth.logout.remove);
+  router.post('/auth/me/erase', auth.me.requireCommenter, checkTokenOr(auth.me.staleErase), auth.me.erase);
+  router.post('/comments/:id/edit', own.load, checkTokenOr(own.edit.stale), own.edit.update);
+  router.post('/comments/:id/delete', own.load, checkTokenOr(own.remove.stale), own.remove.destroy);
   // Each token handed out may start a session: limited before csurf can start one.
   router.get('/comments/token', c.token.limitNewSessions(limiters.tokens), csrfProtection, c.token.send);
   return router;

@@ -13,6 +13,7 @@ import { createPostsService } from './posts/posts-service.js';
 import type { Repositories } from './repositories.js';
 import { createSettingsService } from './settings/settings-service.js';
 import { createUsersService } from './users/users-service.js';
+import { createCommentersService } from './commenters/commenters-service.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -41,6 +42,8 @@ export function createServices({ db, repos, keys, limiters, clock, baseUrl, pass
     erasure: createErasureService({ db, repos, subscriptions, clock }),
     posts: createPostsService({ db, repos, clock }),
     users: createUsersService({ db, repos, clock, passwordCost }),
+    /** Readers signed in with a provider or an email link: never staff. */
+    commenters: createCommentersService({ db, repos, keys, notifications, recipientLimiter: limiters.emailLinkRecipients, clock }),
     settings: createSettingsService({ db, repos, clock }),
     /** For /healthz: whether the database answers. */
     health: { ping: createPing(db) },

@@ -174,7 +174,7 @@ describe('settings', () => {
   it('reads the form over current values as plain data', () => {
     const { values, errors } = readSettingsForm({ thread_depth: '3' }, DEFAULT_SETTINGS);
     expect(errors).toEqual({});
-    expect(values).toEqual({ thread_depth: 3, comments_open_default: false, mail_held_comments: false });
+    expect(values).toEqual({ thread_depth: 3, comments_open_default: false, mail_held_comments: false, email_sign_in: false, remote_avatars: false });
   });
 });
 

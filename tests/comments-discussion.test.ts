@@ -32,6 +32,7 @@ function input(over: Partial<DiscussionInput> = {}): DiscussionInput {
     viewer: undefined,
     csrfToken: '',
     stamp: 'stamp',
+    signIn: null,
     avatarOf: (key) => `/avatar/${key}`,
     ...over,
   };

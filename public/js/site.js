@@ -52,8 +52,17 @@
     }
     if (!form.matches('form[data-needs-token]') || !needsToken(form)) return;
     event.preventDefault();
+    // A sign-in or log-out button sends the same form elsewhere (its formaction), which
+    // submit() would ignore: the form's action is pointed there for this one submission.
+    var submitter = event.submitter;
+    var elsewhere = submitter && submitter.hasAttribute('formaction') ? submitter.getAttribute('formaction') : null;
     // Without a token the server still answers with the form kept, so submit either way.
-    fetchToken().then(function () { plainSubmit(form); });
+    fetchToken().then(function () {
+      var action = form.getAttribute('action');
+      if (elsewhere) form.setAttribute('action', elsewhere);
+      plainSubmit(form);
+      if (elsewhere) form.setAttribute('action', action);
+    });
   });
 
   // --- Like and Report in place: the same POST with the form's fields, answered as

@@ -3,7 +3,7 @@
 import { SETTING_PARSERS, formatSetting, type SettingKey, type Settings } from '../settings/settings.js';
 import type { FieldErrors } from '../http/forms.js';
 
-const CHECKBOXES: readonly SettingKey[] = ['comments_open_default', 'mail_held_comments'];
+const CHECKBOXES: readonly SettingKey[] = ['comments_open_default', 'mail_held_comments', 'email_sign_in', 'remote_avatars'];
 export const SETTING_KEYS = Object.keys(SETTING_PARSERS) as SettingKey[];
 
 export type SettingsForm = Record<SettingKey, string>;

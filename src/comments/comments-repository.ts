@@ -26,13 +26,21 @@ export interface Comment {
   user_agent: string;
   created_at: string;
   updated_at: string;
+  /** The signed-in commenter who wrote it (not staff, not anonymous), if any. */
+  commenter_id: number | null;
+  /** When its commenter last edited it within the edit window. */
+  edited_at: string | null;
 }
 
 /** A comment as its thread shows it: what the page needs, nothing personal or private. */
-export type ThreadRow = Pick<Comment, 'id' | 'parent_id' | 'user_id' | 'author_name' | 'email_key' | 'author_url' | 'body_html' | 'status' | 'created_at'>;
+export type ThreadRow = Pick<Comment, 'id' | 'parent_id' | 'user_id' | 'author_name' | 'email_key' | 'author_url' | 'body_html' | 'status' | 'created_at' | 'commenter_id' | 'edited_at'>
+  & { /** The signed-in commenter's picture at their provider, if any (shown only when remote avatars are allowed). */ commenter_picture?: string | null };
 
 /** A comment as written; the id, timestamps and email key are filled in when it is stored. */
-export type NewComment = Omit<Comment, 'id' | 'email_key' | 'created_at' | 'updated_at'>;
+export type NewComment = Omit<Comment, 'id' | 'email_key' | 'created_at' | 'updated_at' | 'commenter_id' | 'edited_at'> & { commenter_id?: number | null };
+
+/** A signed-in commenter's own comment, for their "Your comments" page. */
+export type OwnComment = Pick<Comment, 'id' | 'body_md' | 'status' | 'created_at' | 'edited_at'> & { post_title: string; post_slug: string };
 
 /** A comment in the moderation queue, with its post. */
 export interface QueuedComment extends Comment {
@@ -56,9 +64,9 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   const byId = db.prepare<[number], Comment>('SELECT * FROM comments WHERE id = ?');
   const insert = db.prepare(
     `INSERT INTO comments (post_id, parent_id, user_id, author_name, author_email, email_key, author_url, body_md, body_html,
-       status, held_reason, ip_hash, user_agent, created_at, updated_at)
+       status, held_reason, ip_hash, user_agent, created_at, updated_at, commenter_id)
      VALUES (@post_id, @parent_id, @user_id, @author_name, @author_email, @email_key, @author_url, @body_md, @body_html,
-       @status, @held_reason, @ip_hash, @user_agent, @now, @now)`,
+       @status, @held_reason, @ip_hash, @user_agent, @now, @now, @commenter_id)`,
   );
   const approvedForPost = db.prepare<[number, number], Comment>(
     `SELECT * FROM comments WHERE post_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?`,
@@ -70,12 +78,25 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   const setStatus = db.prepare<[CommentStatus, string, number]>('UPDATE comments SET status = ?, updated_at = ? WHERE id = ?');
   const hold = db.prepare<[string, string, number]>("UPDATE comments SET status = 'pending', held_reason = ?, updated_at = ? WHERE id = ?");
   const setBody = db.prepare<[string, string, string, number]>('UPDATE comments SET body_md = ?, body_html = ?, updated_at = ? WHERE id = ?');
+  const editByCommenter = db.prepare<[string, string, string, string, number]>(
+    'UPDATE comments SET body_md = ?, body_html = ?, edited_at = ?, updated_at = ? WHERE id = ?',
+  );
+  const approvedFromCommenter = db.prepare<[number], number>(
+    "SELECT 1 FROM comments WHERE commenter_id = ? AND status = 'approved' LIMIT 1",
+  ).pluck();
+  const idsByCommenter = db.prepare<[number], number>('SELECT id FROM comments WHERE commenter_id = ? ORDER BY id').pluck();
+  // Their own view: what they wrote and where, never spam or trash (those are the moderators' business).
+  const ownComments = db.prepare<[number], OwnComment>(
+    `SELECT c.id, c.body_md, c.status, c.created_at, c.edited_at, p.title AS post_title, p.slug AS post_slug
+       FROM comments c JOIN posts p ON p.id = c.post_id
+      WHERE c.commenter_id = ? AND c.status IN ('approved', 'pending') ORDER BY c.created_at DESC, c.id DESC`,
+  );
   const childCount = db.prepare<[number], number>('SELECT count(*) FROM comments WHERE parent_id = ?').pluck();
   const deleteRow = db.prepare<[number]>('DELETE FROM comments WHERE id = ?');
   // A deleted comment that still has replies keeps its row (the replies' true parent)
   // with everything personal wiped.
   const scrub = db.prepare<[string, number]>(
-    `UPDATE comments SET status = 'trash', user_id = NULL, author_name = '', author_email = '', email_key = '', author_url = '',
+    `UPDATE comments SET status = 'trash', user_id = NULL, commenter_id = NULL, edited_at = NULL, author_name = '', author_email = '', email_key = '', author_url = '',
        body_md = '', body_html = '', held_reason = 'deleted', ip_hash = '', user_agent = '', updated_at = ? WHERE id = ?`,
   );
   const queue = db.prepare<{ status: CommentStatus; authorId: number | null; limit: number; offset: number }, QueuedComment>(
@@ -106,7 +127,8 @@ export function createCommentsRepository(db: Db, clock: Clock) {
   // Leaf spam and trash, however much of it, is never loaded; nor the columns the page
   // never shows (the Markdown source, the email, the address hash), which were nearly half of each row.
   const forReader = db.prepare<{ postId: number; own: string }, ThreadRow>(
-    `SELECT c.id, c.parent_id, c.user_id, c.author_name, c.email_key, c.author_url, c.body_html, c.status, c.created_at
+    `SELECT c.id, c.parent_id, c.user_id, c.author_name, c.email_key, c.author_url, c.body_html, c.status, c.created_at,
+            c.commenter_id, c.edited_at, (SELECT m.picture_url FROM commenters m WHERE m.id = c.commenter_id) AS commenter_picture
        FROM comments c WHERE c.post_id = @postId AND (
        c.status = 'approved'
        OR c.id IN (SELECT value FROM json_each(@own))
@@ -152,7 +174,7 @@ export function createCommentsRepository(db: Db, clock: Clock) {
     findById: (id: number): Comment | undefined => byId.get(id),
 
     insert(comment: NewComment, now = isoNow(clock)): number {
-      const { lastInsertRowid } = insert.run({ ...comment, email_key: emailKey(comment.author_email), now });
+      const { lastInsertRowid } = insert.run({ commenter_id: null, ...comment, email_key: emailKey(comment.author_email), now });
       return Number(lastInsertRowid);
     },
 
@@ -176,6 +198,14 @@ export function createCommentsRepository(db: Db, clock: Clock) {
 
     setStatus: (id: number, status: CommentStatus, now = isoNow(clock)): void => void setStatus.run(status, now, id),
     setBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void setBody.run(md, html, now, id),
+    /** A commenter's own edit: the new text, marked as edited. */
+    setEditedBody: (id: number, md: string, html: string, now = isoNow(clock)): void => void editByCommenter.run(md, html, now, now, id),
+    /** Whether this signed-in commenter has an approved comment. */
+    hasApprovedFromCommenter: (commenterId: number): boolean => approvedFromCommenter.get(commenterId) !== undefined,
+    /** Every comment of this signed-in commenter, whatever its status, oldest first. */
+    idsByCommenter: (commenterId: number): number[] => idsByCommenter.all(commenterId),
+    /** The commenter's visible and waiting comments with their posts, newest first. */
+    listOwn: (commenterId: number): OwnComment[] => ownComments.all(commenterId),
 
     /** One queue (a status, or the reported comments); authorId limits it to comments on that author's posts. */
     listQueue: (status: CommentQueue, authorId: number | null, limit: number, offset: number): QueuedComment[] =>

@@ -20,6 +20,8 @@ import { formView, threadPageHref } from './discussion-request.js';
 import { likesText, ONE_MORE_CLICK, plural, REPORT_THANKS } from '../wording.js';
 import { htmlToText, summarise } from '../markdown.js';
 import { wantsJson } from '../http/negotiate.js';
+import type { Commenter } from '../commenters/commenters-repository.js';
+import { takeDraft } from '../commenters/commenter-session.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
 const HELD_REMEMBERED = 20;
@@ -97,10 +99,11 @@ export function commentsRoutes(ctx: AppContext) {
     const post = postOf(res);
     const form = readCommentForm(req.body);
     const user = res.locals.currentUser as User | undefined;
+    const commenter = (res.locals.currentCommenter as Commenter | null) ?? undefined;
     let outcome;
     try {
       outcome = service.postComment({
-        post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user,
+        post, form, settings: res.locals.site, ip: req.ip ?? '', userAgent: firstHeader(req.headers['user-agent']), user, commenter,
       });
     } catch (err) {
       // Another writer (an import) held the database too long: the comment is refused with its text, not lost to a 500.
@@ -123,7 +126,9 @@ export function commentsRoutes(ctx: AppContext) {
         return refuse(req, res, post, 409, 'You already said that',
           'You already said that: this exact comment is already on this post (or waiting for moderation). Edit it below if you meant to add something.', form);
       case 'stored': {
-        if (!user) rememberCommenter(res, form);
+        if (!user && !commenter) rememberCommenter(res, form);
+        // A comment kept across a sign-in is posted now: the form starts empty again.
+        takeDraft(req, post.id);
         const anchor = `#comment-${outcome.id}`;
         if (outcome.status === 'approved') return res.redirect(303, `${threadPageHref(post.slug)(service.locate(outcome.id)?.page ?? 1)}${anchor}`);
         if (outcome.status === 'pending') {

@@ -21,6 +21,9 @@ import type { LikeOutcome } from './likes-repository.js';
 import { decideStatus, reportHold } from './moderation.js';
 import { buildThread } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
+import { checkCommentText } from './comment-input.js';
+import { ownEditVerdict, type OwnEditVerdict } from './own-edits.js';
+import type { Commenter } from '../commenters/commenters-repository.js';
 
 export type PostOutcome =
   | { kind: 'invalid'; errors: FieldErrors }
@@ -38,8 +41,16 @@ export interface Submission {
   userAgent: string;
   /** The signed-in author or admin, if any: trusted, approved at once. */
   user?: Pick<User, 'id' | 'display_name' | 'email'>;
+  /** A signed-in commenter (when no staff member is signed in): name and email from the identity, moderated like anyone. */
+  commenter?: Pick<Commenter, 'id' | 'name' | 'email'>;
   now?: number;
 }
+
+export type OwnEditOutcome =
+  | { kind: 'refused'; verdict: Exclude<OwnEditVerdict, 'allowed'> }
+  | { kind: 'invalid'; error: string }
+  | { kind: 'edited'; status: CommentStatus }
+  | { kind: 'deleted' };
 
 export type CommentsService = ReturnType<typeof createCommentsService>;
 
@@ -63,15 +74,21 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
     return parent !== undefined && parent.post_id === postId && statuses.includes(parent.status);
   };
 
-  /** The form's fields checked, as posting checks them; a signed-in person's name and email come from the account. */
-  function check(s: Pick<Submission, 'post' | 'form' | 'user'>, approvesParent = false) {
-    const identity = s.user ? { author: s.user.display_name, email: s.user.email } : undefined;
+  /**
+   * The form's fields checked, as posting checks them; a signed-in person's name and email
+   * come from the account, a signed-in commenter's from their identity.
+   */
+  function check(s: Pick<Submission, 'post' | 'form' | 'user' | 'commenter'>, approvesParent = false) {
+    const commenter = s.user ? undefined : s.commenter;
+    const identity = s.user ? { author: s.user.display_name, email: s.user.email }
+      : commenter ? { author: commenter.name, email: commenter.email ?? '' } : undefined;
     return validateComment(s.form, isParent(s.post.id, approvesParent ? ['approved', 'pending'] : ['approved']), identity);
   }
 
   /** `approvesParent`: the author answers a held comment from the queue, which approves it. */
   function postComment(s: Submission, approvesParent = false): PostOutcome {
     const now = s.now ?? clock();
+    const commenter = s.user ? undefined : s.commenter;
     const checked = check(s, approvesParent);
     if (!checked.ok) return { kind: 'invalid', errors: checked.errors };
     const { input } = checked;
@@ -102,8 +119,10 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
       const bodyHtml = renderCommentMarkdown(input.comment);
       const decision = decideStatus({
         mode: s.settings.comment_moderation,
-        approvedBefore: repos.comments.hasApprovedFrom(input.author, input.email),
+        approvedBefore: (commenter !== undefined && repos.comments.hasApprovedFromCommenter(commenter.id))
+          || (input.email !== '' && repos.comments.hasApprovedFrom(input.author, input.email)),
         signedIn: s.user !== undefined,
+        commenter: commenter !== undefined,
         personalData: findPersonalData(input.comment),
         linkCount: countLinks(bodyHtml),
         linkLimit: s.settings.comment_link_limit,
@@ -124,6 +143,7 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
         held_reason: decision.reason,
         ip_hash: ipHash,
         user_agent: s.userAgent.slice(0, 500),
+        commenter_id: commenter?.id ?? null,
       };
       // Both or neither: a reply never hangs under a hidden parent.
       const parentId = approvesParent ? input.parentId : null;
@@ -144,8 +164,65 @@ export function createCommentsService({ db, repos, keys, limiter, clock, notific
     }).immediate();
   }
 
+  /** The one rule for a commenter's own edit or delete, checked inside the write's transaction. */
+  function ownComment(commentId: number, commenterId: number, settings: Settings, now: number) {
+    const comment = repos.comments.findById(commentId);
+    const verdict = ownEditVerdict(comment, commenterId, now, settings.comment_edit_minutes);
+    return verdict === 'allowed' ? { comment: comment!, refused: undefined } : { comment: undefined, refused: { kind: 'refused' as const, verdict } };
+  }
+
   return {
     postComment: (s: Submission): PostOutcome => postComment(s),
+
+    /** Whether this commenter may edit or delete the comment now (what its page and links show). */
+    ownEditVerdict: (commentId: number, commenterId: number, settings: Settings, now = clock()): OwnEditVerdict =>
+      ownEditVerdict(repos.comments.findById(commentId), commenterId, now, settings.comment_edit_minutes),
+
+    /**
+     * A signed-in commenter's own edit, inside the edit window: marked as edited, and
+     * checked again by the risk rules (personal data, links, blocklist), so an approved
+     * comment edited into something that would have been held is held now.
+     */
+    editOwn(commentId: number, commenterId: number, text: string, settings: Settings, now = clock()): OwnEditOutcome {
+      const checked = checkCommentText(text);
+      return db.transaction((): OwnEditOutcome => {
+        const { comment, refused } = ownComment(commentId, commenterId, settings, now);
+        if (refused) return refused;
+        if (!checked.ok) return { kind: 'invalid', error: checked.error };
+        const bodyHtml = renderCommentMarkdown(checked.text);
+        const decision = decideStatus({
+          mode: 'none',
+          approvedBefore: true,
+          signedIn: false,
+          commenter: true,
+          personalData: findPersonalData(checked.text),
+          linkCount: countLinks(bodyHtml),
+          linkLimit: settings.comment_link_limit,
+          text: [checked.text, comment.author_name, comment.author_email, comment.author_url].join('\n'),
+          blocklist: settings.moderation_blocklist,
+          trapFilled: false,
+        });
+        const iso = new Date(now).toISOString();
+        repos.comments.setEditedBody(comment.id, checked.text, bodyHtml, iso);
+        if (comment.status === 'approved' && decision.status === 'pending') {
+          repos.comments.hold(comment.id, `Edited by its writer: ${decision.reason}`, iso);
+          notifications.commentHeld({ ...comment, body_md: checked.text, held_reason: decision.reason });
+          return { kind: 'edited', status: 'pending' };
+        }
+        return { kind: 'edited', status: comment.status };
+      }).immediate();
+    },
+
+    /** A signed-in commenter deletes their own comment inside the edit window; one with replies stays as a removed placeholder. */
+    deleteOwn(commentId: number, commenterId: number, settings: Settings, now = clock()): OwnEditOutcome {
+      return db.transaction((): OwnEditOutcome => {
+        const { comment, refused } = ownComment(commentId, commenterId, settings, now);
+        if (refused) return refused;
+        repos.reports.deleteFor([comment.id]);
+        repos.comments.deletePermanently(comment.id, new Date(now).toISOString());
+        return { kind: 'deleted' };
+      }).immediate();
+    },
 
     /**
      * What is wrong with the form's fields, stored nothing: for a form that still needs

@@ -14,6 +14,11 @@ import { avatarPath } from './avatar.js';
 import type { CommentForm, FieldErrors } from './comment-input.js';
 import { decodeRemembered, READER_COOKIE, REMEMBER_COOKIE } from './commenter-cookies.js';
 import { buildDiscussion, buildFormView, type Discussion, type FormView } from './discussion.js';
+import type { Commenter } from '../commenters/commenters-repository.js';
+import { formFromDraft, peekDraft } from '../commenters/commenter-session.js';
+import { signInView, type SignInView } from '../commenters/sign-in-form.js';
+import { signInProviders } from '../commenters/sign-in-providers.js';
+import { markPersonal } from '../http/cache-control.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -27,6 +32,24 @@ export const FORM_STAMP_LOCAL = 'formStamp';
 
 const viewerOf = (res: Response) => res.locals.currentUser as Pick<User, 'id' | 'role' | 'display_name'> | undefined;
 const csrfTokenOf = (res: Response) => (res.locals.csrfToken as string | undefined) ?? '';
+const commenterOf = (res: Response) => (res.locals.currentCommenter as Commenter | null | undefined) ?? null;
+
+/** The form's sign-in part; a page naming a signed-in commenter is marked personal here, whatever route renders it. */
+function signInFor(ctx: AppContext, req: Request, res: Response, slug: string, replyToId: number | undefined): SignInView | null {
+  const commenter = commenterOf(res);
+  if (commenter) markPersonal(res);
+  const site = res.locals.site as Settings;
+  return signInView({
+    slug,
+    commenter,
+    staff: viewerOf(res) !== undefined,
+    changing: req.query.signin === 'change',
+    emailSignIn: site.email_sign_in,
+    providers: signInProviders(ctx),
+    remoteAvatars: site.remote_avatars,
+    replyToId,
+  });
+}
 
 /** A new form's stamp: on a page kept for many readers, the stand-in that each response replaces with a fresh one. */
 function newStamp({ keys, clock }: AppContext, res: Response): string {
@@ -41,7 +64,7 @@ function newStamp({ keys, clock }: AppContext, res: Response): string {
  */
 export function formView(ctx: AppContext, req: Request, res: Response, slug: string, values: CommentForm, errors: FieldErrors, replyTo: FormView['replyTo']): FormView {
   const stamp = req.method !== 'POST' ? newStamp(ctx, res) : ctx.keys.stampTime(values.stamp) !== undefined ? values.stamp : '';
-  return buildFormView({ slug, values, errors, replyTo, csrfToken: csrfTokenOf(res), stamp, viewer: viewerOf(res) });
+  return buildFormView({ slug, values, errors, replyTo, csrfToken: csrfTokenOf(res), stamp, viewer: viewerOf(res), signIn: signInFor(ctx, req, res, slug, replyTo?.id) });
 }
 
 /** The address of page `n` of a post's thread. */
@@ -55,6 +78,10 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   const likeCount = repos.likes.countForPost(post.id);
   const reported = parseId(req.query.reported);
   const site = res.locals.site as Settings;
+  const remembered = decodeRemembered(readCookie(req, REMEMBER_COOKIE));
+  // A comment typed before a sign-in round trip comes back into the form.
+  const draft = peekDraft(req, post.id);
+  const replyToId = parseId(req.query.replyto);
   const discussion = buildDiscussion({
     post,
     comments: repos.comments.listForReader(post.id, heldIds),
@@ -63,14 +90,17 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     page: pageNumber(req.query.cpage),
     heldIds,
     likes: { count: likeCount, liked: readerKey !== undefined && likeCount > 0 && repos.likes.hasLiked(post.id, readerKey) },
-    replyToId: parseId(req.query.replyto),
+    replyToId,
     unapprovedId: parseId(req.query.unapproved),
     reportedNotice: reported !== undefined && readerKey !== undefined && repos.reports.hasReported(reported, readerKey),
-    remembered: decodeRemembered(readCookie(req, REMEMBER_COOKIE)),
+    remembered: draft ? formFromDraft(draft.fields, remembered) : remembered,
     viewer: viewerOf(res),
     csrfToken: csrfTokenOf(res),
     stamp: newStamp(ctx, res),
+    signIn: signInFor(ctx, req, res, post.slug, replyToId),
+    own: commenterOf(res) ? { commenterId: commenterOf(res)!.id, windowMinutes: site.comment_edit_minutes, now: ctx.clock() } : undefined,
     avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
+    remoteAvatars: site.remote_avatars,
   });
   if (!discussion) throw notFound();
   (res.locals.feeds as { title: string; href: string }[]).push({ title: commentsFeedTitle(post.title), href: discussion.feedHref });

@@ -9,6 +9,8 @@ import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './c
 import type { ThreadRow } from './comments-repository.js';
 import { buildThread, documentOrder, type Thread, type ThreadStep } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
+import type { SignInView } from '../commenters/sign-in-form.js';
+import { ownEditVerdict } from './own-edits.js';
 
 /** Everything the form partial needs, on the post page and on a refusal page alike. */
 export interface FormView {
@@ -23,6 +25,8 @@ export interface FormView {
   trapField: string;
   /** The signed-in author's name: no name, email or website fields then. */
   signedInAs: string | null;
+  /** A commenter's sign-in ("You are commenting as…", or the buttons); null for staff. */
+  signIn: SignInView | null;
 }
 
 export interface Discussion {
@@ -49,6 +53,8 @@ export interface Discussion {
   postAuthorId: number;
   /** The signed-in user may edit this post and moderate its comments: the page links to the desk. */
   manage: boolean;
+  /** The signed-in commenter wrote this comment and may still edit or delete it. */
+  mayChange(comment: ThreadRow): boolean;
 }
 
 export interface FormInput {
@@ -60,10 +66,11 @@ export interface FormInput {
   /** The signed "served at" stamp, or '' for none. */
   stamp: string;
   viewer: Pick<User, 'display_name'> | undefined;
+  signIn: SignInView | null;
 }
 
-export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp, viewer }: FormInput): FormView {
-  return { slug, values, errors, replyTo, csrfToken, stamp, stampField: STAMP_FIELD, trapField: TRAP_FIELD, signedInAs: viewer ? viewer.display_name : null };
+export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp, viewer, signIn }: FormInput): FormView {
+  return { slug, values, errors, replyTo, csrfToken, stamp, stampField: STAMP_FIELD, trapField: TRAP_FIELD, signedInAs: viewer ? viewer.display_name : null, signIn };
 }
 
 export interface DiscussionInput {
@@ -87,8 +94,13 @@ export interface DiscussionInput {
   viewer: Pick<User, 'id' | 'role' | 'display_name'> | undefined;
   csrfToken: string;
   stamp: string;
+  signIn: SignInView | null;
+  /** The signed-in commenter, to offer Edit and Delete on their own comments inside the window. */
+  own?: { commenterId: number; windowMinutes: number; now: number };
   /** The avatar's address for an avatar key (a keyed hash of the email, or the name). */
   avatarOf(key: string): string;
+  /** Signed-in commenters' pictures from their provider may be shown (else the local identicon). */
+  remoteAvatars?: boolean;
 }
 
 /** The discussion, or undefined when `page` is past the thread's last page. */
@@ -112,12 +124,13 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     pagination: { page: paged.page, pageCount: paged.pageCount },
     heading: responsesText(thread.count),
     likes: { text: likesText(i.likes.count), liked: i.likes.liked },
-    form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer }),
+    form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer, signIn: i.signIn }),
     feedHref: `/posts/${i.post.slug}/feed`,
     heldNotice: i.unapprovedId !== undefined && held.has(i.unapprovedId),
     reportedNotice: i.reportedNotice,
     avatar: (c) => {
       if (c.status !== 'approved') return NEUTRAL_AVATAR;
+      if (i.remoteAvatars && c.commenter_picture) return c.commenter_picture;
       const key = c.email_key || `name:${c.author_name}`;
       let src = avatars.get(key);
       if (src === undefined) avatars.set(key, (src = i.avatarOf(key)));
@@ -125,5 +138,6 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     },
     postAuthorId: i.post.author_id,
     manage: i.viewer !== undefined && mayManagePost(i.viewer, i.post.author_id),
+    mayChange: (c) => i.own !== undefined && ownEditVerdict(c, i.own.commenterId, i.own.now, i.own.windowMinutes) === 'allowed',
   };
 }

@@ -8,6 +8,7 @@ import { DomainError } from '../errors.js';
 import { plural } from '../wording.js';
 import { emailKey, type CommentsRepository } from './comments-repository.js';
 import type { ReportsRepository } from './reports-repository.js';
+import type { Commenter, CommentersRepository } from '../commenters/commenters-repository.js';
 
 export interface ErasureResult {
   /** Comments erased. */
@@ -28,7 +29,7 @@ export type ErasureService = ReturnType<typeof createErasureService>;
 
 export interface ErasureDeps {
   db: Db;
-  repos: { comments: CommentsRepository; reports: ReportsRepository; audit: AuditRepository };
+  repos: { comments: CommentsRepository; reports: ReportsRepository; audit: AuditRepository; commenters: CommentersRepository };
   /** Following by email: the address's subscriptions and messages go in the same transaction. */
   subscriptions: { eraseAddress(email: string): number };
   clock: Clock;
@@ -41,38 +42,61 @@ export function createErasureService({ db, repos, subscriptions, clock }: Erasur
     return key;
   };
 
+  /**
+   * Erases these comments: one without replies is deleted; one with replies by others
+   * stays as a removed placeholder with nothing personal left, so the thread keeps its
+   * shape. Readers' reports on them go too, and the audit trail's details about them,
+   * and the address's email subscriptions with every message to it. Inside the caller's transaction.
+   */
+  function erase(ids: readonly number[], email: string | undefined, actorId: number | null, by: string): ErasureResult {
+    const now = isoNow(clock);
+    let placeholders = 0;
+    // Newest first: replies go before their parents, so a comment whose replies
+    // are all erased too is deleted rather than kept as a placeholder.
+    for (const id of [...ids].reverse()) {
+      if (repos.comments.hasReplies(id)) placeholders += 1;
+      repos.comments.deletePermanently(id, now);
+    }
+    repos.reports.deleteFor(ids);
+    repos.audit.forgetDetailsOf(ids.map((id) => `comment:${id}`));
+    const followed = email === undefined ? 0 : subscriptions.eraseAddress(email);
+    repos.audit.record({
+      userId: actorId,
+      action: 'commenter.erase',
+      detail: `${plural(ids.length, 'comment')} erased${by}, ${placeholders} kept as placeholders for replies${followed === 0 ? '' : `, ${plural(followed, 'email subscription')} removed`}`,
+    }, now);
+    return { comments: ids.length, placeholders, subscriptions: followed };
+  }
+
   return {
     /** How many comments are stored under this email: what the confirmation step shows. */
     countFor: (email: string): number => repos.comments.idsByEmail(keyOf(email)).length,
 
     /**
-     * Erases every comment under this email (case-folded), whatever its status: one
-     * without replies is deleted; one with replies by others stays as a removed
-     * placeholder with nothing personal left, so the thread keeps its shape. Readers'
-     * reports on them go too, and the audit trail's details about them, and the
-     * address's email subscriptions with every message to it.
+     * Erases every comment under this email (case-folded), whatever its status, with
+     * everything erase() names, and any signed-in identity holding that address.
      */
     eraseCommenter(email: string, actorId: number | null): ErasureResult {
       const key = keyOf(email);
       return db.transaction((): ErasureResult => {
-        const now = isoNow(clock);
-        const ids = repos.comments.idsByEmail(key);
-        let placeholders = 0;
-        // Newest first: replies go before their parents, so a comment whose replies
-        // are all erased too is deleted rather than kept as a placeholder.
-        for (const id of [...ids].reverse()) {
-          if (repos.comments.hasReplies(id)) placeholders += 1;
-          repos.comments.deletePermanently(id, now);
-        }
-        repos.reports.deleteFor(ids);
-        repos.audit.forgetDetailsOf(ids.map((id) => `comment:${id}`));
-        const followed = subscriptions.eraseAddress(key);
-        repos.audit.record({
-          userId: actorId,
-          action: 'commenter.erase',
-          detail: `${plural(ids.length, 'comment')} erased, ${placeholders} kept as placeholders for replies${followed === 0 ? '' : `, ${plural(followed, 'email subscription')} removed`}`,
-        }, now);
-        return { comments: ids.length, placeholders, subscriptions: followed };
+        const result = erase(repos.comments.idsByEmail(key), key, actorId, '');
+        repos.commenters.removeByEmail(key);
+        return result;
+      }).immediate();
+    },
+
+    /**
+     * A signed-in commenter erases themselves from their "Your comments" page: the same
+     * erasure, over every comment of their identity and (when they have a verified
+     * address) everything under that address, and then the identity itself.
+     */
+    eraseSignedInCommenter(commenter: Pick<Commenter, 'id' | 'email'>): ErasureResult {
+      const key = commenter.email === null ? undefined : erasureKey(commenter.email);
+      return db.transaction((): ErasureResult => {
+        const ids = [...new Set([...repos.comments.idsByCommenter(commenter.id), ...(key === undefined ? [] : repos.comments.idsByEmail(key))])].sort((a, b) => a - b);
+        const result = erase(ids, key, null, ' by the commenter themselves');
+        repos.commenters.remove(commenter.id);
+        return result;
       }).immediate();
     },
   };

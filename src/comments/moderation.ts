@@ -1,5 +1,6 @@
 // Which status a new comment gets, and why, from plain facts about it. Risk holds
-// (personal data, links, blocklist) apply whatever the moderation mode; a signed-in author is trusted.
+// (personal data, links, blocklist) apply whatever the moderation mode; a signed-in author is trusted,
+// a signed-in commenter only once their identity has an approved comment.
 import { describeFindings, type Finding } from '../risk/personal-data.js';
 import type { ModerationMode } from '../settings/settings.js';
 import type { CommentStatus } from './comments-repository.js';
@@ -7,8 +8,10 @@ import { plural } from '../wording.js';
 
 export interface ModerationFacts {
   mode: ModerationMode;
-  /** An earlier approved comment has this name and email (both case-folded, the name trimmed). */
+  /** An earlier approved comment has this name and email (both case-folded, the name trimmed), or this signed-in commenter's identity. */
   approvedBefore: boolean;
+  /** Written by a signed-in commenter (a reader with an identity, never staff). */
+  commenter?: boolean;
   /** Written by a signed-in author or admin. */
   signedIn: boolean;
   /** Personal data found in the comment's text (src/risk/personal-data.ts). */
@@ -39,7 +42,9 @@ export function decideStatus(f: ModerationFacts): Decision {
     return { status: 'pending', reason: `Has ${f.linkCount} links (more than ${f.linkLimit})` };
   }
   if (f.mode === 'all') return { status: 'pending', reason: 'Every comment is moderated' };
-  if (f.mode === 'first_time' && !f.approvedBefore) return { status: 'pending', reason: 'First comment from this name and email address' };
+  if (f.mode === 'first_time' && !f.approvedBefore) {
+    return { status: 'pending', reason: f.commenter ? 'First comment from this signed-in commenter' : 'First comment from this name and email address' };
+  }
   return { status: 'approved', reason: '' };
 }
 

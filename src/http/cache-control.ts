@@ -39,3 +39,14 @@ export function publicPageCache(): RequestHandler {
     next();
   };
 }
+
+/** A page that shows something of this reader's own (a signed-in commenter): never shared, never kept. */
+export function markPersonal(res: Response): void {
+  res.set('Cache-Control', PRIVATE_CACHE_CONTROL);
+  res.locals.shareable = false;
+}
+
+/** Pages reached from an email link, or about one person: never cached or indexed, and a token in the address never sent on as a Referer. */
+export function personalPage(res: Response): void {
+  res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow', 'Referrer-Policy': 'no-referrer' });
+}

@@ -11,9 +11,12 @@ const protect = csurf({
 /** Checks the token on POST (and other unsafe methods); on GET it hands one out, starting a session. */
 export const csrfProtection: RequestHandler = protect;
 
-/** For pages: a token in `res.locals.csrfToken` if the reader has a session already, else ''. */
+/**
+ * For pages: a token in `res.locals.csrfToken` if the reader has a session already, else ''.
+ * A commenter who just signed in has a session but, on its new id, no secret yet: they get one.
+ */
 export const csrfTokenIfSession: RequestHandler = (req, res, next) => {
-  if (!req.session?.csrfSecret) {
+  if (!req.session?.csrfSecret && req.session?.commenterId === undefined) {
     res.locals.csrfToken = '';
     return next();
   }

@@ -40,10 +40,13 @@ export function adminPath(raw: unknown, fallback: string): string {
   return typeof raw === 'string' && /^\/admin(?:[/?][^\\\s]*)?$/.test(raw) && !raw.startsWith('/admin//') ? raw : fallback;
 }
 
-/** Where to go after logging in: a local path only (one leading slash, not `//` or `/\`), else the dashboard. */
-export function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length > 2000) return '/admin';
-  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/admin';
-  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/admin';
+/** A local path only (one leading slash, not `//` or `/\`), else `fallback`: where to send someone back to. */
+export function localPath(raw: unknown, fallback: string): string {
+  if (typeof raw !== 'string' || raw.length > 2000) return fallback;
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback;
+  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
   return raw;
 }
+
+/** Where to go after logging in: a local path, else the dashboard. */
+export const safeNext = (raw: unknown): string => localPath(raw, '/admin');

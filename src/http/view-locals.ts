@@ -1,11 +1,13 @@
 // What every page's layout needs: the site's settings, navigation, the signed-in
-// person and date helpers in the site's time zone.
+// people (staff, commenter) and date helpers in the site's time zone.
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { formatDate, formatDateTime } from '../time.js';
 import { signedInUser } from '../users/signed-in.js';
+import { currentCommenter } from '../commenters/commenter-session.js';
 
-export function viewLocals({ repos, config, clock }: AppContext): RequestHandler {
+export function viewLocals(ctx: AppContext): RequestHandler {
+  const { repos, config, clock } = ctx;
   return (req, res, next) => {
     const site = repos.settings.load();
     res.locals.site = site;
@@ -13,6 +15,7 @@ export function viewLocals({ repos, config, clock }: AppContext): RequestHandler
     res.locals.path = req.path;
     res.locals.navPages = repos.posts.listPublicPages();
     res.locals.currentUser = signedInUser(repos.users, req.session, clock());
+    res.locals.currentCommenter = currentCommenter(req, ctx);
     res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);
     res.locals.formatDate = (iso: string) => formatDate(iso, site.timezone);
     res.locals.pageTitle = undefined;

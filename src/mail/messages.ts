@@ -34,6 +34,7 @@ export interface ReportedItem {
 
 export type Payload =
   | { kind: 'confirm'; token: string }
+  | { kind: 'sign-in'; token: string }
   | { kind: 'comments'; postTitle: string; postSlug: string; items: CommentItem[] }
   /** author: the display name; absent in messages queued before it was kept. */
   | { kind: 'post'; postTitle: string; postSlug: string; author?: string; excerpt: string }
@@ -78,6 +79,17 @@ export function buildMessage(kind: MessageKind, payload: Payload, site: Site, un
         html: page(site, `<p>Someone (we hope you) asked to get emails from <strong>${siteName}</strong> at this address.</p>`
           + `<p><a href="${escape(url)}">Confirm your subscription</a> (the page has a "Confirm" button).</p>`
           + '<p>If it was not you, ignore this message: nothing more will be sent. The link works for a week.</p>', siteName),
+        headers,
+      };
+    }
+    case 'sign-in': {
+      const url = `${site.baseUrl}/auth/email/verify?token=${encodeURIComponent(payload.token)}`;
+      return {
+        subject: `[${site.title}] Your sign-in link`,
+        text: `Someone (we hope you) asked to sign in to comment on ${site.title} with this address.\n\nTo sign in, open this link and press "Sign in":\n${url}\n\nThe link works once, within 15 minutes. If it was not you, ignore this message: nothing happens.\n`,
+        html: page(site, `<p>Someone (we hope you) asked to sign in to comment on <strong>${siteName}</strong> with this address.</p>`
+          + `<p><a href="${escape(url)}">Sign in to comment</a> (the page has a "Sign in" button).</p>`
+          + '<p>The link works once, within 15 minutes. If it was not you, ignore this message: nothing happens.</p>', siteName),
         headers,
       };
     }

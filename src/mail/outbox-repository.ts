@@ -5,7 +5,7 @@ import { isoNow } from '../clock.js';
 import type { Db } from '../db/open.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
-export type MessageKind = 'confirm' | 'comments' | 'post' | 'held' | 'reported';
+export type MessageKind = 'confirm' | 'comments' | 'post' | 'held' | 'reported' | 'sign-in';
 
 export interface OutboxRow {
   id: number;

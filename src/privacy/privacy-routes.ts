@@ -19,6 +19,7 @@ export function privacyRoutes() {
       canonical: '/privacy',
       retentionDays: site.retention_days,
       contact: privacyContact(site.privacy_contact),
+      remoteAvatars: site.remote_avatars,
     });
   }
 

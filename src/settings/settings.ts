@@ -34,6 +34,12 @@ export interface Settings {
   privacy_contact: string;
   /** Top-level threads on each page of a post's comments (`?cpage=N`); 0 keeps them all on one page. */
   comments_per_page: number;
+  /** Commenters may sign in with a one-time link sent to their email address. */
+  email_sign_in: boolean;
+  /** Minutes a signed-in commenter may edit or delete their own comment; 0 for never. */
+  comment_edit_minutes: number;
+  /** Show a signed-in commenter's picture from their provider (loaded from elsewhere); off shows the local identicon. */
+  remote_avatars: boolean;
 }
 
 export type CommentNotices = 'all' | 'replies';
@@ -59,6 +65,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   retention_days: 30,
   privacy_contact: '',
   comments_per_page: 0,
+  email_sign_in: true,
+  comment_edit_minutes: 15,
+  remote_avatars: false,
 });
 
 export type SettingKey = keyof Settings;
@@ -99,6 +108,9 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
     return { ok: false, error: 'Privacy contact must be an email address or an http(s) web address.' };
   },
   comments_per_page: (raw) => intCheck(raw, 0, 1000, 'Comment threads per page'),
+  email_sign_in: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  comment_edit_minutes: (raw) => intCheck(raw, 0, 1440, 'Edit window'),
+  remote_avatars: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
 };
 
 function isWebAddress(value: string): boolean {

@@ -11,13 +11,14 @@ const SIGNATURE = /^[0-9a-f]{32}$/;
 export interface ConfirmClaim { email: string; askedAt: number }
 export interface UnsubscribeClaim { subscriptionId: number; email: string }
 
-function sign(keys: CommentKeys, purpose: string, fields: readonly string[]): string {
+/** A token carrying `fields`, signed with the secret key for this one purpose. */
+export function signFields(keys: CommentKeys, purpose: string, fields: readonly string[]): string {
   const body = Buffer.from(JSON.stringify(fields)).toString('base64url');
   return `${body}.${keys.hash(purpose, body).slice(0, 32)}`;
 }
 
 /** The signed fields, or undefined for anything this server did not sign for this purpose. */
-function read(keys: CommentKeys, purpose: string, token: string): string[] | undefined {
+export function readSignedFields(keys: CommentKeys, purpose: string, token: string): string[] | undefined {
   if (token.length > MAX_TOKEN) return undefined;
   const dot = token.lastIndexOf('.');
   const body = token.slice(0, dot);
@@ -33,12 +34,12 @@ function read(keys: CommentKeys, purpose: string, token: string): string[] | und
 }
 
 export function confirmToken(keys: CommentKeys, claim: ConfirmClaim): string {
-  return sign(keys, 'mail-confirm', [claim.email, String(claim.askedAt)]);
+  return signFields(keys, 'mail-confirm', [claim.email, String(claim.askedAt)]);
 }
 
 /** The claim of a confirmation link still within its week, else undefined. */
 export function readConfirmToken(keys: CommentKeys, token: string, now: number): ConfirmClaim | undefined {
-  const fields = read(keys, 'mail-confirm', token);
+  const fields = readSignedFields(keys, 'mail-confirm', token);
   if (fields?.length !== 2) return undefined;
   const askedAt = Number(fields[1]);
   if (!Number.isSafeInteger(askedAt) || now - askedAt > CONFIRM_VALID_MS) return undefined;
@@ -46,11 +47,11 @@ export function readConfirmToken(keys: CommentKeys, token: string, now: number):
 }
 
 export function unsubscribeToken(keys: CommentKeys, claim: UnsubscribeClaim): string {
-  return sign(keys, 'mail-unsubscribe', [String(claim.subscriptionId), claim.email]);
+  return signFields(keys, 'mail-unsubscribe', [String(claim.subscriptionId), claim.email]);
 }
 
 export function readUnsubscribeToken(keys: CommentKeys, token: string): UnsubscribeClaim | undefined {
-  const fields = read(keys, 'mail-unsubscribe', token);
+  const fields = readSignedFields(keys, 'mail-unsubscribe', token);
   if (fields?.length !== 2) return undefined;
   const subscriptionId = Number(fields[0]);
   return Number.isSafeInteger(subscriptionId) ? { subscriptionId, email: fields[1]! } : undefined;

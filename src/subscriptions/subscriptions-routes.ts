@@ -4,6 +4,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { firstString } from '../http/forms.js';
+import { personalPage } from '../http/cache-control.js';
 import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { isEmail, LIMITS } from '../comments/comment-input.js';
@@ -12,9 +13,7 @@ import { plural } from '../wording.js';
 const tokenOf = (req: Request): string => firstString(req.query.token) || firstString(req.body?.token);
 
 /** Pages reached from an email: personal, never cached or indexed, and the token in the address never sent on as a Referer. */
-function personal(res: Response) {
-  res.set({ 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow', 'Referrer-Policy': 'no-referrer' });
-}
+const personal = personalPage;
 
 export function subscriptionsRoutes(ctx: AppContext) {
   const service = ctx.services.subscriptions;
