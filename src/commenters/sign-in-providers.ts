@@ -1,8 +1,8 @@
-// The OpenID Connect providers the comment form offers as sign-in buttons. None yet:
-// the OIDC client (branch s11-oidc) lists the configured ones here.
+// The OpenID Connect providers the comment form offers as sign-in buttons: those of
+// OIDC_PROVIDERS and of the admin's settings (src/oidc/sign-in-service.ts).
 import type { AppContext } from '../context.js';
 import type { SignInProvider } from './sign-in-form.js';
 
-export function signInProviders(_ctx: AppContext): SignInProvider[] {
-  return [];
+export function signInProviders(ctx: Pick<AppContext, 'services'>): SignInProvider[] {
+  return ctx.services.signIn.list().map(({ id, name, icon }) => ({ id, name, iconUrl: icon === '' ? null : icon }));
 }
