@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OidcFetch } from '../src/oidc/oidc-client.js';
-import { makePost, makeTestApp, makeTestClock, makeUser, seedComment, textareaValue, type TestContext } from './helpers/index.js';
+import { inputValue, makePost, makeTestApp, makeTestClock, makeUser, seedComment, textareaValue, type TestContext } from './helpers/index.js';
 import { startSilentServer, startTestProvider, type TestProvider } from './helpers/oidc-provider.js';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -109,6 +109,8 @@ describe('signing in with an OpenID Connect provider', () => {
     expect(page.text).toContain('Alice Example');
     expect(textareaValue(page.text)).toBe(TYPED);
     expect(page.headers['cache-control']).toContain('no-store');
+    // The new session's form carries a token, so a reader without JavaScript posts with one click.
+    expect(inputValue(page.text, '_csrf')).toMatch(/^[\w-]{20,}$/);
 
     const stored = t.repos.commenters.findByIdentity('test', 'alice')!;
     expect(stored).toMatchObject({ name: 'Alice Example', email: 'alice@example.com', picture_url: 'https://images.example/alice.png' });
@@ -140,6 +142,12 @@ describe('signing in with an OpenID Connect provider', () => {
       expect(back.status).toBe(303);
       expect(back.headers.location).toBe(expected);
     }
+  });
+
+  it("lets the post page's form be sent on to the provider (form-action), and no other site", async () => {
+    const page = await request(t.app).get(`/posts/${slug}`);
+    expect(page.text).toContain('formaction="/auth/test"');
+    expect(page.headers['content-security-policy']).toContain(`form-action 'self' ${provider.issuer};`);
   });
 
   it('answers 404 for a provider nobody configured', async () => {

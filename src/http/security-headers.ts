@@ -2,7 +2,12 @@
 // or style anywhere), no framing, no referrer leaking post URLs to other sites.
 import helmet from 'helmet';
 
-export function securityHeaders(https: boolean) {
+/**
+ * `formTargets`: origins outside this site that a form may end up at. The comment form's
+ * sign-in buttons POST here and are redirected to their provider, and browsers apply
+ * form-action to that redirect too.
+ */
+export function securityHeaders(https: boolean, formTargets: () => readonly string[] = () => []) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -13,7 +18,7 @@ export function securityHeaders(https: boolean) {
         imgSrc: ["'self'", 'data:', 'https:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", () => formTargets().join(' ')],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],

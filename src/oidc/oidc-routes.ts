@@ -5,6 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { readCookie } from '../http/cookies.js';
+import { csrfProtection } from '../http/csrf.js';
 import { firstString, localPath } from '../http/forms.js';
 import { SESSION_COOKIE } from '../http/session-cookie.js';
 import { addressKey } from '../limits/address.js';
@@ -146,6 +147,9 @@ export function oidcRoutes(ctx: AppContext) {
     if (identity.subject === '') return refuse(res, 'invalid', flow.returnTo, draftKept, 'no subject');
     const commenter = ctx.services.commenters.signIn({ provider: provider.id, ...identity });
     await signInCommenter(req, commenter);
+    // The new session has no form token yet, and the post page hands one only to a session
+    // that has: without this, a reader without JavaScript would be asked to send twice.
+    await new Promise<void>((resolve, reject) => csrfProtection(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
     req.session.oidcFinished = [...(req.session.oidcFinished ?? []), { state: flow.state, returnTo: flow.returnTo }].slice(-MAX_FINISHED);
     res.set('Cache-Control', 'no-store').redirect(303, flow.returnTo);
   }

@@ -1,7 +1,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against a test app
 // listening on an ephemeral loopback port.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { makeTestApp, type TestContext } from './test-app.js';
 
@@ -20,16 +20,16 @@ export interface ServedApp extends TestContext {
   stop(): Promise<void>;
 }
 
-/** A fresh test app (temp database) listening on 127.0.0.1 at a free port. */
-export async function serveTestApp(env: Record<string, string> = {}): Promise<ServedApp> {
+/** A fresh test app (temp database) listening on 127.0.0.1 at a free port, or at `port` (when BASE_URL must name it). */
+export async function serveTestApp(env: Record<string, string> = {}, port = 0): Promise<ServedApp> {
   const t = makeTestApp(env);
   const server = await new Promise<Server>((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = t.app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
+  const listening = (server.address() as AddressInfo).port;
   return {
     ...t,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
     server,
     async stop() {
       server.closeAllConnections();
@@ -37,4 +37,13 @@ export async function serveTestApp(env: Record<string, string> = {}): Promise<Se
       t.close();
     },
   };
+}
+
+/** A port nobody is using now: for an app whose BASE_URL must be known before it listens. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
