@@ -10,3 +10,8 @@ CREATE TABLE sign_in_providers (
   icon          TEXT NOT NULL DEFAULT '',
   created_at    TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- The comment form on every kept public page shows the providers' buttons.
+CREATE TRIGGER content_sign_in_providers_insert AFTER INSERT ON sign_in_providers BEGIN UPDATE content_generation SET n = n + 1; END;
+CREATE TRIGGER content_sign_in_providers_update AFTER UPDATE ON sign_in_providers BEGIN UPDATE content_generation SET n = n + 1; END;
+CREATE TRIGGER content_sign_in_providers_delete AFTER DELETE ON sign_in_providers BEGIN UPDATE content_generation SET n = n + 1; END;
