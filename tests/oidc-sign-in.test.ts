@@ -268,6 +268,28 @@ describe('refusals: each a clear page, the typed comment kept', () => {
   });
 });
 
+it('a provider that stops answering between sign-in and return: 502 past the limit, the comment kept', async () => {
+  // Its token endpoint takes the connection and never answers; 50 ms stands for the 3 s limit.
+  const hangingToken: OidcFetch = (url, init) => (url.endsWith('/token')
+    ? new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)))
+    : fetch(url, init as RequestInit));
+  const providers = [{ id: 'test', name: 'Test ID', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret }];
+  const slow = makeTestApp({ OIDC_PROVIDERS: JSON.stringify(providers) }, { oidc: { timeoutMs: 50, fetch: hangingToken } });
+  try {
+    const author = await makeUser(slow.repos, 'author');
+    makePost(slow, author, { title: 'Slow', slug: 'slow' });
+    const agent = request.agent(slow.app);
+    const start = await agent.post('/auth/test').type('form').send({ comment: TYPED, comment_parent: '0', return: '/posts/slow' });
+    const res = await agent.get(pathOf(await atProvider(start.headers.location as string)));
+    expect(res.status).toBe(502);
+    expect(res.text).toContain('Test ID is not answering');
+    expect(res.text).toContain('href="/posts/slow#respond"');
+    expect(textareaValue((await agent.get('/posts/slow')).text)).toBe(TYPED);
+  } finally {
+    slow.close();
+  }
+});
+
 describe('a provider that is down or never answers', () => {
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let down = '';
