@@ -49,7 +49,7 @@ export function createApp(ctx: AppContext) {
   app.set('query parser', 'simple');
 
   app.use(requestLogging(logger));
-  app.use(securityHeaders(config.secureCookies, () => services.signIn.formTargets()));
+  app.use(securityHeaders(config.secureCookies));
   app.get('/healthz', (_req, res) => {
     const up = services.health.ping();
     res.status(up ? 200 : 503).set('Cache-Control', 'no-store').json({ status: up ? 'ok' : 'unavailable' });

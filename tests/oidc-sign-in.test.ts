@@ -145,9 +145,39 @@ describe('signing in with an OpenID Connect provider', () => {
   });
 
   it("lets the post page's form be sent on to the provider (form-action), and no other site", async () => {
-    const page = await request(t.app).get(`/posts/${slug}`);
-    expect(page.text).toContain('formaction="/auth/test"');
-    expect(page.headers['content-security-policy']).toContain(`form-action 'self' ${provider.issuer};`);
+    // The second is served from the render cache, with the page's own policy.
+    for (let i = 0; i < 2; i++) {
+      const page = await request(t.app).get(`/posts/${slug}`);
+      expect(page.text).toContain('formaction="/auth/test"');
+      expect(page.headers['content-security-policy']).toContain(`form-action 'self' ${provider.issuer};`);
+    }
+    expect((await request(t.app).get('/admin/login')).headers['content-security-policy']).toContain("form-action 'self';");
+  });
+
+  it('a provider that signs in on another address than its issuer is reached by a link, the comment kept', async () => {
+    const elsewhere = provider.issuer.replace('127.0.0.1', 'localhost');
+    const movedEndpoint: OidcFetch = async (url, init) => {
+      const res = await fetch(url, init as RequestInit);
+      if (!url.endsWith('/.well-known/openid-configuration')) return res;
+      const doc = (await res.json()) as Record<string, unknown>;
+      return Response.json({ ...doc, authorization_endpoint: `${elsewhere}/auth` });
+    };
+    const providers = [{ id: 'test', name: 'Test ID', issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret }];
+    const other = makeTestApp({ OIDC_PROVIDERS: JSON.stringify(providers) }, { oidc: { fetch: movedEndpoint } });
+    try {
+      const author = await makeUser(other.repos, 'author');
+      makePost(other, author, { title: 'Elsewhere', slug: 'elsewhere' });
+      const agent = request.agent(other.app);
+      const res = await agent.post('/auth/test').type('form').send({ comment: TYPED, comment_parent: '0', return: '/posts/elsewhere' });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Continue to Test ID');
+      expect(res.text).toMatch(new RegExp(`<a class="button primary" href="${elsewhere}/auth\\?[^"]*state=`));
+      expect(textareaValue((await agent.get('/posts/elsewhere')).text)).toBe(TYPED);
+      // The link from a link (GET) is a redirect as usual: no form rule holds it.
+      expect((await agent.get('/auth/test?return=/')).status).toBe(303);
+    } finally {
+      other.close();
+    }
   });
 
   it('answers 404 for a provider nobody configured', async () => {

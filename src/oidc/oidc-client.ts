@@ -80,17 +80,6 @@ export function createOidcClient({ clock, timeoutMs, fetch: customFetch }: OidcC
   }
 
   return {
-    /**
-     * The origins a sign-in button's POST may be redirected to: the issuer's, and the
-     * authorization endpoint's once discovered (browsers hold a redirect after a form
-     * to the page's form-action rule).
-     */
-    formTargets(p: Provider): string[] {
-      const kept = discovered.get(p.id);
-      const endpoint = kept?.config.serverMetadata().authorization_endpoint;
-      return [new URL(p.issuer).origin, ...(endpoint ? [new URL(endpoint).origin] : [])];
-    },
-
     /** Where to send the reader, and the checks to keep until they return. */
     async begin(p: Provider, redirectUri: string): Promise<{ url: string; checks: AuthorizationChecks }> {
       const config = await configuration(p);

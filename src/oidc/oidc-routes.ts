@@ -95,7 +95,8 @@ export function oidcRoutes(ctx: AppContext) {
     res.set('Cache-Control', 'no-store').status(status).render('auth/refused', { pageTitle: heading, status, heading, message, returnTo, draftKept });
   }
 
-  async function start(req: Request, res: Response, returnTo: string, draftKept: boolean) {
+  async function start(req: Request, res: Response, returnTo: string, fromForm: boolean) {
+    const draftKept = fromForm && returnTo.startsWith('/posts/');
     const provider = providerOf(res);
     let begun;
     try {
@@ -107,13 +108,19 @@ export function oidcRoutes(ctx: AppContext) {
     const now = clock();
     const pending = (req.session.oidcPending ?? []).filter((p) => now - p.startedAt < SIGN_IN_MS);
     req.session.oidcPending = [...pending, { provider: provider.id, ...begun.checks, returnTo, startedAt: now }].slice(-MAX_PENDING);
-    res.set('Cache-Control', 'no-store').redirect(303, begun.url);
+    res.set('Cache-Control', 'no-store');
+    // The form's page lets it go on to the issuer's origin only (form-action); a provider
+    // that signs in elsewhere is reached by a link, which no form rule holds.
+    if (fromForm && new URL(begun.url).origin !== new URL(provider.issuer).origin) {
+      return res.render('auth/continue', { pageTitle: `Continue to ${provider.name}`, provider, url: begun.url, returnTo });
+    }
+    res.redirect(303, begun.url);
   }
 
   /** POST /auth/:provider, a button inside the comment form: what was typed waits in the session. */
   async function startFromForm(req: Request, res: Response) {
     const returnTo = stashCommentForm(req, ctx);
-    await start(req, res, returnTo, returnTo.startsWith('/posts/'));
+    await start(req, res, returnTo, true);
   }
 
   /** GET /auth/:provider?return=/local/path: the same from a link; `return` elsewhere is ignored. */

@@ -56,9 +56,6 @@ export function createSignInService({ db, repos, fromEnvironment, oidc, clock }:
       });
     },
 
-    /** Every origin a sign-in button may lead to, for the pages' Content-Security-Policy form-action. */
-    formTargets: (): string[] => [...new Set(list().flatMap((p) => oidc.formTargets(p)))],
-
     /** The provider's authorization address for this reader, and the checks to keep; throws SignInError. */
     begin: (p: Provider, redirectUri: string) => oidc.begin(p, redirectUri),
 
