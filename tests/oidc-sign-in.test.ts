@@ -256,6 +256,16 @@ describe('refusals: each a clear page, the typed comment kept', () => {
     await commentSurvives(agent, res);
   });
 
+  it('a sign-in the reader cancelled at the provider: 400', async () => {
+    const agent = request.agent(t.app);
+    const start = await pressButton(agent);
+    const state = new URL(start.headers.location as string).searchParams.get('state')!;
+    const res = await agent.get(`/auth/test/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(provider.issuer)}`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Sign-in cancelled');
+    await commentSurvives(agent, res);
+  });
+
   it('an answer naming another issuer: 400', async () => {
     const agent = request.agent(t.app);
     const callback = new URL(await upToCallback(agent));
