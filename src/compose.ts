@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createRepositories } from './repositories.js';
 import type { SettingsRepository } from './settings/settings-repository.js';
 import { createServices } from './services.js';
+import type { OidcFetch } from './oidc/oidc-client.js';
 
 // Likes are one click each; this only stops a script from hammering the table.
 const LIKES_PER_MINUTE = 30;
@@ -31,20 +32,27 @@ const EMAIL_LINKS_PER_MINUTE = 5;
 const EMAIL_LINKS_PER_RECIPIENT = 3;
 const QUARTER_HOUR = 15 * 60_000;
 const MINUTE = 60_000;
+// A sign-in provider that has not answered in 3 seconds is taken as down.
+const OIDC_TIMEOUT_MS = 3000;
 
 export interface ContextDeps {
   db: Db;
   config: Config;
   logger?: Logger;
   clock?: Clock;
+  /** Requests to sign-in providers: tests shorten the limit and may hand in a fetch that tampers. */
+  oidc?: { timeoutMs?: number; fetch?: OidcFetch };
 }
 
-export function buildContext({ db, config, logger = createLogger('silent'), clock = systemClock }: ContextDeps): AppContext {
+export function buildContext({ db, config, logger = createLogger('silent'), clock = systemClock, oidc = {} }: ContextDeps): AppContext {
   const repos = createRepositories(db, clock);
   // Read (or on first start made, outside the database) now, so no reader's page view ever writes the key.
   const keys = createCommentKeys(loadSecretKey(config, repos.settings));
   const limiters = createLimiters(repos.limits, repos.settings, clock);
-  const services = createServices({ db, repos, keys, limiters, clock, baseUrl: config.baseUrl, passwordCost: config.passwordCost });
+  const services = createServices({
+    db, repos, keys, limiters, clock, baseUrl: config.baseUrl, passwordCost: config.passwordCost,
+    oidcProviders: config.oidcProviders, oidc: { timeoutMs: OIDC_TIMEOUT_MS, ...oidc },
+  });
   // Posts public before this start are never announced; the checkpoint is set now.
   services.notifications.announceDuePosts();
   const mail = createMailWorker({

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_PASSWORD_COST, PASSWORD_COST_RANGE } from './users/passwords.js';
 import { displayNameProblem, isUsername, USERNAME_RULE } from './users/user-rules.js';
+import { parseProvidersJson, type Provider } from './oidc/providers.js';
 
 export interface Config {
   readonly port: number;
@@ -41,6 +42,8 @@ export interface Config {
   readonly webConcurrency: number;
   /** RENDER_CACHE_MB: memory for rendered public pages kept between writes; 0 turns the cache off. */
   readonly renderCacheBytes: number;
+  /** OIDC_PROVIDERS: sign-in providers from the environment (the admin may add more in the settings). */
+  readonly oidcProviders: readonly Provider[];
 }
 
 export class ConfigError extends Error {
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     development: env.NODE_ENV === 'development',
     webConcurrency: parseWorkers(env.WEB_CONCURRENCY),
     renderCacheBytes: parseMegabytes(env.RENDER_CACHE_MB, 32, 'RENDER_CACHE_MB') * 1024 * 1024,
+    oidcProviders: parseOidcProviders(env.OIDC_PROVIDERS),
   });
 }
 
@@ -150,6 +154,14 @@ export function settleBaseUrl(config: Config, store: BaseUrlStore, remember: boo
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+function parseOidcProviders(value: string | undefined): readonly Provider[] {
+  const raw = nonEmpty(value);
+  if (raw === undefined) return Object.freeze([]);
+  const parsed = parseProvidersJson(raw);
+  if (!parsed.ok) throw new ConfigError(`OIDC_PROVIDERS ${parsed.error}`);
+  return Object.freeze(parsed.value.map((p) => Object.freeze(p)));
 }
 
 function parsePort(value: string | undefined): number {

@@ -21,6 +21,7 @@ import { createSubscriptionsRepository } from './subscriptions/subscriptions-rep
 import { createLimitsRepository } from './limits/limits-repository.js';
 import { createContentGenerationRepository } from './content/content-generation-repository.js';
 import { createCommentersRepository } from './commenters/commenters-repository.js';
+import { createProvidersRepository } from './oidc/providers-repository.js';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -46,5 +47,6 @@ export function createRepositories(db: Db, clock: Clock) {
     limits: createLimitsRepository(db),
     contentGeneration: createContentGenerationRepository(db),
     commenters: createCommentersRepository(db, clock),
+    providers: createProvidersRepository(db, clock),
   };
 }

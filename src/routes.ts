@@ -11,6 +11,7 @@ import { commentsRoutes } from './comments/comments-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
 import { searchRoutes } from './search/search-routes.js';
 import { subscriptionsRoutes } from './subscriptions/subscriptions-routes.js';
+import { oidcRoutes } from './oidc/oidc-routes.js';
 import { uploadsRoutes } from './uploads/uploads-routes.js';
 import { privacyRoutes } from './privacy/privacy-routes.js';
 import { auditRoutes } from './admin/audit-routes.js';
@@ -23,6 +24,7 @@ import { postsRoutes as deskPostsRoutes } from './admin/posts-routes.js';
 import { scopeOf } from './admin/permissions.js';
 import { me, requireLogin } from './admin/session-auth.js';
 import { settingsRoutes } from './admin/settings-routes.js';
+import { signInProvidersRoutes } from './admin/sign-in-providers-routes.js';
 import { uploadsRoutes as deskUploadsRoutes } from './admin/uploads-routes.js';
 import { usersRoutes } from './admin/users-routes.js';
 import { commenterAuthRoutes } from './commenters/auth-routes.js';
@@ -36,6 +38,8 @@ export function routes(ctx: AppContext): Router {
   router.use('/admin', desk(ctx));
   router.use(readerWrites(ctx, comments, subscriptions, commenters));
   router.use(publicReading(ctx, comments, subscriptions, commenters));
+  // After the fixed /auth/ addresses (email, logout, me), so no provider's id captures them.
+  router.use(commenterSignIn(ctx));
   return router;
 }
 
@@ -110,6 +114,21 @@ function readerWrites({ limiters }: AppContext, c: CommentHandlers, s: Subscript
   return router;
 }
 
+/**
+ * Commenters signing in with a provider: personal, never cached. Starting needs no
+ * form token: it changes nothing but this browser's own sign-in under way, and a
+ * reader with no session yet (no token in a cached page, no script) must keep the
+ * comment they typed. A browser without a session is limited like the form's token.
+ */
+function commenterSignIn(ctx: AppContext): Router {
+  const router = Router();
+  const oidc = oidcRoutes(ctx);
+  router.post('/auth/:provider', oidc.loadProvider, oidc.limitNewSessions, oidc.startFromForm);
+  router.get('/auth/:provider', oidc.loadProvider, oidc.limitNewSessions, oidc.startFromLink);
+  router.get('/auth/:provider/callback', oidc.loadProvider, oidc.finish);
+  return router;
+}
+
 /** The author's desk: personal pages, never cached; the log-in first, then the token on everything. */
 function desk(ctx: AppContext): Router {
   const router = Router();
@@ -139,6 +158,7 @@ function desk(ctx: AppContext): Router {
   router.use(deskCommentsRoutes(ctx));
   router.use(usersRoutes(ctx));
   router.use(settingsRoutes(ctx));
+  router.use(signInProvidersRoutes(ctx));
   router.use(auditRoutes(ctx));
   router.use(mailRoutes(ctx));
   return router;

@@ -14,6 +14,9 @@ import type { Repositories } from './repositories.js';
 import { createSettingsService } from './settings/settings-service.js';
 import { createUsersService } from './users/users-service.js';
 import { createCommentersService } from './commenters/commenters-service.js';
+import { createOidcClient, type OidcFetch } from './oidc/oidc-client.js';
+import type { Provider } from './oidc/providers.js';
+import { createSignInService } from './oidc/sign-in-service.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -25,11 +28,15 @@ export interface ServiceDeps {
   baseUrl: string;
   /** log2 of scrypt's N for new password hashes. */
   passwordCost: number;
+  /** OIDC_PROVIDERS. */
+  oidcProviders: readonly Provider[];
+  /** Each request to a sign-in provider is given this long; tests hand in a fetch that tampers. */
+  oidc: { timeoutMs: number; fetch?: OidcFetch };
 }
 
 export type Services = ReturnType<typeof createServices>;
 
-export function createServices({ db, repos, keys, limiters, clock, baseUrl, passwordCost }: ServiceDeps) {
+export function createServices({ db, repos, keys, limiters, clock, baseUrl, passwordCost, oidcProviders, oidc }: ServiceDeps) {
   const notifications = createNotifications({ db, repos, clock, domain: new URL(baseUrl).hostname });
   const subscriptions = createSubscriptionsService({ db, repos, keys, notifications, clock });
   const comments = createCommentsService({ db, repos, keys, limiter: limiters.comments, clock, notifications, subscriptions });
@@ -45,6 +52,8 @@ export function createServices({ db, repos, keys, limiters, clock, baseUrl, pass
     /** Readers signed in with a provider or an email link: never staff. */
     commenters: createCommentersService({ db, repos, keys, notifications, recipientLimiter: limiters.emailLinkRecipients, clock }),
     settings: createSettingsService({ db, repos, clock }),
+    /** Commenters' OpenID Connect providers, and the two halves of signing in with one. */
+    signIn: createSignInService({ db, repos, fromEnvironment: oidcProviders, oidc: createOidcClient({ clock, ...oidc }), clock }),
     /** For /healthz: whether the database answers. */
     health: { ping: createPing(db) },
   };

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       development: false,
       webConcurrency: 1,
       renderCacheBytes: 32 * 1024 * 1024,
+      oidcProviders: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -45,7 +45,7 @@ function signInFor(ctx: AppContext, req: Request, res: Response, slug: string, r
     staff: viewerOf(res) !== undefined,
     changing: req.query.signin === 'change',
     emailSignIn: site.email_sign_in,
-    providers: signInProviders(ctx),
+    providers: signInProviders(ctx, res),
     remoteAvatars: site.remote_avatars,
     replyToId,
   });

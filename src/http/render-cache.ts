@@ -42,9 +42,11 @@ interface Entry {
   bytes: number;
 }
 
-// Headers a route sets that belong to the page; security headers are set again on
-// every request by earlier middleware, and the rest are made per response.
-const KEPT_HEADERS = ['content-type', 'cache-control', 'last-modified', 'x-robots-tag', 'link', 'content-language'];
+// Headers a route sets that belong to the page; the other security headers are set again
+// on every request by earlier middleware, and the rest are made per response. The page's
+// own Content-Security-Policy is kept: a comment form with sign-in buttons widens its
+// form-action to the providers (allowFormTargets in security-headers.ts).
+const KEPT_HEADERS = ['content-type', 'cache-control', 'last-modified', 'x-robots-tag', 'link', 'content-language', 'content-security-policy'];
 // Keys, the Map and the headers: a rough per-entry cost beyond the bodies.
 const ENTRY_OVERHEAD = 1024;
 

@@ -20,16 +20,16 @@ export interface ServedApp extends TestContext {
   stop(): Promise<void>;
 }
 
-/** A fresh test app (temp database) listening on 127.0.0.1 at a free port. */
-export async function serveTestApp(env: Record<string, string> = {}): Promise<ServedApp> {
+/** A fresh test app (temp database) listening on 127.0.0.1 at a free port, or at `port` (when BASE_URL must name it). */
+export async function serveTestApp(env: Record<string, string> = {}, port = 0): Promise<ServedApp> {
   const t = makeTestApp(env);
   const server = await new Promise<Server>((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = t.app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
+  const listening = (server.address() as AddressInfo).port;
   return {
     ...t,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
     server,
     async stop() {
       server.closeAllConnections();
@@ -47,3 +47,4 @@ export async function logInThroughForm(page: Page, served: Pick<ServedApp, 'url'
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL(`${served.url}${next}`);
 }
+

@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { buildContext } from '../../src/compose.js';
 import type { AppContext } from '../../src/context.js';
+import type { ContextDeps } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -31,8 +32,11 @@ export interface TestContext {
 // hundreds of times, and the cost rule is tested on its own.
 export const TEST_PASSWORD_COST = 14;
 
-/** A migrated database in a new temporary folder, and the app over it; `clock` moves time for tests of expiry. */
-export function makeTestApp(env: Record<string, string> = {}, { clock }: { clock?: Clock } = {}): TestContext {
+/**
+ * A migrated database in a new temporary folder, and the app over it; `clock` moves time
+ * for tests of expiry; `oidc` shortens the sign-in providers' time limit or tampers with their answers.
+ */
+export function makeTestApp(env: Record<string, string> = {}, { clock, oidc }: { clock?: Clock; oidc?: ContextDeps['oidc'] } = {}): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-test-'));
   const config = loadConfig({
     DATABASE_PATH: path.join(dir, 'test.db'),
@@ -42,7 +46,7 @@ export function makeTestApp(env: Record<string, string> = {}, { clock }: { clock
   }, dir);
   const db = openDatabase(config.databasePath);
   migrate(db);
-  const ctx = buildContext({ db, config, clock });
+  const ctx = buildContext({ db, config, clock, oidc });
   const app = createApp(ctx);
   return {
     app, db, repos: ctx.repos, services: ctx.services, clock: ctx.clock, ctx, config, dir,
