@@ -13,6 +13,8 @@ import { launchBrowser, serveTestApp, type ServedApp } from '../helpers/browser.
 import { makeUser, PASSWORD, seedComment } from '../helpers/index.js';
 import { confirmToken, unsubscribeToken } from '../../src/subscriptions/mail-tokens.js';
 import { saveUpload } from '../../src/uploads/uploads-store.js';
+import { emailLinkToken } from '../../src/commenters/email-link.js';
+import { renderCommentMarkdown } from '../../src/markdown.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const AXE = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -31,22 +33,27 @@ interface Seeded {
   deepestId: number;
   confirm: string;
   unsubscribe: string;
+  draftSlug: string;
+  editorId: number;
+  /** A comment the signed-in commenter wrote a moment ago, so still theirs to edit. */
+  ownCommentId: number;
+  signInLink: string;
 }
 
 /** A path to open, or the steps that reach a page only a form leads to (answering with its response). */
 type Reach = string | ((page: Page, s: Seeded) => Promise<Response | null>);
-/** Who looks: an anonymous reader or a logged-in administrator. */
-type Who = 'reader' | 'admin';
+/** Who looks: an anonymous reader, a commenter signed in by email, or a logged-in administrator. */
+type Who = 'reader' | 'commenter' | 'admin';
 
 /** Fills `fields` of the form `selector` on the current page (past the browser's own checks), sends it and answers with the page it leads to. */
-async function submit(page: Page, selector: string, fields: Record<string, string> = {}): Promise<Response | null> {
+async function submit(page: Page, selector: string, fields: Record<string, string> = {}, submitter?: string): Promise<Response | null> {
   const [response] = await Promise.all([
     page.waitForNavigation(),
-    page.locator(selector).evaluate((form: HTMLFormElement, values) => {
+    page.locator(selector).evaluate((form: HTMLFormElement, [values, by]) => {
       for (const [name, value] of Object.entries(values)) (form.elements.namedItem(name) as HTMLInputElement).value = value;
       form.noValidate = true;
-      form.requestSubmit();
-    }, fields),
+      form.requestSubmit(by ? form.querySelector<HTMLButtonElement>(by) : undefined);
+    }, [fields, submitter] as const),
   ]);
   return response;
 }
@@ -115,6 +122,23 @@ const PAGES: { name: string; as: Who; reach: (s: Seeded) => Reach }[] = [
   { name: 'admin uploads', as: 'admin', reach: () => '/admin/uploads' },
   { name: 'admin outbox', as: 'admin', reach: () => '/admin/outbox' },
   { name: 'admin subscribers', as: 'admin', reach: () => '/admin/subscribers' },
+  { name: 'admin comments reported', as: 'admin', reach: () => '/admin/comments?status=reported' },
+  { name: 'admin posts trash', as: 'admin', reach: () => '/admin/posts?status=trash' },
+  { name: 'draft preview', as: 'admin', reach: (s) => `/posts/${s.draftSlug}` },
+  { name: 'admin account', as: 'admin', reach: () => '/admin/account' },
+  { name: 'admin user profile', as: 'admin', reach: (s) => `/admin/users/${s.editorId}/edit` },
+  { name: 'admin sign-in providers', as: 'admin', reach: () => '/admin/settings/sign-in' },
+  { name: 'sign-in: check your email', as: 'reader', reach: (s) => async (page) => {
+    await page.goto(`/posts/${s.slug}`);
+    return submit(page, '#commentform', { email: 'someone@example.com', author: 'Someone', comment: '' }, 'button[formaction="/auth/email"]');
+  } },
+  { name: 'sign-in: the email link', as: 'reader', reach: (s) => `/auth/email/verify?token=${s.signInLink}` },
+  { name: 'sign-in: provider not answering', as: 'reader', reach: (s) => `/auth/lighthouse?return=/posts/${s.slug}` },
+  { name: 'post, signed-in commenter', as: 'commenter', reach: (s) => `/posts/${s.slug}` },
+  { name: 'your comments', as: 'commenter', reach: () => '/auth/me' },
+  { name: 'your comments: erase', as: 'commenter', reach: () => '/auth/me/erase' },
+  { name: 'own comment: edit', as: 'commenter', reach: (s) => `/comments/${s.ownCommentId}/edit` },
+  { name: 'own comment: delete', as: 'commenter', reach: (s) => `/comments/${s.ownCommentId}/delete` },
 ];
 
 let browser: Browser;
@@ -139,9 +163,15 @@ beforeAll(async () => {
     kind: 'post', author_id: editor.id, title: 'A long conversation', slug: '', tags: ['Talk', 'Notes'], status: 'published', published_at: null, comments_open: true,
     body_md: 'Say what you think.\n\n> A quotation.\n\n```\nconst code = [1, 2, 3];\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |', excerpt: '',
   });
-  served.services.posts.create({
+  const draftId = served.services.posts.create({
     kind: 'post', author_id: editor.id, title: 'A draft', slug: '', body_md: 'Not yet.', excerpt: '', tags: [], status: 'draft', published_at: null, comments_open: true,
   });
+  const gone = served.services.posts.create({
+    kind: 'post', author_id: editor.id, title: 'Thrown away', slug: '', body_md: 'Gone.', excerpt: '', tags: [], status: 'published', published_at: null, comments_open: true,
+  });
+  served.services.posts.trash(r.posts.findById(gone)!, editor.id);
+  // A provider whose issuer refuses connections: its sign-in answers "not answering".
+  served.services.signIn.saveProvider({ id: 'lighthouse', name: 'Lighthouse', issuer: 'http://127.0.0.1:9', clientId: 'blog', clientSecret: 'secret-0123456789', icon: '' }, editor.id);
   const post = r.posts.findById(postId)!;
   const commentId = seedComment(r, postId, { author_name: 'Ada', author_url: 'https://example.org/ada', body_md: 'The **first** word, with `code`.' });
   let parent: number | null = commentId;
@@ -151,6 +181,12 @@ beforeAll(async () => {
   const removed = seedComment(r, postId, { status: 'trash' });
   seedComment(r, postId, { parent_id: removed, author_name: 'Still here' });
   seedComment(r, postId, { status: 'pending', author_name: 'Waiting Person', held_reason: 'First comment from this email address' });
+  for (const [i, reason] of ['Unkind', 'Off topic'].entries()) served.services.comments.reportComment(commentId, `reader-${i}`, `203.0.113.${i + 1}`, reason, 3);
+  const cora = served.services.commenters.signIn({ provider: 'email', subject: 'cora@example.com', name: 'Cora', email: 'cora@example.com', pictureUrl: null });
+  const ownCommentId = r.comments.insert({
+    post_id: postId, parent_id: null, user_id: null, author_name: 'Cora', author_email: 'cora@example.com', author_url: '', commenter_id: cora.id,
+    body_md: 'Written just now.', body_html: renderCommentMarkdown('Written just now.'), status: 'approved', held_reason: '', ip_hash: '', user_agent: '',
+  }, new Date().toISOString());
   served.services.subscriptions.request({ email: 'follower@example.com', blog: true });
   const subscription = r.subscriptions.forAddress('follower@example.com')[0]!;
   await saveUpload(served.config.dataDir, r.uploads, { buffer: PNG, originalname: 'A small dot.png' }, editor.id);
@@ -160,9 +196,15 @@ beforeAll(async () => {
     year: String(published.getUTCFullYear()), month: String(published.getUTCMonth() + 1).padStart(2, '0'),
     confirm: confirmToken(served.ctx.keys, { email: 'follower@example.com', askedAt: Date.now() }),
     unsubscribe: unsubscribeToken(served.ctx.keys, { subscriptionId: subscription.id, email: 'follower@example.com' }),
+    draftSlug: r.posts.findById(draftId)!.slug, editorId: editor.id, ownCommentId,
+    signInLink: emailLinkToken(served.ctx.keys, { email: 'cora@example.com', askedAt: Date.now(), name: 'Cora', returnTo: `/posts/${post.slug}` }),
   };
 
-  for (const who of ['reader', 'admin'] as const) tabs[who] = await (await browser.newContext({ baseURL: served.url })).newPage();
+  for (const who of ['reader', 'commenter', 'admin'] as const) tabs[who] = await (await browser.newContext({ baseURL: served.url })).newPage();
+  // The commenter signs in by the email link's button, in a link of their own (the page table's one stays unused).
+  const ownLink = emailLinkToken(served.ctx.keys, { email: 'cora@example.com', askedAt: Date.now(), name: 'Cora', returnTo: `/posts/${post.slug}` });
+  await tabs.commenter.goto(`/auth/email/verify?token=${ownLink}`);
+  await Promise.all([tabs.commenter.waitForURL(/\/posts\//), tabs.commenter.getByRole('button', { name: 'Sign in' }).click()]);
   const page = tabs.admin;
   await page.goto('/admin/login');
   await page.getByLabel('Username').fill('editor');
@@ -342,8 +384,11 @@ describe('the thread, read and used without a mouse', () => {
     // Like.
     await tabTo(page, '.like-button');
     await expectFocusRing(page, 'Like');
-    await Promise.all([page.waitForURL(/#likes$/), page.keyboard.press('Enter')]);
-    expect(await page.locator('.likes').textContent()).toMatch(/^1 /);
+    // Sent in place: the count changes where the reader is, with no new page.
+    const before = page.url();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.likes').textContent()).toMatch(/^1 /);
+    expect(page.url()).toBe(before);
 
     // Report: open the disclosure, say why, send.
     await tabTo(page, `#div-comment-${ids.di} .comment-report summary`);
@@ -356,7 +401,10 @@ describe('the thread, read and used without a mouse', () => {
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('button');
     await expectFocusRing(page, 'Send report');
-    await Promise.all([page.waitForURL(/\?reported=\d+#comments$/), page.keyboard.press('Enter')]);
+    // Sent in place too: the thanks takes the form's place and the focus.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('.comment-report-done') ?? false)).toBe(true);
+    expect(page.url()).toBe(before);
     expect(served.repos.reports.summaryFor([ids.di]).get(ids.di)).toMatchObject({ count: 1, reasons: [{ text: 'Off topic' }] });
     expect(errors).toEqual([]);
     await context.close();
