@@ -130,7 +130,11 @@ export function commentsRoutes(ctx: AppContext) {
         // A comment kept across a sign-in is posted now: the form starts empty again.
         takeDraft(req, post.id);
         const anchor = `#comment-${outcome.id}`;
-        if (outcome.status === 'approved') return res.redirect(303, `${threadPageHref(post.slug)(service.locate(outcome.id)?.page ?? 1)}${anchor}`);
+        if (outcome.status === 'approved') {
+          // An unpaged thread has one page: no need to find the comment's.
+          const page = (res.locals.site as { comments_per_page: number }).comments_per_page === 0 ? 1 : service.locate(outcome.id)?.page ?? 1;
+          return res.redirect(303, `${threadPageHref(post.slug)(page)}${anchor}`);
+        }
         if (outcome.status === 'pending') {
           req.session.heldComments = [...(req.session.heldComments ?? []), outcome.id].slice(-HELD_REMEMBERED);
         }
