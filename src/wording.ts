@@ -35,6 +35,9 @@ export const ONE_MORE_CLICK = {
     title: `One more click to report ${commenter}’s comment`,
     message: `${PROTECT} Press “Send report” and a moderator will look at the comment.`,
   }),
+  follow: { title: 'One more click to follow', message: `${PROTECT} Nothing was sent yet: press “Follow” and the confirmation email goes out.` },
+  emailLink: { title: 'One more click for your sign-in link', message: `${PROTECT} Nothing was sent yet: press the button and the link goes out; what you typed is kept.` },
+  logout: `${PROTECT} You are still signed in: press “Log out” to sign out as a commenter (nothing else changes).`,
 } as const;
 
 /** A post's comment feed: its `<link rel="alternate">` title and the feed's own title. */

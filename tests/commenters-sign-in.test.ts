@@ -146,6 +146,8 @@ describe('the email link', () => {
   it('without a valid token, sends nothing and gives the form back with the comment riding along', async () => {
     const res = await request(t.app).post('/auth/email').type('form').send({ return: '/posts/hello', email: 'ada@example.org', comment: 'Typed <b>text</b>', author: 'Ada' });
     expect(res.status).toBe(403);
+    expect(res.text).toContain('To protect this form we need one more click from you.');
+    expect(res.text).not.toContain('expired');
     expect(res.text).toContain('<input type="hidden" name="comment" value="Typed &lt;b&gt;text&lt;/b&gt;">');
     expect(res.text).toContain('value="ada@example.org"');
     expect(linkRows()).toHaveLength(0);
@@ -207,6 +209,7 @@ describe('the sign-in round trip', () => {
     const { agent } = await signIn();
     const refused = await agent.post('/auth/logout').type('form').send({ return: '/posts/hello' });
     expect(refused.status).toBe(403);
+    expect(refused.text).toContain('To protect this form we need one more click from you.');
     expect((await agent.get('/posts/hello')).text).toContain(SIGNED_IN);
     const token = await scriptToken(agent);
     const out = await agent.post('/auth/logout').type('form').send({ _csrf: token, return: '/posts/hello', comment: 'Keep me' });

@@ -142,6 +142,9 @@ describe('double opt-in', () => {
     const agent = request.agent(t.app);
     const stale = await agent.post('/subscribe').type('form').send({ email: 'cy@example.com' });
     expect(stale.status).toBe(403);
+    expect(stale.text).toContain('<h1>One more click to follow</h1>');
+    expect(stale.text).toContain('To protect this form we need one more click from you.');
+    expect(stale.text).not.toContain('expired');
     expect(stale.text).toContain('value="cy@example.com"');
     const token = /name="_csrf" value="([^"]+)"/.exec(stale.text)?.[1];
     expect(token).toBeTruthy();

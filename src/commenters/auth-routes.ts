@@ -11,7 +11,7 @@ import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { ownEditVerdict } from '../comments/own-edits.js';
 import type { Settings } from '../settings/settings.js';
-import { plural } from '../wording.js';
+import { ONE_MORE_CLICK, plural } from '../wording.js';
 import type { Commenter } from './commenters-repository.js';
 import { draftFields, signInCommenter, signOutCommenter, stashCommentForm } from './commenter-session.js';
 import type { EmailLinkState } from './commenters-service.js';
@@ -62,8 +62,7 @@ export function commenterAuthRoutes(ctx: AppContext) {
     });
   }
 
-  const stale = (req: Request, res: Response) => emailForm(req, res, 403, 'Please ask once more',
-    'Nothing was sent yet: this page had expired or your browser had no session with us. One more click sends the link; what you typed is kept.');
+  const stale = (req: Request, res: Response) => emailForm(req, res, 403, ONE_MORE_CLICK.emailLink.title, ONE_MORE_CLICK.emailLink.message);
 
   /** Counted per network before anything is signed or queued. */
   const limit = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
@@ -122,7 +121,7 @@ export function commenterAuthRoutes(ctx: AppContext) {
 
   function staleLogout(req: Request, res: Response) {
     personalPage(res);
-    res.status(403).render('commenters/logout', { pageTitle: 'Log out', back: localPath(firstString(req.body?.return), '/'), csrfToken: freshToken(req) });
+    res.status(403).render('commenters/logout', { pageTitle: 'Log out', message: ONE_MORE_CLICK.logout, back: localPath(firstString(req.body?.return), '/'), csrfToken: freshToken(req) });
   }
 
   /** "Your comments": what this commenter wrote, with its edit window, and the way to erase it all. */

@@ -8,7 +8,7 @@ import { personalPage } from '../http/cache-control.js';
 import { addressKey } from '../limits/address.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { isEmail, LIMITS } from '../comments/comment-input.js';
-import { plural } from '../wording.js';
+import { ONE_MORE_CLICK, plural } from '../wording.js';
 
 const tokenOf = (req: Request): string => firstString(req.query.token) || firstString(req.body?.token);
 
@@ -24,8 +24,7 @@ export function subscriptionsRoutes(ctx: AppContext) {
     res.status(status).render('subscriptions/follow', { pageTitle: title, title, message, error, email: firstString(req.body?.email) });
   }
 
-  const stale = (req: Request, res: Response) => followForm(req, res, 403, 'Please confirm once more',
-    'Nothing was sent yet: this page had expired or your browser had no session with us. One more click sends the confirmation.');
+  const stale = (req: Request, res: Response) => followForm(req, res, 403, ONE_MORE_CLICK.follow.title, ONE_MORE_CLICK.follow.message);
 
   const limit = (limiter: RateLimiter): RequestHandler => (req, res, next) => {
     const rate = limiter.hit(addressKey(ctx.keys.hash, req.ip ?? ''));

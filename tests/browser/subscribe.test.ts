@@ -49,7 +49,7 @@ it('a reader follows by email without JavaScript, confirms from the message, and
   await page.locator('footer #follow-email').fill('reader@example.com');
   await page.locator('footer .follow-form').getByRole('button', { name: 'Follow' }).click();
   await page.waitForLoadState('domcontentloaded');
-  if ((await page.locator('h1').textContent()) === 'Please confirm once more') {
+  if ((await page.locator('h1').textContent()) === 'One more click to follow') {
     expect(await page.locator('.subscription-page #follow-email').inputValue()).toBe('reader@example.com');
     await page.locator('.subscription-page .follow-form').getByRole('button', { name: 'Follow' }).click();
     await page.waitForLoadState('domcontentloaded');
