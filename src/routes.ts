@@ -21,7 +21,7 @@ import { dashboardRoutes } from './admin/dashboard-routes.js';
 import { erasureRoutes } from './admin/erasure-routes.js';
 import { mailRoutes } from './admin/mail-routes.js';
 import { postsRoutes as deskPostsRoutes } from './admin/posts-routes.js';
-import { scopeOf } from './admin/permissions.js';
+import { commentsBadge } from './admin/comments-badge.js';
 import { me, requireLogin } from './admin/session-auth.js';
 import { settingsRoutes } from './admin/settings-routes.js';
 import { signInProvidersRoutes } from './admin/sign-in-providers-routes.js';
@@ -143,7 +143,7 @@ function desk(ctx: AppContext): Router {
   router.use(requireLogin(ctx.clock));
   router.post('/logout', csrfProtection, auth.remove);
   router.use((_req, res, next) => {
-    res.locals.pendingCount = ctx.repos.comments.countByStatus(scopeOf(me(res))).pending;
+    res.locals.commentsBadge = commentsBadge(ctx.repos, me(res));
     next();
   });
   // A multipart body carries its token inside: read first, then checked (uploads-routes).

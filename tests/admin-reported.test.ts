@@ -63,6 +63,8 @@ describe('the Reported tab', () => {
 
     const dashboard = await agent.get('/admin');
     expect(dashboard.text).toContain('<a href="/admin/comments?status=reported"><strong>2</strong> reported</a>');
+    // The desk's Comments badge counts both queues, on every desk page.
+    expect(dashboard.text).toContain('<span class="badge" title="1 waiting, 2 reported">3<span class="visually-hidden"> (1 waiting, 2 reported)</span></span>');
   });
 
   it('"Keep (dismiss reports)" answers the reports, shows a hidden comment again, and is audited', async () => {

@@ -17,6 +17,7 @@ import { uploadMarkdown } from '../uploads/uploads-store.js';
 import { parseId, text, type FieldErrors } from '../http/forms.js';
 import type { User } from '../users/users-repository.js';
 import { assertMayManagePost, isAdmin, mayManagePost, scopeOf } from './permissions.js';
+import { commentsBadge } from './comments-badge.js';
 import {
   blankPostForm, formFromPost, formFromRevision, POST_STATES, readPostForm, revisionFields, stateOf, validatePostForm, type PostForm,
 } from './post-form.js';
@@ -275,7 +276,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       res.locals.currentUser = user;
       // The log-in gave a new session: a page shown now needs its token, not the old one's.
       res.locals.csrfToken = freshToken(req);
-      res.locals.pendingCount = repos.comments.countByStatus(scopeOf(user)).pending;
+      res.locals.commentsBadge = commentsBadge(repos, user);
       const form = readPostForm(req.body);
       const id = parseId(resume.split('/')[3]);
       if (id === undefined) return saveNew(req, res, form, LOGGED_IN_MESSAGE);
