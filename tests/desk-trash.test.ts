@@ -72,6 +72,8 @@ describe('the Trash', { timeout: 30_000 }, () => {
     expect((await request(t.app).get('/posts/never-out')).status).toBe(404);
     const bobs = await loginAs(t, 'bob');
     expect((await bobs.get('/admin/posts')).text).toContain('Trash <span class="count">(0)</span>');
+    expect((await bobs.get('/admin')).text).toContain('<a href="/admin/posts?status=trash"><strong>0</strong> in the Trash</a>');
+    expect((await (await loginAs(t, 'alice')).get('/admin')).text).toContain('<a href="/admin/posts?status=trash"><strong>1</strong> in the Trash</a>');
     expect((await postForm(bobs, `/admin/posts/${draft}/restore`, {})).status).toBe(403);
     expect(t.repos.posts.findById(draft)!.trashed_at).not.toBeNull();
   });
