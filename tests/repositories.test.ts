@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../src/users/users-repository.js';
 import { DEFAULT_SETTINGS } from '../src/settings/settings.js';
+import { openDatabase } from '../src/db/open.js';
 import { makePost, makeTestApp, makeUser, type TestContext } from './helpers/index.js';
 
 let t: TestContext;
@@ -148,11 +149,20 @@ describe('settings', () => {
     expect(t.repos.settings.load()).toEqual(DEFAULT_SETTINGS);
     t.repos.settings.save({ title: 'My blog', thread_depth: 3, comments_open_default: false });
     expect(t.repos.settings.load()).toMatchObject({ title: 'My blog', thread_depth: 3, comments_open_default: false });
-    t.db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('thread_depth', '99'), ('timezone', 'Mars/Olympus'), ('unknown', 'x')").run();
+    // Written by another connection (another worker, the command line), as this one never writes them.
+    const other = openDatabase(t.config.databasePath);
+    other.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('thread_depth', '99'), ('timezone', 'Mars/Olympus'), ('unknown', 'x')").run();
     const loaded = t.repos.settings.load();
     expect(loaded.thread_depth).toBe(DEFAULT_SETTINGS.thread_depth);
     expect(loaded.timezone).toBe('UTC');
     expect(loaded).not.toHaveProperty('unknown');
+    // Kept between reads, and followed at once when another connection changes them.
+    other.prepare("UPDATE settings SET value = 'Another title' WHERE key = 'title'").run();
+    expect(t.repos.settings.load().title).toBe('Another title');
+    other.close();
+    const copy = t.repos.settings.load();
+    copy.title = 'changed by a caller';
+    expect(t.repos.settings.load().title).toBe('Another title');
   });
 
   it('keeps internal values apart from settings', () => {

@@ -88,7 +88,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // An error page is never kept: the missing post may be published a second later.
     res.status(status).set('Cache-Control', 'no-store');
     // An error raised before the page locals were set (a body too large, say) still gets the site's page.
-    res.locals = { site: DEFAULT_SETTINGS, navPages: [], feeds: [], currentUser: undefined, path: req.path, ...res.locals };
+    const defaults: Record<string, unknown> = { site: DEFAULT_SETTINGS, navPages: [], feeds: [], currentUser: undefined, path: req.path };
+    for (const [key, value] of Object.entries(defaults)) if (!(key in res.locals)) res.locals[key] = value;
     if (wantsJson(req)) {
       res.json({ error: message });
       return;

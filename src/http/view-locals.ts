@@ -13,7 +13,9 @@ export function viewLocals(ctx: AppContext): RequestHandler {
     res.locals.site = site;
     res.locals.baseUrl = config.baseUrl;
     res.locals.path = req.path;
-    res.locals.navPages = repos.posts.listPublicPages();
+    // Read when a page renders: an answer that redirects (most POSTs) never asks for it.
+    let navPages: ReturnType<typeof repos.posts.listPublicPages> | undefined;
+    Object.defineProperty(res.locals, 'navPages', { enumerable: true, configurable: true, get: () => (navPages ??= repos.posts.listPublicPages()) });
     res.locals.currentUser = signedInUser(repos.users, req.session, clock());
     res.locals.currentCommenter = currentCommenter(req, ctx);
     res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);

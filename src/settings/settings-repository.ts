@@ -12,20 +12,36 @@ export function createSettingsRepository(db: Db) {
   const getRaw = db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck();
   const remove = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
 
+  // Every request reads the settings, and they change rarely: the parsed copy is kept
+  // until this repository saves, or until another connection (another worker, the
+  // command line) commits anything, which changes SQLite's data_version.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let kept: { version: number; settings: Readonly<Settings> } | undefined;
+
+  function read(): Settings {
+    const settings: Settings = { ...DEFAULT_SETTINGS };
+    const target = settings as unknown as Record<string, unknown>;
+    for (const row of all.all()) {
+      if (!(row.key in SETTING_PARSERS)) continue;
+      const parsed = SETTING_PARSERS[row.key as SettingKey](row.value);
+      if (parsed.ok) target[row.key] = parsed.value;
+    }
+    return settings;
+  }
+
   return {
-    /** Every setting, stored values over defaults; a stored value that no longer parses is ignored. */
+    /**
+     * Every setting, stored values over defaults; a stored value that no longer parses is
+     * ignored. Settings are written through save(), which this copy follows.
+     */
     load(): Settings {
-      const settings: Settings = { ...DEFAULT_SETTINGS };
-      const target = settings as unknown as Record<string, unknown>;
-      for (const row of all.all()) {
-        if (!(row.key in SETTING_PARSERS)) continue;
-        const parsed = SETTING_PARSERS[row.key as SettingKey](row.value);
-        if (parsed.ok) target[row.key] = parsed.value;
-      }
-      return settings;
+      const version = dataVersion.get()!;
+      if (kept?.version !== version) kept = { version, settings: Object.freeze(read()) };
+      return { ...kept.settings };
     },
 
     save: db.transaction((values: Partial<Settings>) => {
+      kept = undefined;
       for (const [key, value] of Object.entries(values)) {
         if (value !== undefined) upsert.run(key, formatSetting(value));
       }
