@@ -210,6 +210,8 @@ describe('the thread on the page', () => {
     }
     expect(Math.max(...trueDepth.values())).toBe(8);
 
+    // Steady state: the first request after a settings save reads them, later ones keep them.
+    await request(t.app).get('/');
     const smallRun = await countQueries(t.db, () => request(t.app).get('/posts/small'));
     const bigRun = await countQueries(t.db, () => request(t.app).get('/posts/hello'));
     const res = bigRun.result;
