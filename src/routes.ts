@@ -6,6 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { AppContext } from './context.js';
 import { publicPageCache } from './http/cache-control.js';
 import { checkTokenOr, csrfProtection, csrfTokenIfSession } from './http/csrf.js';
+import { lazyLocal } from './http/view-locals.js';
 import { postsRoutes } from './posts/posts-routes.js';
 import { commentsRoutes } from './comments/comments-routes.js';
 import { feedsRoutes } from './feeds/feeds-routes.js';
@@ -143,7 +144,8 @@ function desk(ctx: AppContext): Router {
   router.use(requireLogin(ctx.clock));
   router.post('/logout', csrfProtection, auth.remove);
   router.use((_req, res, next) => {
-    res.locals.commentsBadge = commentsBadge(ctx.repos, me(res));
+    const user = me(res);
+    lazyLocal(res, 'commentsBadge', () => commentsBadge(ctx.repos, user));
     next();
   });
   // A multipart body carries its token inside: read first, then checked (uploads-routes).

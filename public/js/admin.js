@@ -98,11 +98,16 @@
     editor.refreshPreview = function () { if (live) refresh(); };
   }
 
+  // The Preview button sends the same form to a new tab: not a save.
+  function isPreview(event) {
+    return Boolean(event.submitter && event.submitter.getAttribute('formtarget') === '_blank');
+  }
+
   // Unsaved changes: ask before leaving the editor.
   var dirty = false;
   editor.addEventListener('input', function () { dirty = true; });
   editor.addEventListener('submit', function (event) {
-    if (!(event.submitter && event.submitter.getAttribute('formtarget') === '_blank')) dirty = false;
+    if (!isPreview(event)) dirty = false;
   });
   window.addEventListener('beforeunload', function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ''; }
@@ -158,8 +163,8 @@
     editor.addEventListener('input', queue);
     editor.addEventListener('change', queue);
     editor.addEventListener('submit', function (event) {
-      // The preview opens in another tab; only a real save ends the autosaving.
-      if (event.submitter && event.submitter.getAttribute('formtarget') === '_blank') return;
+      // Only a real save ends the autosaving.
+      if (isPreview(event)) return;
       clearTimeout(autosaveTimer);
       pending = false;
     });

@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { freshToken } from '../http/csrf.js';
 import { notFound } from '../http/errors.js';
+import { lazyLocal } from '../http/view-locals.js';
 import { renderPostMarkdown } from '../markdown.js';
 import { pageLinks, paginate } from '../http/pagination.js';
 import type { AdminPostFilter, DeskState, Post, PostKind, PostView } from '../posts/posts-repository.js';
@@ -276,7 +277,7 @@ export function postsRoutes(ctx: AppContext): DeskPosts {
       res.locals.currentUser = user;
       // The log-in gave a new session: a page shown now needs its token, not the old one's.
       res.locals.csrfToken = freshToken(req);
-      res.locals.commentsBadge = commentsBadge(repos, user);
+      lazyLocal(res, 'commentsBadge', () => commentsBadge(repos, user));
       const form = readPostForm(req.body);
       const id = parseId(resume.split('/')[3]);
       if (id === undefined) return saveNew(req, res, form, LOGGED_IN_MESSAGE);

@@ -159,9 +159,8 @@ export function commenterAuthRoutes(ctx: AppContext) {
     message(res, 200, 'Your data is erased', `Erased ${plural(result.comments, 'comment')}${kept}${followed}. You are signed out, and your sign-in is forgotten.`);
   }
 
+  // Behind requireCommenter (src/routes.ts): a commenter is signed in here.
   function staleErase(req: Request, res: Response) {
-    const commenter = commenterOf(res);
-    if (!commenter) return requireCommenter(req, res, () => undefined);
     res.status(403);
     confirmErase(req, res);
   }

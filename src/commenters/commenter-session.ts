@@ -86,15 +86,10 @@ export function signOutCommenter(req: Request): void {
   if (req.session) delete req.session.commenterId;
 }
 
-/** Keeps the typed comment for this post (replacing an older one) until the writer is back. */
-export function stashDraft(req: Request, draft: StashedDraft): void {
-  const fields: Record<string, string> = {};
-  for (const name of DRAFT_FIELDS) {
-    const value = draft.fields[name];
-    if (typeof value === 'string' && value !== '') fields[name] = value.slice(0, MAX_FIELD);
-  }
+/** Keeps the typed comment for this post (fields as draftFields reads them), replacing an older one, until the writer is back. */
+function stashDraft(req: Request, draft: StashedDraft): void {
   const others = (req.session.commentDrafts ?? []).filter((d) => d.postId !== draft.postId);
-  req.session.commentDrafts = [...others, { postId: draft.postId, fields, returnTo: localPath(draft.returnTo, '/') }].slice(-MAX_DRAFTS);
+  req.session.commentDrafts = [...others, { postId: draft.postId, fields: draft.fields, returnTo: localPath(draft.returnTo, '/') }].slice(-MAX_DRAFTS);
 }
 
 /** The draft kept for this post, left in place (a reload shows it again). */

@@ -80,7 +80,7 @@ export function createCommentersService({ db, repos, keys, notifications, recipi
     }
     const email = input.email !== null && input.email.length <= LIMITS.email && isEmail(input.email.trim()) ? input.email.trim() : null;
     const identity = { provider, subject, name: commenterName(input.name, email), email, pictureUrl: pictureUrl(input.pictureUrl) };
-    return repos.commenters.upsert(identity, new Date(clock()).toISOString());
+    return repos.commenters.upsert(identity);
   }
 
   /** What an email link says now, without using it up. */

@@ -12,8 +12,8 @@ import type { Post } from '../posts/posts-repository.js';
 import type { Settings } from '../settings/settings.js';
 import { plural } from '../wording.js';
 import type { Commenter } from './commenters-repository.js';
+import { rememberHeld } from '../comments/discussion-request.js';
 
-const HELD_REMEMBERED = 20;
 
 interface Loaded { comment: Comment; post: Post; commenter: Commenter }
 
@@ -92,7 +92,7 @@ export function ownCommentsRoutes(ctx: AppContext) {
       case 'edited':
         if (outcome.status === 'approved') return res.redirect(303, `/comments/${comment.id}`);
         // Held (before or because of the edit): shown to this browser alone, as a new held comment is.
-        req.session.heldComments = [...(req.session.heldComments ?? []).filter((id) => id !== comment.id), comment.id].slice(-HELD_REMEMBERED);
+        rememberHeld(req, comment.id);
         return res.redirect(303, `/posts/${post.slug}?unapproved=${comment.id}#comment-${comment.id}`);
     }
   }

@@ -16,7 +16,7 @@ import type { Comment } from './comments-repository.js';
 import { readCommentForm, type CommentForm, type FieldErrors } from './comment-input.js';
 import { AVATAR_FILE, identicon } from './avatar.js';
 import { READER_COOKIE, REMEMBER_COOKIE, encodeRemembered } from './commenter-cookies.js';
-import { formView, threadPageHref } from './discussion-request.js';
+import { formView, rememberHeld, threadPageHref } from './discussion-request.js';
 import { likesText, ONE_MORE_CLICK, plural, REPORT_THANKS } from '../wording.js';
 import { htmlToText, summarise } from '../markdown.js';
 import { wantsJson } from '../http/negotiate.js';
@@ -24,7 +24,6 @@ import type { Commenter } from '../commenters/commenters-repository.js';
 import { takeDraft } from '../commenters/commenter-session.js';
 
 const YEAR = 365 * 24 * 60 * 60 * 1000;
-const HELD_REMEMBERED = 20;
 const REASON_MAX = 500;
 
 // How much of a post or comment a one-more-click page quotes, to say what it is about.
@@ -135,9 +134,7 @@ export function commentsRoutes(ctx: AppContext) {
           const page = (res.locals.site as { comments_per_page: number }).comments_per_page === 0 ? 1 : service.locate(outcome.id)?.page ?? 1;
           return res.redirect(303, `${threadPageHref(post.slug)(page)}${anchor}`);
         }
-        if (outcome.status === 'pending') {
-          req.session.heldComments = [...(req.session.heldComments ?? []), outcome.id].slice(-HELD_REMEMBERED);
-        }
+        if (outcome.status === 'pending') rememberHeld(req, outcome.id);
         return res.redirect(303, `/posts/${post.slug}?unapproved=${outcome.id}${anchor}`);
       }
     }

@@ -27,6 +27,14 @@ declare module 'express-session' {
   }
 }
 
+/** How many of its held comments a browser is shown. */
+const HELD_REMEMBERED = 20;
+
+/** This browser wrote (or just edited into) a held comment: it alone sees it, as awaiting moderation. */
+export function rememberHeld(req: Request, commentId: number): void {
+  req.session.heldComments = [...(req.session.heldComments ?? []).filter((id) => id !== commentId), commentId].slice(-HELD_REMEMBERED);
+}
+
 /** Where the render cache leaves the stand-in for a form's stamp, filled in per response (src/http/render-cache.ts). */
 export const FORM_STAMP_LOCAL = 'formStamp';
 

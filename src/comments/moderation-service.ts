@@ -3,7 +3,7 @@
 // One rule serves one comment and a bulk action alike: change the status, mark the
 // reports of an approved or dismissed comment reviewed, record who did it.
 import type { AuditRepository } from '../audit/audit-repository.js';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import type { Settings } from '../settings/settings.js';
 import type { Notifications } from '../mail/notifications.js';
@@ -32,7 +32,7 @@ export type EditOutcome = { ok: true } | { ok: false; error: string };
 export type ModerationService = ReturnType<typeof createModerationService>;
 
 export function createModerationService({ db, repos, comments, notifications, clock }: ModerationDeps) {
-  const now = () => new Date(clock()).toISOString();
+  const now = () => isoNow(clock);
 
   /** The status change itself, for any number of comments; call inside a transaction. */
   function apply(selected: readonly QueuedComment[], action: ModerationAction, at: string): void {

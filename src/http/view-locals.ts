@@ -1,6 +1,6 @@
 // What every page's layout needs: the site's settings, navigation, the signed-in
 // people (staff, commenter) and date helpers in the site's time zone.
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { formatDate, formatDateTime } from '../time.js';
 import { signedInUser } from '../users/signed-in.js';
@@ -13,9 +13,7 @@ export function viewLocals(ctx: AppContext): RequestHandler {
     res.locals.site = site;
     res.locals.baseUrl = config.baseUrl;
     res.locals.path = req.path;
-    // Read when a page renders: an answer that redirects (most POSTs) never asks for it.
-    let navPages: ReturnType<typeof repos.posts.listPublicPages> | undefined;
-    Object.defineProperty(res.locals, 'navPages', { enumerable: true, configurable: true, get: () => (navPages ??= repos.posts.listPublicPages()) });
+    lazyLocal(res, 'navPages', () => repos.posts.listPublicPages());
     res.locals.currentUser = signedInUser(repos.users, req.session, clock());
     res.locals.currentCommenter = currentCommenter(req, ctx);
     res.locals.formatDateTime = (iso: string) => formatDateTime(iso, site.timezone);
@@ -27,4 +25,13 @@ export function viewLocals(ctx: AppContext): RequestHandler {
     res.locals.feeds = [];
     next();
   };
+}
+
+/**
+ * A page local worked out when a page renders and reads it, once: an answer that
+ * redirects (most POSTs) or sends JSON never pays for it.
+ */
+export function lazyLocal<T>(res: Response, name: string, compute: () => T): void {
+  let value: { v: T } | undefined;
+  Object.defineProperty(res.locals, name, { enumerable: true, configurable: true, get: () => (value ??= { v: compute() }).v });
 }

@@ -31,17 +31,15 @@ export const DEFAULT_LIMITS: ThrottleLimits = {
   maxDelayMs: 5_000,
 };
 
-type Failures = FailureTimes;
-
 export type LoginVerdict = { allowed: true; delayMs: number } | { allowed: false; retryAt: number };
 
 /** Failures still inside the window. */
-export function recent(failures: Failures, now: number, windowMs: number): Failures {
+function recent(failures: FailureTimes, now: number, windowMs: number): FailureTimes {
   return failures.filter((t) => t > now - windowMs);
 }
 
 /** The decision for one attempt, from the failures remembered for the pair, the address and the account. */
-export function verdict(pair: Failures, address: Failures, account: Failures, now: number, limits: ThrottleLimits): LoginVerdict {
+export function verdict(pair: FailureTimes, address: FailureTimes, account: FailureTimes, now: number, limits: ThrottleLimits): LoginVerdict {
   for (const [failures, limit] of [[pair, limits.pairFailures], [address, limits.addressFailures]] as const) {
     const kept = recent(failures, now, limits.windowMs);
     if (kept.length >= limit) return { allowed: false, retryAt: kept[kept.length - limit]! + limits.windowMs };

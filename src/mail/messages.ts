@@ -121,39 +121,48 @@ export function buildMessage(kind: MessageKind, payload: Payload, site: Site, un
         headers,
       };
     }
-    case 'held': {
-      const queue = `${site.baseUrl}/admin/comments?status=pending`;
-      const settingsUrl = `${site.baseUrl}/admin/settings`;
-      const items = payload.items;
-      // A daily digest may span posts: the subject names one only when all are on it.
-      const titles = new Set(items.map((i) => i.postTitle));
-      const on = titles.size === 1 ? ` on “${items[0]!.postTitle}”` : '';
-      return {
-        subject: `[${site.title}] ${plural(items.length, 'A comment', 'comments')} held for moderation${on}`,
-        text: items.map((i) => `${i.author} wrote on “${i.postTitle}” (held: ${i.reason}):\n\n${i.text}`).join('\n\n----\n\n')
-          + `\n\nThe moderation queue: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
-        html: page(site, items.map((i) => `<p><strong>${escape(i.author)}</strong> wrote on “${escape(i.postTitle)}” (held: ${escape(i.reason)}):</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
-          + `<p><a href="${escape(queue)}">Open the moderation queue</a></p>`,
-        `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
-        headers,
-      };
-    }
+    case 'held':
+      return { ...queueMessage(site, payload.items, {
+        status: 'pending',
+        subject: (on) => `${plural(payload.items.length, 'A comment', 'comments')} held for moderation${on}`,
+        line: (i) => `${i.author} wrote on “${i.postTitle}” (held: ${i.reason})`,
+        lineHtml: (i) => `<strong>${escape(i.author)}</strong> wrote on “${escape(i.postTitle)}” (held: ${escape(i.reason)})`,
+        action: { text: 'The moderation queue', html: 'Open the moderation queue' },
+      }), headers };
     case 'reported': {
-      const queue = `${site.baseUrl}/admin/comments?status=reported`;
-      const settingsUrl = `${site.baseUrl}/admin/settings`;
-      const items = payload.items;
-      const titles = new Set(items.map((i) => i.postTitle));
-      const on = titles.size === 1 ? ` on “${items[0]!.postTitle}”` : '';
       const why = (i: ReportedItem) => (i.reason ? `the reader said: ${i.reason}` : 'no reason given');
-      return {
-        subject: `[${site.title}] ${plural(items.length, 'A comment was', 'comments were')} reported${on}`,
-        text: items.map((i) => `A reader reported ${i.author}'s comment on “${i.postTitle}” (${why(i)}). It is still shown:\n\n${i.text}`).join('\n\n----\n\n')
-          + `\n\nKeep it, hide it or mark it as spam: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
-        html: page(site, items.map((i) => `<p>A reader reported <strong>${escape(i.author)}</strong>’s comment on “${escape(i.postTitle)}” (${escape(why(i))}). It is still shown:</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
-          + `<p><a href="${escape(queue)}">Keep it, hide it or mark it as spam</a></p>`,
-        `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
-        headers,
-      };
+      return { ...queueMessage(site, payload.items, {
+        status: 'reported',
+        subject: (on) => `${plural(payload.items.length, 'A comment was', 'comments were')} reported${on}`,
+        line: (i) => `A reader reported ${i.author}'s comment on “${i.postTitle}” (${why(i)}). It is still shown`,
+        lineHtml: (i) => `A reader reported <strong>${escape(i.author)}</strong>’s comment on “${escape(i.postTitle)}” (${escape(why(i))}). It is still shown`,
+        action: { text: 'Keep it, hide it or mark it as spam', html: 'Keep it, hide it or mark it as spam' },
+      }), headers };
     }
   }
+}
+
+/**
+ * To the staff, about comments in one of the moderation queues: each comment's line and
+ * text, the queue's address and the settings that turn these emails off.
+ */
+function queueMessage<I extends { postTitle: string; text: string }>(site: Site, items: readonly I[], o: {
+  status: 'pending' | 'reported';
+  subject: (on: string) => string;
+  line: (item: I) => string;
+  lineHtml: (item: I) => string;
+  action: { text: string; html: string };
+}): Omit<Built, 'headers'> {
+  const queue = `${site.baseUrl}/admin/comments?status=${o.status}`;
+  const settingsUrl = `${site.baseUrl}/admin/settings`;
+  // A daily digest may span posts: the subject names one only when all are on it.
+  const on = new Set(items.map((i) => i.postTitle)).size === 1 ? ` on “${items[0]!.postTitle}”` : '';
+  return {
+    subject: `[${site.title}] ${o.subject(on)}`,
+    text: items.map((i) => `${o.line(i)}:\n\n${i.text}`).join('\n\n----\n\n')
+      + `\n\n${o.action.text}: ${queue}\n\n-- \nThese emails can be turned off or made a daily digest in the settings: ${settingsUrl}\n`,
+    html: page(site, items.map((i) => `<p>${o.lineHtml(i)}:</p><blockquote><pre style="white-space:pre-wrap">${escape(i.text)}</pre></blockquote>`).join('<hr>')
+      + `<p><a href="${escape(queue)}">${o.action.html}</a></p>`,
+    `These emails can be turned off or made a daily digest in the <a href="${escape(settingsUrl)}">settings</a>.`),
+  };
 }

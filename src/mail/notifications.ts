@@ -135,10 +135,11 @@ export function createNotifications({ db, repos, clock, domain }: NotificationsD
     // Moved only when something came due, so a quiet blog's worker writes nothing.
     if (due.length > 0) repos.settings.setInternal(POSTS_CHECKED, now);
     let announced = 0;
+    const followers = due.length > 0 ? repos.subscriptions.confirmedForBlog() : [];
     for (const post of due) {
       if (!outbox.markAnnounced(`post:${post.id}`)) continue;
       announced++;
-      for (const sub of repos.subscriptions.confirmedForBlog()) {
+      for (const sub of followers) {
         queue(sub.email, { kind: 'post', postTitle: post.title, postSlug: post.slug, author: post.author_name, excerpt: post.summary || post.excerpt }, { gatherKey: `post:${post.id}:${sub.email.toLowerCase()}`, subscriptionId: sub.id });
       }
     }

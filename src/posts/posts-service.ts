@@ -114,6 +114,14 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
     tags.setForPost(id, tagList(draft.tags));
   });
 
+  /** A step of a post's way through the Trash, with its audit row, in one transaction. */
+  function trashStep(post: Post, actorId: number, action: 'trash' | 'restore' | 'delete', write: () => void): void {
+    db.transaction(() => {
+      write();
+      audit.record({ userId: actorId, action: `${post.kind}.${action}`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
+    })();
+  }
+
   return {
     /** A post as given, with no hold and no audit row: first start's welcome post, and tests. */
     create,
@@ -145,28 +153,19 @@ export function createPostsService({ db, repos, clock }: PostsDeps) {
     /** To the Trash, restorable for TRASH_DAYS days; its address answers 410 meanwhile. A post there already stays as it is. */
     trash(post: Post, actorId: number): void {
       if (post.trashed_at !== null) return;
-      db.transaction(() => {
-        posts.setTrashed(post.id, now().toISOString());
-        audit.record({ userId: actorId, action: `${post.kind}.trash`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
-      })();
+      trashStep(post, actorId, 'trash', () => posts.setTrashed(post.id, now().toISOString()));
     },
 
     /** Back from the Trash, in the state it left in. */
     restore(post: Post, actorId: number): void {
       if (post.trashed_at === null) return;
-      db.transaction(() => {
-        posts.setTrashed(post.id, null);
-        audit.record({ userId: actorId, action: `${post.kind}.restore`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
-      })();
+      trashStep(post, actorId, 'restore', () => posts.setTrashed(post.id, null));
     },
 
     /** Deletes a post for good, with its comments: only from the Trash, so no click deletes a live post at once. */
     deleteForever(post: Post, actorId: number): void {
       if (post.trashed_at === null) throw new DomainError('conflict', 'Only a post in the Trash can be deleted for good. Move it to the Trash first.');
-      db.transaction(() => {
-        posts.remove(post.id);
-        audit.record({ userId: actorId, action: `${post.kind}.delete`, subject: `post:${post.id}`, detail: `${post.title} (${post.slug})` }, now().toISOString());
-      })();
+      trashStep(post, actorId, 'delete', () => posts.remove(post.id));
     },
 
     /** Deletes for good what has been in the Trash for TRASH_DAYS days at `at`; returns how many. */

@@ -55,7 +55,7 @@ const OVERLAP = 2048;
  * it masked.
  */
 export function findPersonalData(text: string, show: 'masked' | 'whole' = 'masked'): Finding[] {
-  const found: Span[] = [];
+  const spansFound: Span[] = [];
   let previous: Span[] = [];
   for (let from = 0; ; from += WINDOW - OVERLAP) {
     const last = from + WINDOW >= text.length;
@@ -75,19 +75,19 @@ export function findPersonalData(text: string, show: 'masked' | 'whole' = 'maske
       }
     }
     previous = here.sort((a, b) => a.start - b.start);
-    found.push(...previous);
+    spansFound.push(...previous);
     if (last) break;
   }
+  // Each distinct text once, in the order it first appears.
   const seen = new Set<string>();
-  return found
-    .filter((s) => {
-      const found = text.slice(s.start, s.end);
-      return !seen.has(found) && Boolean(seen.add(found));
-    })
-    .map((s) => {
-      const found = text.slice(s.start, s.end);
-      return { kind: s.kind, label: LABELS[s.kind], match: show === 'whole' ? found : mask(found) };
-    });
+  const findings: Finding[] = [];
+  for (const s of spansFound) {
+    const matched = text.slice(s.start, s.end);
+    if (seen.has(matched)) continue;
+    seen.add(matched);
+    findings.push({ kind: s.kind, label: LABELS[s.kind], match: show === 'whole' ? matched : mask(matched) });
+  }
+  return findings;
 }
 
 /**

@@ -88,7 +88,7 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
     const zone = timeZoneNamed(raw);
     return zone ? { ok: true, value: zone } : { ok: false, error: `“${raw}” is not a known time zone: choose one from the list, or type an IANA name such as Europe/London.` };
   },
-  comments_open_default: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  comments_open_default: boolCheck,
   comment_link_limit: (raw) => intCheck(raw, 0, 100, 'Link limit'),
   comment_min_seconds: (raw) => intCheck(raw, 0, 600, 'Minimum time'),
   comment_rate_per_minute: (raw) => intCheck(raw, 1, 1000, 'Comments per minute'),
@@ -96,7 +96,7 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
   likes_per_address: (raw) => intCheck(raw, 1, 100_000, 'Likes per address'),
   moderation_blocklist: (raw) => lengthCheck(raw, 0, 20_000, 'Blocklist'),
   posts_per_page: (raw) => intCheck(raw, 1, 100, 'Posts per page'),
-  mail_held_comments: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  mail_held_comments: boolCheck,
   mail_comment_notices: (raw) =>
     raw === 'all' || raw === 'replies' ? { ok: true, value: raw } : { ok: false, error: 'Comment emails must be all or replies.' },
   mail_held_digest: (raw) =>
@@ -108,9 +108,9 @@ export const SETTING_PARSERS: { [K in SettingKey]: (raw: string) => { ok: true; 
     return { ok: false, error: 'Privacy contact must be an email address or an http(s) web address.' };
   },
   comments_per_page: (raw) => intCheck(raw, 0, 1000, 'Comment threads per page'),
-  email_sign_in: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  email_sign_in: boolCheck,
   comment_edit_minutes: (raw) => intCheck(raw, 0, 1440, 'Edit window'),
-  remote_avatars: (raw) => ({ ok: true, value: raw === '1' || raw === 'true' || raw === 'on' }),
+  remote_avatars: boolCheck,
 };
 
 function isWebAddress(value: string): boolean {
@@ -128,6 +128,11 @@ function lengthCheck(raw: string, min: number, max: number, label: string): { ok
   if (length < min) return { ok: false, error: `${label} is required.` };
   if (length > max) return { ok: false, error: `${label} must be at most ${max} characters.` };
   return { ok: true, value };
+}
+
+/** A checkbox as a browser sends it ("on", or our "1"), or as stored ("true"). */
+function boolCheck(raw: string): { ok: true; value: boolean } {
+  return { ok: true, value: raw === '1' || raw === 'true' || raw === 'on' };
 }
 
 function intCheck(raw: string, min: number, max: number, label: string): { ok: true; value: number } | { ok: false; error: string } {

@@ -38,7 +38,6 @@ export function createSubscriptionsRepository(db: Db, clock: Clock) {
   const confirmedForBlog = db.prepare<[], Subscription>("SELECT * FROM subscriptions WHERE post_id IS NULL AND status = 'confirmed' ORDER BY id");
   const remove = db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?');
   const removeAddress = db.prepare<[string]>('DELETE FROM subscriptions WHERE email = ?');
-  const isConfirmedAddress = db.prepare<[string], number>("SELECT count(*) FROM subscriptions WHERE email = ? AND status = 'confirmed'").pluck();
   const counts = db.prepare<[], { post_id: number | null; post_title: string | null; confirmed: number; pending: number }>(
     `SELECT s.post_id, p.title AS post_title, sum(s.status = 'confirmed') AS confirmed, sum(s.status = 'pending') AS pending
      FROM subscriptions s LEFT JOIN posts p ON p.id = s.post_id GROUP BY s.post_id ORDER BY s.post_id IS NOT NULL, confirmed DESC`,
@@ -59,8 +58,6 @@ export function createSubscriptionsRepository(db: Db, clock: Clock) {
     confirmAddress(email: string, askedBy: string): number {
       return confirm.run(isoNow(clock), email, askedBy).changes;
     },
-    /** Whether the address's owner has confirmed a subscription before. */
-    hasConfirmed: (email: string): boolean => (isConfirmedAddress.get(email) ?? 0) > 0,
     confirmedForPost: (postId: number): Subscription[] => confirmedForPost.all(postId),
     confirmedForBlog: (): Subscription[] => confirmedForBlog.all(),
     remove(id: number): boolean {

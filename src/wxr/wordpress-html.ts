@@ -6,9 +6,9 @@ const NAMED: Record<string, string> = {
   lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™',
 };
 
-/** Decodes numeric entities and the common named ones; anything unknown stays as written. */
 const ENTITY = /&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi;
 
+/** Decodes numeric entities and the common named ones; anything unknown stays as written. */
 export function decodeEntities(text: string): string {
   return text.replace(ENTITY, (whole, ref: string) => {
     if (ref.startsWith('#')) {
