@@ -49,6 +49,11 @@ describe('autosave', () => {
     expect(copies.at(-1)!.body).toBe('Typed text, version 6.');
     expect(again.body.id).toBe(copies[0]!.id);
     expect(t.db.prepare('SELECT count(*) FROM post_revisions').pluck().get()).toBe(20);
+    // Ticking only the Like box is a change worth a copy.
+    clock.advance(5_000);
+    const liked = await autosave(agent, `/admin/posts/${id}/autosave`, token, fields({ body: 'Typed text, version 25.', likes_open: '1' }));
+    expect(liked.body.id).not.toBe(again.body.id);
+    expect(t.repos.revisions.latest({ postId: id })!.likes_open).toBe(true);
     // Autosaving changes nothing a reader sees.
     expect(t.repos.posts.findById(id)!.body_md).toBe('Saved text.');
   });

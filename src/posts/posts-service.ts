@@ -254,7 +254,11 @@ export function tagList(names: readonly string[]): { slug: string; name: string 
   return [...bySlug].map(([slug, name]) => ({ slug, name }));
 }
 
-const FIELD_NAMES = ['kind', 'title', 'slug', 'body', 'excerpt', 'tags', 'status', 'published_at', 'comments_open'] as const satisfies readonly (keyof RevisionFields)[];
+// Every field, checked by the compiler: a field added to RevisionFields must be compared too.
+const FIELDS: Record<keyof RevisionFields, true> = {
+  kind: true, title: true, slug: true, body: true, excerpt: true, tags: true, status: true, published_at: true, comments_open: true, likes_open: true,
+};
+const FIELD_NAMES = Object.keys(FIELDS) as (keyof RevisionFields)[];
 
 /** Whether two copies of the editor hold the same text and settings. */
 export function sameFields(a: RevisionFields, b: RevisionFields): boolean {
