@@ -182,6 +182,28 @@ describe('several workers', () => {
 describe('the per-response stamp', () => {
   const stampOf = (html: string) => t.ctx.keys.stampTime(inputValue(html, 'comment_stamp') ?? '');
 
+  it('reaches a reply form deep in a thread too long for one batch, in place, kept and fresh', async () => {
+    // 250 comments render in three batches (src/http/long-list.ts); the form answering
+    // one in the last batch sits inside that comment's item, with its own stamp each time.
+    const ids: number[] = [];
+    for (let i = 0; i < 250; i++) ids.push(seedComment(t.repos, postId, { parent_id: i % 3 === 0 ? null : ids[i - 1 - (i % 7) % i]! }));
+    const target = ids[230]!;
+    const page = `/posts/hello?replyto=${target}`;
+    await read(page);
+    clock.advance(60_000);
+    const hit = await read(page);
+    expect(hit.fromCache).toBe(true);
+    const html = hit.res.text;
+    expect(stampOf(html)).toBe(clock());
+    expect(html).not.toMatch(/colloquy-(per-response|long-list)-/);
+    const item = html.indexOf(`<li id="comment-${target}"`);
+    const form = html.indexOf('<form id="commentform"');
+    expect(item).toBeGreaterThan(0);
+    expect(form).toBeGreaterThan(item);
+    expect(html.slice(item, form)).not.toContain('</li>');
+    expect([...html.matchAll(/<li id="comment-(\d+)"/g)]).toHaveLength(250);
+  });
+
   it('is made fresh for every response from memory, so posting at once is still too quick', async () => {
     // Kept a minute ago (by the app's clock): a stamp baked in then would let a robot post at once.
     await read('/posts/hello');

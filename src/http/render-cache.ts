@@ -123,10 +123,10 @@ export function createRenderCache(options: RenderCacheOptions): RequestHandler {
     const original = res.send;
     res.send = function sendAndKeep(this: Response, body?: unknown) {
       res.send = original;
-      const parts = typeof body === 'string' ? body.split(token) : Buffer.isBuffer(body) ? [body] : undefined;
+      const parts = typeof body === 'string' ? body.split(token) : Buffer.isBuffer(body) ? splitBytes(body, token) : undefined;
       if (!parts) return original.call(this, body);
       if (res.statusCode !== 200 || !isShareable(res)) {
-        return original.call(this, parts.length > 1 ? parts.join(perResponse.fill()) : body);
+        return original.call(this, parts.length > 1 ? joinWith(parts, perResponse.fill()) : body);
       }
       if (!res.getHeader('Content-Type')) res.type(typeof body === 'string' ? 'html' : 'bin');
       const publication = generation.nextPublicationAfter(new Date(now).toISOString());
@@ -151,6 +151,25 @@ export function createRenderCache(options: RenderCacheOptions): RequestHandler {
     keepOnSend(req, res, key, current, now);
     next();
   };
+}
+
+/** `body` cut at each `token` (ASCII), without copying. */
+function splitBytes(body: Buffer, token: string): Buffer[] {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = body.indexOf(token); at >= 0; at = body.indexOf(token, from)) {
+    parts.push(body.subarray(from, at));
+    from = at + token.length;
+  }
+  parts.push(body.subarray(from));
+  return parts;
+}
+
+/** The parts joined with `value` between them, as the body they came from: a string or bytes. */
+function joinWith(parts: string[] | Buffer[], value: string): string | Buffer {
+  if (typeof parts[0] === 'string') return (parts as string[]).join(value);
+  const between = Buffer.from(value);
+  return Buffer.concat((parts as Buffer[]).flatMap((part, i) => (i === 0 ? [part] : [between, part])));
 }
 
 function makeEntry(res: Response, texts: (string | Buffer)[], generationNow: number, validUntil: number): Entry {

@@ -12,6 +12,7 @@ import { loadPublicPost } from './public-post.js';
 import { mayManagePost } from '../admin/permissions.js';
 import type { User } from '../users/users-repository.js';
 import { renderPreview } from './preview.js';
+import { renderWithLongList } from '../http/long-list.js';
 import { bylineName, postTimes } from './post-facts.js';
 import type { ListingSubject, PostSubject } from '../content/page-meta.js';
 
@@ -68,7 +69,7 @@ export function postsRoutes(ctx: AppContext) {
     return post && mayManagePost(viewer, post.author_id) ? post : undefined;
   }
 
-  function show(req: Request<{ slug: string }>, res: Response) {
+  async function show(req: Request<{ slug: string }>, res: Response) {
     const draft = previewable(req, res);
     if (draft) {
       const note = draft.status === 'draft' ? 'This is a draft: only its author and administrators can see it.' : `Scheduled for ${res.locals.formatDateTime(draft.published_at)}: readers see it from then.`;
@@ -91,7 +92,7 @@ export function postsRoutes(ctx: AppContext) {
       comments: [...discussion.thread.byId.values()].filter((n) => n.comment.status === 'approved')
         .map(({ comment: { id, author_name, created_at, body_html } }) => ({ id, author_name, created_at, body_html })),
     };
-    res.render('posts/show', {
+    const locals = {
       pageTitle: post.title,
       description: post.summary,
       // Each page of a long thread is its own page for search engines.
@@ -101,6 +102,11 @@ export function postsRoutes(ctx: AppContext) {
       tags,
       discussion,
       pageHref,
+    };
+    await renderWithLongList(res, 'posts/show', locals, 'threadHtml', {
+      view: 'comments/_comment',
+      items: discussion.steps,
+      locals: (steps) => ({ d: discussion, steps }),
     });
   }
 

@@ -1,0 +1,45 @@
+// A page with one list that can run to megabytes (a post's thread of 10,000 comments)
+// is rendered in two steps: the list in batches, each straight to bytes, then the page
+// around a marker where those bytes go. EJS builds its output by appending strings, so
+// a whole long page is a chain of a million small strings alive until the response is
+// encoded: they outlive the young generation, and encoding them chases pointers all over
+// the heap. The 10,000-comment page cost 12 to 14 times the 1,000-comment one. Made in
+// batches, each batch's strings die young, and no page-sized string is ever built.
+import { randomBytes } from 'node:crypto';
+import type { Response } from 'express';
+
+/** Items per batch: some 170 KB of a thread's markup, small enough to stay in cache while encoded. */
+const BATCH = 100;
+// Random per process, so no text a commenter types can be mistaken for it.
+const MARKER = `colloquy-long-list-${randomBytes(16).toString('hex')}`;
+
+export interface LongList<T> {
+  /** The partial that renders one batch. */
+  view: string;
+  items: readonly T[];
+  /** The partial's locals for one batch of items. */
+  locals(batch: readonly T[]): object;
+}
+
+/**
+ * res.render(view, locals), with `locals[slot]` standing for `list` rendered batch by
+ * batch (written unescaped, `<%- slot %>`, at most once). Sends the page as HTML.
+ */
+export async function renderWithLongList<T>(res: Response, view: string, locals: object, slot: string, list: LongList<T>): Promise<void> {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < list.items.length; i += BATCH) {
+    pieces.push(Buffer.from(await renderView(res, list.view, list.locals(list.items.slice(i, i + BATCH)))));
+  }
+  const page = await renderView(res, view, { ...locals, [slot]: MARKER });
+  const at = page.indexOf(MARKER);
+  const body = at < 0
+    ? Buffer.from(page)
+    : Buffer.concat([Buffer.from(page.slice(0, at)), ...pieces, Buffer.from(page.slice(at + MARKER.length))]);
+  res.type('html').send(body);
+}
+
+function renderView(res: Response, view: string, locals: object): Promise<string> {
+  return new Promise((resolve, reject) => {
+    res.render(view, locals, (error: Error | null, html: string) => (error ? reject(error) : resolve(html)));
+  });
+}
