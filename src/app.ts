@@ -2,6 +2,7 @@
 // built (compose.ts), with no listening and no I/O at import time, so tests drive it
 // through supertest.
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import ejs from 'ejs';
 import express from 'express';
 import session from 'express-session';
@@ -51,7 +52,16 @@ export function createApp(ctx: AppContext) {
   app.set('view cache', !config.development);
   app.set('query parser', 'simple');
 
-  app.use(requestLogging(logger));
+  // Kept public pages: answered in front of Express (below), kept once every page's headers are set.
+  const renderCache = config.renderCacheBytes > 0
+    ? createRenderCache({
+      budgetBytes: config.renderCacheBytes,
+      generation: repos.contentGeneration,
+      clock,
+      queryKeys: SHARED_QUERY_KEYS,
+      perResponse: { local: FORM_STAMP_LOCAL, fill: () => ctx.keys.stamp(clock()) },
+    })
+    : undefined;
   app.use(securityHeaders(config.secureCookies));
   app.get('/healthz', (_req, res) => {
     const up = services.health.ping();
@@ -65,16 +75,8 @@ export function createApp(ctx: AppContext) {
   // Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
 
-  // Before sessions and page locals: a kept page for a reader without cookies costs one read.
-  if (config.renderCacheBytes > 0) {
-    app.use(createRenderCache({
-      budgetBytes: config.renderCacheBytes,
-      generation: repos.contentGeneration,
-      clock,
-      queryKeys: SHARED_QUERY_KEYS,
-      perResponse: { local: FORM_STAMP_LOCAL, fill: () => ctx.keys.stamp(clock()) },
-    }));
-  }
+  // Before sessions and page locals: what a shared page sends is kept.
+  if (renderCache) app.use(renderCache.keep);
 
   // 2 MB: a 10,000-character comment of four-byte characters, form-encoded, is
   // about 120 KB; anything past 2 MB is not a person typing and answers 413.
@@ -101,7 +103,16 @@ export function createApp(ctx: AppContext) {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  return Object.assign(app, { close: () => store.close() });
+  // In front of Express: the log, then kept pages, which need none of the framework.
+  const log = requestLogging(logger);
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    log(req, res);
+    if (!renderCache?.serveKept(req, res)) app(req, res);
+  };
+  return Object.assign(handle, {
+    listen: (port: number, host?: string, listening?: () => void): Server => createServer(handle).listen(port, host, listening),
+    close: () => store.close(),
+  });
 }
 
 /** SESSION_SECRET, or one generated on first start and kept in the database. */

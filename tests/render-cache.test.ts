@@ -60,6 +60,18 @@ describe('a kept page', () => {
     expect(reply.res.text).toContain('Replying to');
   });
 
+  it('is answered in front of the app with every header it was first sent with', async () => {
+    const first = await read('/posts/hello');
+    const second = await read('/posts/hello');
+    expect(second.fromCache).toBe(true);
+    const { date: _d1, ...sent } = first.res.headers;
+    const { date: _d2, ...answered } = second.res.headers;
+    expect(answered).toEqual(sent);
+    expect(answered['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(answered['x-content-type-options']).toBe('nosniff');
+    expect(answered['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
   it('is served to HEAD with the same headers and no body', async () => {
     const get = await kept('/posts/hello');
     const head = await read('/posts/hello', {});

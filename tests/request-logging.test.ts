@@ -9,8 +9,8 @@ import { makeTestApp, type TestContext } from './helpers/index.js';
 let t: TestContext | undefined;
 afterEach(() => t?.close());
 
-it('logs method, path, status and time, and no address, cookie, email or query string', async () => {
-  t = makeTestApp({ TRUST_PROXY: '1' });
+/** The app over `test`'s database, logging at info into `lines`. */
+function appLoggingAtInfo(test: TestContext) {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -18,7 +18,12 @@ it('logs method, path, status and time, and no address, cookie, email or query s
       done();
     },
   });
-  const app = createApp(buildContext({ db: t.db, config: t.config, logger: pino({ level: 'info' }, sink) }));
+  return { lines, app: createApp(buildContext({ db: test.db, config: test.config, logger: pino({ level: 'info' }, sink) })) };
+}
+
+it('logs method, path, status and time, and no address, cookie, email or query string', async () => {
+  t = makeTestApp({ TRUST_PROXY: '1' });
+  const { lines, app } = appLoggingAtInfo(t);
   try {
     const res = await request(app)
       .get('/no-such-page?email=reader%40example.org&token=secret-query')
@@ -39,3 +44,17 @@ it('logs method, path, status and time, and no address, cookie, email or query s
     expect(all, secret).not.toContain(secret);
   }
 });
+
+it('logs a page answered from the render cache like any other', async () => {
+  t = makeTestApp();
+  const { lines, app } = appLoggingAtInfo(t);
+  try {
+    for (let i = 0; i < 2; i++) expect((await request(app).get('/?utm_source=x')).status).toBe(200);
+  } finally {
+    app.close();
+  }
+  const done = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request completed');
+  expect(done).toHaveLength(2);
+  for (const entry of done) expect(entry).toMatchObject({ req: { method: 'GET', path: '/' }, res: { status: 200 } });
+});
+

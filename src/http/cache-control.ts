@@ -17,7 +17,7 @@ export const PRIVATE_CACHE_CONTROL = 'private, no-store';
  * Whether a request may see something of its own. Every cookie counts, not only
  * ours: a page is shared only when nothing about the reader could have shaped it.
  */
-export function isPersonalRequest(req: Request): boolean {
+export function isPersonalRequest(req: Pick<Request, 'headers'>): boolean {
   return Boolean(req.headers.cookie || req.headers.authorization);
 }
 

@@ -1,11 +1,14 @@
 // The shared render cache: public pages and feeds as sent to readers without cookies,
 // kept in memory and reused until the content generation changes (any visible write,
-// in any worker) or a scheduled post's time comes. It sits in front of sessions and
-// page locals, so a kept page costs one indexed read. The one part that differs per
+// in any worker) or a scheduled post's time comes. Two handlers: `keep`, after the
+// security headers, keeps what a shared page sends; `serveKept`, in front of Express,
+// answers with a kept page and the headers it was sent with. The one part that differs per
 // response (the comment form's time stamp) is kept as a random token and filled in
 // on the way out, in plain and compressed bodies alike. Each kept page answers
 // If-None-Match with 304 and is compressed at most once per encoding.
 import { createHash, randomBytes } from 'node:crypto';
+import { parse as parseQuery } from 'node:querystring';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { createByteLru } from '../byte-lru.js';
 import type { Clock } from '../clock.js';
@@ -42,26 +45,39 @@ interface Entry {
   bytes: number;
 }
 
-// Headers a route sets that belong to the page; the other security headers are set again
-// on every request by earlier middleware, and the rest are made per response. The page's
-// own Content-Security-Policy is kept: a comment form with sign-in buttons widens its
-// form-action to the providers (allowFormTargets in security-headers.ts).
-const KEPT_HEADERS = ['content-type', 'cache-control', 'last-modified', 'x-robots-tag', 'link', 'content-language', 'content-security-policy'];
+// Every header of the page is kept (security headers, the page's own Content-Security-
+// Policy, which a comment form with sign-in buttons widens, its cache and type), except
+// those made for each response. A page that set a cookie is never kept.
+const PER_RESPONSE_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'etag', 'vary', 'set-cookie']);
 // Keys, the Map and the headers: a rough per-entry cost beyond the bodies.
 const ENTRY_OVERHEAD = 1024;
 
-export function createRenderCache(options: RenderCacheOptions): RequestHandler {
+export interface RenderCache {
+  /**
+   * In front of the app, on the bare request: answers with a kept, current page and the
+   * headers it was sent with, and says whether it did. A kept page thus costs one indexed
+   * read and none of the framework's work, and is served at the speed of a static file.
+   */
+  serveKept(req: IncomingMessage, res: ServerResponse): boolean;
+  /** After the headers every page carries: a shareable page is kept as it is sent. */
+  keep: RequestHandler;
+}
+
+export function createRenderCache(options: RenderCacheOptions): RenderCache {
   const { generation, clock, perResponse } = options;
   const queryKeys = [...options.queryKeys].sort();
   const entries = createByteLru<string, Entry>(options.budgetBytes);
   // Random per process, so no text a commenter types can ever be mistaken for it.
   const token = `colloquy-per-response-${randomBytes(16).toString('hex')}`;
 
-  function keyOf(req: Request): string {
-    if (!req.url.includes('?')) return req.path;
-    const query = req.query as Record<string, unknown>;
+  /** The page's key from the request's URL: its path and the query keys a shared page reads (querystring.parse, as Express's simple parser). */
+  function keyOf(url: string): string {
+    const mark = url.indexOf('?');
+    if (mark < 0) return url;
+    const path = url.slice(0, mark);
+    const query = parseQuery(url.slice(mark + 1));
     const kept = queryKeys.filter((k) => query[k] !== undefined).map((k) => `${k}=${JSON.stringify(query[k])}`);
-    return kept.length === 0 ? req.path : `${req.path}?${kept.join('&')}`;
+    return kept.length === 0 ? path : `${path}?${kept.join('&')}`;
   }
 
   function store(key: string, entry: Entry) {
@@ -88,7 +104,7 @@ export function createRenderCache(options: RenderCacheOptions): RequestHandler {
     return Buffer.isBuffer(form) ? [form] : closeStream(form, Buffer.concat(tail));
   }
 
-  function send(req: Request, res: Response, key: string, entry: Entry) {
+  function send(req: IncomingMessage, res: ServerResponse, key: string, entry: Entry) {
     res.statusCode = 200;
     for (const [name, value] of entry.headers) res.setHeader(name, value);
     res.setHeader('ETag', entry.etag);
@@ -140,16 +156,24 @@ export function createRenderCache(options: RenderCacheOptions): RequestHandler {
     };
   }
 
-  return (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isPersonalRequest(req)) return next();
-    const now = clock();
-    const current = generation.current();
-    const key = keyOf(req);
-    const kept = entries.get(key);
-    if (kept && kept.generation === current && now < kept.validUntil) return send(req, res, key, kept);
-    if (kept) entries.delete(key);
-    keepOnSend(req, res, key, current, now);
-    next();
+  const shared = (req: IncomingMessage) => (req.method === 'GET' || req.method === 'HEAD') && !isPersonalRequest(req);
+  return {
+    serveKept(req, res) {
+      if (!shared(req)) return false;
+      const key = keyOf(req.url ?? '');
+      const kept = entries.get(key);
+      if (!kept) return false;
+      if (kept.generation === generation.current() && clock() < kept.validUntil) {
+        send(req, res, key, kept);
+        return true;
+      }
+      entries.delete(key);
+      return false;
+    },
+    keep(req, res, next) {
+      if (shared(req)) keepOnSend(req, res, keyOf(req.url), generation.current(), clock());
+      next();
+    },
   };
 }
 
@@ -175,9 +199,8 @@ function joinWith(parts: string[] | Buffer[], value: string): string | Buffer {
 function makeEntry(res: Response, texts: (string | Buffer)[], generationNow: number, validUntil: number): Entry {
   const parts = texts.map((t) => (typeof t === 'string' ? Buffer.from(t, 'utf8') : t));
   const headers: [string, string][] = [];
-  for (const name of KEPT_HEADERS) {
-    const value = res.getHeader(name);
-    if (value !== undefined) headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value !== undefined && !PER_RESPONSE_HEADERS.has(name)) headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
   }
   const vary = res.getHeader('vary');
   headers.push(['vary', vary === undefined ? 'Accept-Encoding' : `${String(vary)}, Accept-Encoding`]);
