@@ -1,8 +1,9 @@
 // `npm run bench`: the built server (`node dist/server.js`) as its own process, with one
-// and with two workers, on a fresh realistic database, driven by autocannon from another
-// process (bench/load.ts), against a bare Node http server and nginx serving the same
-// bytes. Rounds alternate between targets; the table shows medians of rounds. Then every
-// hostile input through every reader of user text (bench/adversarial.ts), and the slowest.
+// and with two workers, on a fresh realistic database, driven from another process by
+// wrk, and autocannon where wrk cannot (bench/load.ts), against a bare Node http server
+// and nginx serving the same bytes. Rounds alternate between targets; the table shows
+// medians of rounds. Then every hostile input through every reader of user text
+// (bench/adversarial.ts), and the slowest.
 // BENCH_QUICK=1 is a short smoke run; BENCH_SECONDS sets the length of a round.
 // BENCH_IMPORT_MB=200 adds a WordPress import of that size at the end (bench/import.ts).
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -118,6 +119,12 @@ async function drain(port: number, workers = 2): Promise<void> {
 // ---------- the blog ----------
 
 log(`colloquy bench${QUICK ? ' (BENCH_QUICK: a smoke run, figures not meaningful)' : ''}`);
+try {
+  execFileSync('wrk', ['-v'], { stdio: 'ignore' });
+} catch (err) {
+  // wrk -v prints its version and exits 1; only a missing program is an error.
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('npm run bench needs wrk, the load generator: apt-get install wrk');
+}
 log('building (npm run build)…');
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
 
@@ -328,6 +335,7 @@ try {
       target: c.target.name,
       bytes: c.target.method === 'POST' ? '' : (sizes.get(c.target.name) ?? ''),
       run: c.target.slow ? `${SLOW_BATCH} req × ${SLOW_BATCH} conn` : `${SECONDS} s × ${CONNECTIONS} conn`,
+      tool: rounds[0]!.tool,
       'req/s': Math.round(rps),
       'p50 ms': median(rounds.map((r) => r.p50)),
       'p99 ms': median(rounds.map((r) => r.p99)),
