@@ -87,7 +87,8 @@ const WRK_SCRIPT = path.join(import.meta.dirname, 'wrk-report.lua');
  * outside 2xx and 3xx as an error; bench/run.ts checks each target's status first.
  */
 function runWrk(job: LoadJob): Promise<LoadResult> {
-  const args = ['-t1', `-c${job.connections}`, `-d${job.duration ?? 3}s`, '--timeout', `${job.timeoutSeconds ?? 10}s`, '-s', WRK_SCRIPT];
+  // wrk takes whole seconds.
+  const args = ['-t1', `-c${job.connections}`, `-d${Math.max(1, Math.round(job.duration ?? 3))}s`, '--timeout', `${job.timeoutSeconds ?? 10}s`, '-s', WRK_SCRIPT];
   for (const [name, value] of Object.entries(job.headers ?? {})) args.push('-H', `${name}: ${value}`);
   args.push(job.url);
   const env = { ...process.env, BENCH_PATHS: (job.paths ?? []).join(' ') };

@@ -274,6 +274,29 @@ describe('a personal page', () => {
   });
 });
 
+describe('a long thread', () => {
+  it('is the same page, whole and exact, for a reader with cookies (written piece by piece) and one without', async () => {
+    for (let i = 0; i < 130; i++) seedComment(t.repos, postId, { body_md: `Comment ${i} with ünïcödé — “quotes” ✓` });
+    const shared = await read('/posts/hello');
+    const personal = await request(t.app).get('/posts/hello').set({ 'Accept-Encoding': 'identity', Cookie: 'colloquy_reader=abcdefghijklmnopqrstuvwx' });
+    expect(personal.status).toBe(200);
+    expect(personal.headers['cache-control']).toBe('private, no-store');
+    // Private and never stored, so never revalidated: no ETag to work out.
+    expect(personal.headers.etag).toBeUndefined();
+    expect(shared.res.headers.etag).toMatch(/^W\//);
+    expect(Number(personal.headers['content-length'])).toBe(Buffer.byteLength(personal.text));
+    const unstamped = (html: string) => html.replace(/comment_stamp" value="[^"]*"/, '');
+    expect(unstamped(personal.text)).toBe(unstamped(shared.res.text));
+    expect([...personal.text.matchAll(/<li id="comment-\d+"/g)]).toHaveLength(130);
+    expect(personal.text).toContain('Comment 129 with ünïcödé — “quotes” ✓');
+
+    const head = await request(t.app).head('/posts/hello').set({ 'Accept-Encoding': 'identity', Cookie: 'colloquy_reader=abcdefghijklmnopqrstuvwx' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(personal.headers['content-length']);
+    expect(head.text ?? '').toBe('');
+  });
+});
+
 describe('validators', () => {
   it.each(['/', '/posts/hello', '/feed', '/feed/atom', '/feed/json', '/comments/feed', '/posts/hello/feed', '/sitemap.xml', '/search?q=hello'])(
     '%s answers If-None-Match with 304 and no body, until a write changes it', async (path) => {
