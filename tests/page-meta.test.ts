@@ -84,6 +84,16 @@ describe('pageHead for a post', () => {
     expect(jsonLdText(ld).length).toBeLessThan(12_000);
   });
 
+  it('picks the newest N of a long thread in any order, ties broken by id', () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 60_000).toISOString();
+    const comments: LdComment[] = Array.from({ length: 600 }, (_, i) => ({ id: i + 1, author_name: `R${i + 1}`, created_at: at(i), body_html: '<p>x</p>' }));
+    // A fixed shuffle: document order is not time order.
+    const shuffled = comments.map((c, i) => ({ c, k: (i * 7919) % 600 })).sort((a, b) => a.k - b.k).map(({ c }) => c);
+    const ld = head({ canonical: '/posts/moss', subject: postSubject({ comment_count: 600 }, { comments: shuffled }) }).jsonLd[0]!;
+    const urls = (ld.comment as { url: string }[]).map((c) => c.url);
+    expect(urls).toEqual(Array.from({ length: MAX_LD_COMMENTS }, (_, i) => `${BASE}/comments/${600 - MAX_LD_COMMENTS + 1 + i}`));
+  });
+
   it('reads a comment\'s text from its HTML: tags gone, entities decoded, a long one cut without a half tag', () => {
     const comments: LdComment[] = [
       { id: 2, author_name: 'B', created_at: '2026-01-02T00:00:00.000Z', body_html: `<p>${'moss '.repeat(447)}<a href="https://x.example/${'long/'.repeat(100)}">a link</a></p>` },

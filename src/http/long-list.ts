@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { isShareable } from './cache-control.js';
+import { sendPieces } from './send-pieces.js';
 
 /** Items per batch: some 65 KB of a thread's markup. */
 const BATCH = 40;
@@ -47,15 +48,7 @@ export async function renderWithLongList<T>(res: Response, view: string, locals:
     res.send(Buffer.concat(body));
     return;
   }
-  res.setHeader('Content-Length', body.reduce((n, piece) => n + piece.length, 0));
-  if (res.req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  res.cork();
-  for (const piece of body) res.write(piece);
-  res.end();
-  res.uncork();
+  sendPieces(res.req, res, body);
 }
 
 function renderView(res: Response, view: string, locals: object): Promise<string> {

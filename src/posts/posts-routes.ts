@@ -89,8 +89,7 @@ export function postsRoutes(ctx: AppContext) {
       author: bylineName(post),
       tags,
       // From the thread already read (one comments query a page): approved ones only, never this reader's held one.
-      comments: [...discussion.thread.byId.values()].filter((n) => n.comment.status === 'approved')
-        .map(({ comment: { id, author_name, created_at, body_html } }) => ({ id, author_name, created_at, body_html })),
+      comments: [...discussion.thread.byId.values()].filter((n) => n.comment.status === 'approved').map((n) => n.comment),
     };
     const locals = {
       pageTitle: post.title,
