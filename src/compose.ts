@@ -7,6 +7,7 @@ import type { AppContext, Limiters } from './context.js';
 import type { Db } from './db/open.js';
 import type { LimitsRepository } from './limits/limits-repository.js';
 import { createLoginThrottle } from './limits/login-throttle.js';
+import { createThreadCache } from './comments/thread-cache.js';
 import { createMailWorker } from './mail/mail-worker.js';
 import { createMailer } from './mail/mailer.js';
 import { outgoingMail } from './mail/outgoing.js';
@@ -63,7 +64,9 @@ export function buildContext({ db, config, logger = createLogger('silent'), cloc
     clock,
     logger,
   });
-  return { config, repos, services, keys, limiters, clock, logger, mail };
+  // A quarter of the render cache's budget: the pages are the bigger win, the threads serve personal pages.
+  const threads = createThreadCache(repos.contentGeneration, Math.floor(config.renderCacheBytes / 4));
+  return { config, repos, services, keys, limiters, clock, logger, mail, threads };
 }
 
 /** Every limit counts in SQLite, one bucket each, so a restart resets none and every process on the file counts together. */

@@ -2,6 +2,7 @@
 // A leaf: it imports types only, so anything may import it without making a circle.
 import type { Clock } from './clock.js';
 import type { CommentKeys } from './comments/comment-keys.js';
+import type { ThreadCache } from './comments/thread-cache.js';
 import type { Config } from './config.js';
 import type { LoginThrottle } from './limits/login-throttle.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
@@ -36,4 +37,6 @@ export interface AppContext {
   logger: Logger;
   /** The outbox's sender: started by the server, ticked by hand in tests. */
   mail: MailWorker;
+  /** Posts' threads as read from the database, kept until the next visible write. */
+  threads: ThreadCache;
 }

@@ -1,5 +1,6 @@
 // Dates for people: formatting in the site's time zone and reading the browser's
 // datetime-local values, which are wall-clock times in that zone.
+import { boundedMemo } from './memo.js';
 
 /** "October 7, 2010 at 3:14 pm" in the given IANA time zone. */
 export function formatDateTime(iso: string, timeZone: string): string {
@@ -26,17 +27,8 @@ export function formatDate(iso: string, timeZone: string): string {
 }
 
 // formatToParts costs some 20 µs a call, and a page of 200 comments formats 200 dates
-// that never change: each formatted date is kept, in a map emptied when it grows large.
-const formatted = new Map<string, string>();
-const FORMATTED_LIMIT = 20_000;
-function remembered(key: string, format: () => string): string {
-  let value = formatted.get(key);
-  if (value === undefined) {
-    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
-    formatted.set(key, (value = format()));
-  }
-  return value;
-}
+// that never change: each formatted date is kept.
+const remembered = boundedMemo<string>(20_000);
 
 // Making an Intl.DateTimeFormat costs far more than using one: a listing page formats
 // dozens of dates, so each distinct format is made once and kept.

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { NEUTRAL_AVATAR } from '../src/comments/avatar.js';
 import { EMPTY_FORM, decodeRemembered, encodeRemembered } from '../src/comments/commenter-cookies.js';
-import type { Comment } from '../src/comments/comments-repository.js';
+import type { Comment, ThreadRow } from '../src/comments/comments-repository.js';
+import { buildThread } from '../src/comments/comment-tree.js';
 import { buildDiscussion, type DiscussionInput } from '../src/comments/discussion.js';
 
 let nextId = 1;
@@ -16,11 +17,13 @@ function comment(over: Partial<Comment> = {}): Comment {
   } as Comment;
 }
 
-function input(over: Partial<DiscussionInput> = {}): DiscussionInput {
+/** What a page's route hands in; `comments` are the rows read for this reader, threaded here as the route threads them. */
+type Input = Partial<DiscussionInput> & { comments?: Comment[] };
+
+function input({ comments = [], ...over }: Input = {}): DiscussionInput {
   return {
     post: { id: 1, slug: 'hello', comments_open: 1, likes_open: 1, author_id: 7 },
-    comments: [],
-    threadDepth: 5,
+    thread: buildThread(comments as ThreadRow[], { maxDepth: 5, ownPending: new Set(over.heldIds ?? []) }),
     threadsPerPage: 0,
     page: 1,
     heldIds: [],
@@ -39,7 +42,7 @@ function input(over: Partial<DiscussionInput> = {}): DiscussionInput {
 }
 
 /** The discussion for a page that exists. */
-function discussion(over: Partial<DiscussionInput> = {}) {
+function discussion(over: Input = {}) {
   const d = buildDiscussion(input(over));
   if (!d) throw new Error('no such page of the thread');
   return d;

@@ -274,6 +274,44 @@ describe('a personal page', () => {
   });
 });
 
+describe('the shared thread', () => {
+  const readsThread = (sql: string[]) => sql.some((q) => q.includes('json_each(@own)'));
+  const withCookie = (app = t.app) => request(app).get('/posts/hello').set('Cookie', 'colloquy_reader=abcdefghijklmnopqrstuvwx');
+
+  it('is read once per write for personal pages too, and shows each write at once', async () => {
+    seedComment(t.repos, postId, { body_md: 'First words' });
+    expect(readsThread((await countQueries(t.db, () => withCookie())).sql)).toBe(true);
+    const again = await countQueries(t.db, () => withCookie());
+    expect(again.result.text).toContain('First words');
+    expect(again.result.headers['cache-control']).toBe('private, no-store');
+    expect(readsThread(again.sql)).toBe(false);
+
+    seedComment(t.repos, postId, { body_md: 'Second words' });
+    const after = await countQueries(t.db, () => withCookie());
+    expect(readsThread(after.sql)).toBe(true);
+    expect(after.result.text).toContain('Second words');
+
+    // A reader's own held comment makes the thread theirs: read for them, never kept for others.
+    const commenter = request.agent(t.app);
+    const token = await scriptToken(commenter);
+    await commenter.post('/posts/hello/comments').type('form').send({ _csrf: token, author: 'Held', email: 'held@example.com', comment: 'Held words' });
+    expect((await commenter.get('/posts/hello')).text).toContain('Held words');
+    expect((await withCookie()).text).not.toContain('Held words');
+  });
+
+  it('is not kept when RENDER_CACHE_MB is 0', async () => {
+    const off = makeTestApp({ RENDER_CACHE_MB: '0' });
+    try {
+      const other = makePost(off, await makeUser(off.repos, 'admin', 'bob'), { title: 'Hello' });
+      seedComment(off.repos, other);
+      await withCookie(off.app);
+      expect(readsThread((await countQueries(off.db, () => withCookie(off.app))).sql)).toBe(true);
+    } finally {
+      off.close();
+    }
+  });
+});
+
 describe('a long thread', () => {
   it('is the same page, whole and exact, for a reader with cookies (written piece by piece) and one without', async () => {
     for (let i = 0; i < 130; i++) seedComment(t.repos, postId, { body_md: `Comment ${i} with ünïcödé — “quotes” ✓` });

@@ -11,9 +11,12 @@ import type { Settings } from '../settings/settings.js';
 import type { User } from '../users/users-repository.js';
 import { commentsFeedTitle } from '../wording.js';
 import { avatarPath } from './avatar.js';
+import type { CommentKeys } from './comment-keys.js';
+import { boundedMemo } from '../memo.js';
 import type { CommentForm, FieldErrors } from './comment-input.js';
 import { decodeRemembered, READER_COOKIE, REMEMBER_COOKIE } from './commenter-cookies.js';
 import { buildDiscussion, buildFormView, type Discussion, type FormView } from './discussion.js';
+import { buildThread } from './comment-tree.js';
 import type { Commenter } from '../commenters/commenters-repository.js';
 import { formFromDraft, peekDraft } from '../commenters/commenter-session.js';
 import { signInView, type SignInView } from '../commenters/sign-in-form.js';
@@ -90,10 +93,11 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
   // A comment typed before a sign-in round trip comes back into the form.
   const draft = peekDraft(req, post.id);
   const replyToId = parseId(req.query.replyto);
+  const read = () => buildThread(repos.comments.listForReader(post.id, heldIds), { maxDepth: site.thread_depth, ownPending: new Set(heldIds) });
   const discussion = buildDiscussion({
     post,
-    comments: repos.comments.listForReader(post.id, heldIds),
-    threadDepth: site.thread_depth,
+    // A reader's own held comments make their thread their own; everyone else's is shared.
+    thread: heldIds.length === 0 ? ctx.threads.shared(post.id, site.thread_depth, read) : read(),
     threadsPerPage: site.comments_per_page,
     page: pageNumber(req.query.cpage),
     heldIds,
@@ -107,10 +111,20 @@ export function loadDiscussion(ctx: AppContext, post: PostView, req: Request, re
     stamp: newStamp(ctx, res),
     signIn: signInFor(ctx, req, res, post.slug, replyToId),
     own: commenterOf(res) ? { commenterId: commenterOf(res)!.id, windowMinutes: site.comment_edit_minutes, now: ctx.clock() } : undefined,
-    avatarOf: (key) => avatarPath(keys.hash('avatar', key)),
+    avatarOf: (key) => avatarOf(keys, key),
     remoteAvatars: site.remote_avatars,
   });
   if (!discussion) throw notFound();
   (res.locals.feeds as { title: string; href: string }[]).push({ title: commentsFeedTitle(post.title), href: discussion.feedHref });
   return discussion;
+}
+
+// One keyed hash per commenter and process, not per comment and page: a long thread is
+// mostly regulars, and every page view shows the same ones again. Per set of keys, as
+// each app (and test) has its own.
+const avatarMemos = new WeakMap<CommentKeys, (key: string, make: () => string) => string>();
+function avatarOf(keys: CommentKeys, key: string): string {
+  let memo = avatarMemos.get(keys);
+  if (!memo) avatarMemos.set(keys, (memo = boundedMemo<string>(50_000)));
+  return memo(key, () => avatarPath(keys.hash('avatar', key)));
 }

@@ -7,7 +7,7 @@ import { likesText, responsesText } from '../wording.js';
 import { NEUTRAL_AVATAR } from './avatar.js';
 import { STAMP_FIELD, TRAP_FIELD, type CommentForm, type FieldErrors } from './comment-input.js';
 import type { ThreadRow } from './comments-repository.js';
-import { buildThread, documentOrder, type Thread, type ThreadStep } from './comment-tree.js';
+import { documentOrder, type Thread, type ThreadStep } from './comment-tree.js';
 import { threadPage } from './comment-pages.js';
 import type { SignInView } from '../commenters/sign-in-form.js';
 import { ownEditVerdict } from './own-edits.js';
@@ -75,9 +75,8 @@ export function buildFormView({ slug, values, errors, replyTo, csrfToken, stamp,
 
 export interface DiscussionInput {
   post: { id: number; slug: string; comments_open: number; likes_open: number; author_id: number };
-  /** The post's comments as the reader may see them (comments-repository listForReader). */
-  comments: readonly ThreadRow[];
-  threadDepth: number;
+  /** The post's thread as this reader sees it (buildThread over listForReader's rows, or the shared one from thread-cache.ts). */
+  thread: Thread<ThreadRow>;
   /** Top-level threads per page; 0 for one page. */
   threadsPerPage: number;
   /** `?cpage=`, from 1. */
@@ -105,13 +104,10 @@ export interface DiscussionInput {
 
 /** The discussion, or undefined when `page` is past the thread's last page. */
 export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
-  const held = new Set(i.heldIds);
-  const thread = buildThread(i.comments, { maxDepth: i.threadDepth, ownPending: held });
+  const { thread } = i;
   // A reply link or a held comment just sent opens the page that shows that comment.
   const paged = threadPage(thread, i.threadsPerPage, i.page, i.replyToId ?? i.unapprovedId);
   if (!paged) return undefined;
-  // One keyed hash per commenter, not per comment: long threads are mostly regulars.
-  const avatars = new Map<string, string>();
   const target = thread.byId.get(i.replyToId ?? 0);
   const replyTo = target && target.kind === 'comment' ? { id: target.comment.id, name: target.comment.author_name } : null;
   const values = { ...i.remembered, comment_parent: String(replyTo?.id ?? 0) };
@@ -126,15 +122,12 @@ export function buildDiscussion(i: DiscussionInput): Discussion | undefined {
     likes: { text: likesText(i.likes.count), liked: i.likes.liked },
     form: buildFormView({ slug: i.post.slug, values, errors: {}, replyTo, csrfToken: i.csrfToken, stamp: i.stamp, viewer: i.viewer, signIn: i.signIn }),
     feedHref: `/posts/${i.post.slug}/feed`,
-    heldNotice: i.unapprovedId !== undefined && held.has(i.unapprovedId),
+    heldNotice: i.unapprovedId !== undefined && i.heldIds.includes(i.unapprovedId),
     reportedNotice: i.reportedNotice,
     avatar: (c) => {
       if (c.status !== 'approved') return NEUTRAL_AVATAR;
       if (i.remoteAvatars && c.commenter_picture) return c.commenter_picture;
-      const key = c.email_key || `name:${c.author_name}`;
-      let src = avatars.get(key);
-      if (src === undefined) avatars.set(key, (src = i.avatarOf(key)));
-      return src;
+      return i.avatarOf(c.email_key || `name:${c.author_name}`);
     },
     postAuthorId: i.post.author_id,
     manage: i.viewer !== undefined && mayManagePost(i.viewer, i.post.author_id),
