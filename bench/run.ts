@@ -193,6 +193,8 @@ try {
   interface Target { name: string; path: string; expect: WireJob['expect']; headers?: Record<string, string>; slow?: boolean; method?: 'POST' }
   const search = '/search?q=garden';
   const whole10k = await get(one.port, `/posts/${slug10k}`);
+  // Its yardstick: nginx sending the same 16 MB from a file.
+  fs.writeFileSync(path.join(staticDir, 'post-10k.html'), whole10k.body);
   const etag = page.headers.etag;
   const lastModified = page.headers['last-modified'];
   const validator: Record<string, string> | undefined = etag ? { 'If-None-Match': etag } : lastModified ? { 'If-Modified-Since': lastModified } : undefined;
@@ -220,12 +222,18 @@ try {
   interface Cell { server: Server | { name: string; port: number }; target: Target }
   const cells: Cell[] = [
     { server: bare, target: { name: 'bare node http (same bytes)', path: '/', expect: 'ok' } },
-    ...(nginx ? [{ server: { name: 'nginx', port: nginx.port }, target: { name: 'nginx static file (same bytes)', path: '/post.html', expect: 'ok' as const } }] : []),
+    ...(nginx ? [
+      { server: { name: 'nginx', port: nginx.port }, target: { name: 'nginx static file (same bytes)', path: '/post.html', expect: 'ok' as const } },
+      { server: { name: 'nginx', port: nginx.port }, target: { name: 'nginx static file (the 10,000-comment page)', path: '/post-10k.html', expect: 'ok' as const } },
+    ] : []),
     ...appTargets.map((target) => ({ server: one, target })),
     ...appTargets.map((target) => ({ server: two, target })),
   ];
   sizes.set(cells[0]!.target.name, page.body.length);
-  if (nginx) sizes.set('nginx static file (same bytes)', page.body.length);
+  if (nginx) {
+    sizes.set('nginx static file (same bytes)', page.body.length);
+    sizes.set('nginx static file (the 10,000-comment page)', whole10k.body.length);
+  }
 
   const key = (c: Cell) => `${c.server.name}\0${c.target.name}`;
   const results = new Map<string, LoadResult[]>();

@@ -14,7 +14,6 @@ import { createByteLru } from '../byte-lru.js';
 import type { Clock } from '../clock.js';
 import type { ContentGenerationRepository } from '../content/content-generation-repository.js';
 import { isPersonalRequest, isShareable } from './cache-control.js';
-import { sendPieces } from './send-pieces.js';
 import {
   chooseEncoding, closeStream, compressWhole, isCompressible, openStream,
   MAX_TAIL_BYTES, MIN_COMPRESS_BYTES, type Encoding, type OpenStream,
@@ -118,7 +117,15 @@ export function createRenderCache(options: RenderCacheOptions): RenderCache {
     const encoding = entry.compressible && entry.plainBytes >= MIN_COMPRESS_BYTES ? chooseEncoding(req.headers['accept-encoding']) : undefined;
     const body = bodyFor(key, entry, encoding);
     if (encoding) res.setHeader('Content-Encoding', encoding);
-    sendPieces(req, res, body);
+    res.setHeader('Content-Length', body.reduce((n, b) => n + b.length, 0));
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    res.cork();
+    for (const piece of body) res.write(piece);
+    res.end();
+    res.uncork();
   }
 
   /**
