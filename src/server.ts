@@ -81,7 +81,8 @@ function serve(db: Db, ctx: AppContext): void {
   });
 
   let stopping = false;
-  server.on('request', (_req, res) => {
+  // Before the app: a kept page is answered at once, and its headers are gone by then.
+  server.prependListener('request', (_req, res) => {
     if (stopping) res.setHeader('Connection', 'close');
   });
   const stop = (signal: string) => {
